@@ -1,0 +1,360 @@
+import datetime
+
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from ics.common.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Sex(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SEX_UNSPECIFIED: _ClassVar[Sex]
+    SEX_FEMALE: _ClassVar[Sex]
+    SEX_MALE: _ClassVar[Sex]
+    SEX_UNKNOWN: _ClassVar[Sex]
+    SEX_INDETERMINATE: _ClassVar[Sex]
+
+class ContactSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONTACT_SOURCE_UNSPECIFIED: _ClassVar[ContactSource]
+    CONTACT_SOURCE_POLICE: _ClassVar[ContactSource]
+    CONTACT_SOURCE_SCHOOL: _ClassVar[ContactSource]
+    CONTACT_SOURCE_HEALTH: _ClassVar[ContactSource]
+    CONTACT_SOURCE_FAMILY: _ClassVar[ContactSource]
+    CONTACT_SOURCE_ANONYMOUS: _ClassVar[ContactSource]
+    CONTACT_SOURCE_OTHER_AGENCY: _ClassVar[ContactSource]
+    CONTACT_SOURCE_SELF: _ClassVar[ContactSource]
+    CONTACT_SOURCE_OTHER: _ClassVar[ContactSource]
+
+class ReferralState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REFERRAL_STATE_UNSPECIFIED: _ClassVar[ReferralState]
+    REFERRAL_STATE_AWAITING_DECISION: _ClassVar[ReferralState]
+    REFERRAL_STATE_DECIDED: _ClassVar[ReferralState]
+
+class ReferralDecision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REFERRAL_DECISION_UNSPECIFIED: _ClassVar[ReferralDecision]
+    REFERRAL_DECISION_NO_FURTHER_ACTION: _ClassVar[ReferralDecision]
+    REFERRAL_DECISION_ADVICE_SIGNPOSTING: _ClassVar[ReferralDecision]
+    REFERRAL_DECISION_ASSESSMENT: _ClassVar[ReferralDecision]
+    REFERRAL_DECISION_STRATEGY_DISCUSSION: _ClassVar[ReferralDecision]
+SEX_UNSPECIFIED: Sex
+SEX_FEMALE: Sex
+SEX_MALE: Sex
+SEX_UNKNOWN: Sex
+SEX_INDETERMINATE: Sex
+CONTACT_SOURCE_UNSPECIFIED: ContactSource
+CONTACT_SOURCE_POLICE: ContactSource
+CONTACT_SOURCE_SCHOOL: ContactSource
+CONTACT_SOURCE_HEALTH: ContactSource
+CONTACT_SOURCE_FAMILY: ContactSource
+CONTACT_SOURCE_ANONYMOUS: ContactSource
+CONTACT_SOURCE_OTHER_AGENCY: ContactSource
+CONTACT_SOURCE_SELF: ContactSource
+CONTACT_SOURCE_OTHER: ContactSource
+REFERRAL_STATE_UNSPECIFIED: ReferralState
+REFERRAL_STATE_AWAITING_DECISION: ReferralState
+REFERRAL_STATE_DECIDED: ReferralState
+REFERRAL_DECISION_UNSPECIFIED: ReferralDecision
+REFERRAL_DECISION_NO_FURTHER_ACTION: ReferralDecision
+REFERRAL_DECISION_ADVICE_SIGNPOSTING: ReferralDecision
+REFERRAL_DECISION_ASSESSMENT: ReferralDecision
+REFERRAL_DECISION_STRATEGY_DISCUSSION: ReferralDecision
+
+class Person(_message.Message):
+    __slots__ = ("name", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "restricted", "etag", "create_time", "display_name")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    GIVEN_NAME_FIELD_NUMBER: _ClassVar[int]
+    FAMILY_NAME_FIELD_NUMBER: _ClassVar[int]
+    DATE_OF_BIRTH_FIELD_NUMBER: _ClassVar[int]
+    SEX_FIELD_NUMBER: _ClassVar[int]
+    POSTCODE_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    RESTRICTED_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    given_name: str
+    family_name: str
+    date_of_birth: str
+    sex: Sex
+    postcode: str
+    address: str
+    restricted: bool
+    etag: str
+    create_time: _timestamp_pb2.Timestamp
+    display_name: str
+    def __init__(self, name: _Optional[str] = ..., given_name: _Optional[str] = ..., family_name: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., sex: _Optional[_Union[Sex, str]] = ..., postcode: _Optional[str] = ..., address: _Optional[str] = ..., restricted: _Optional[bool] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., display_name: _Optional[str] = ...) -> None: ...
+
+class CreatePersonRequest(_message.Message):
+    __slots__ = ("person", "request_id", "confirmed_not_duplicate")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_NOT_DUPLICATE_FIELD_NUMBER: _ClassVar[int]
+    person: Person
+    request_id: str
+    confirmed_not_duplicate: bool
+    def __init__(self, person: _Optional[_Union[Person, _Mapping]] = ..., request_id: _Optional[str] = ..., confirmed_not_duplicate: _Optional[bool] = ...) -> None: ...
+
+class GetPersonRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class UpdatePersonRequest(_message.Message):
+    __slots__ = ("person", "update_mask")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    person: Person
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, person: _Optional[_Union[Person, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class SearchPeopleRequest(_message.Message):
+    __slots__ = ("query", "date_of_birth", "postcode", "page_size")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    DATE_OF_BIRTH_FIELD_NUMBER: _ClassVar[int]
+    POSTCODE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    date_of_birth: str
+    postcode: str
+    page_size: int
+    def __init__(self, query: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., postcode: _Optional[str] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class PersonMatch(_message.Message):
+    __slots__ = ("person", "score")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    person: Person
+    score: float
+    def __init__(self, person: _Optional[_Union[Person, _Mapping]] = ..., score: _Optional[float] = ...) -> None: ...
+
+class SearchPeopleResponse(_message.Message):
+    __slots__ = ("matches",)
+    MATCHES_FIELD_NUMBER: _ClassVar[int]
+    matches: _containers.RepeatedCompositeFieldContainer[PersonMatch]
+    def __init__(self, matches: _Optional[_Iterable[_Union[PersonMatch, _Mapping]]] = ...) -> None: ...
+
+class Contact(_message.Message):
+    __slots__ = ("name", "person", "received_date", "source", "reason", "details", "recorded_by", "create_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_DATE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    person: str
+    received_date: str
+    source: ContactSource
+    reason: str
+    details: str
+    recorded_by: _common_pb2.Actor
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., received_date: _Optional[str] = ..., source: _Optional[_Union[ContactSource, str]] = ..., reason: _Optional[str] = ..., details: _Optional[str] = ..., recorded_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RecordContactRequest(_message.Message):
+    __slots__ = ("person", "new_person", "received_date", "source", "reason", "details", "request_id", "draft", "confirmed_not_duplicate")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    NEW_PERSON_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_DATE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    DRAFT_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_NOT_DUPLICATE_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    new_person: Person
+    received_date: str
+    source: ContactSource
+    reason: str
+    details: str
+    request_id: str
+    draft: str
+    confirmed_not_duplicate: bool
+    def __init__(self, person: _Optional[str] = ..., new_person: _Optional[_Union[Person, _Mapping]] = ..., received_date: _Optional[str] = ..., source: _Optional[_Union[ContactSource, str]] = ..., reason: _Optional[str] = ..., details: _Optional[str] = ..., request_id: _Optional[str] = ..., draft: _Optional[str] = ..., confirmed_not_duplicate: _Optional[bool] = ...) -> None: ...
+
+class RecordContactResponse(_message.Message):
+    __slots__ = ("contact", "referral", "person")
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    REFERRAL_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    contact: Contact
+    referral: Referral
+    person: Person
+    def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ..., referral: _Optional[_Union[Referral, _Mapping]] = ..., person: _Optional[_Union[Person, _Mapping]] = ...) -> None: ...
+
+class Referral(_message.Message):
+    __slots__ = ("name", "person", "contact", "team", "received_date", "state", "decision", "decision_reason", "decided_by", "decide_time", "decided_date", "etag", "person_display_name", "reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    TEAM_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_DATE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    DECISION_REASON_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    DECIDE_TIME_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_DATE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    PERSON_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    person: str
+    contact: str
+    team: str
+    received_date: str
+    state: ReferralState
+    decision: ReferralDecision
+    decision_reason: str
+    decided_by: _common_pb2.Actor
+    decide_time: _timestamp_pb2.Timestamp
+    decided_date: str
+    etag: str
+    person_display_name: str
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., contact: _Optional[str] = ..., team: _Optional[str] = ..., received_date: _Optional[str] = ..., state: _Optional[_Union[ReferralState, str]] = ..., decision: _Optional[_Union[ReferralDecision, str]] = ..., decision_reason: _Optional[str] = ..., decided_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_date: _Optional[str] = ..., etag: _Optional[str] = ..., person_display_name: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class GetReferralRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListReferralsRequest(_message.Message):
+    __slots__ = ("state", "team", "person", "page_size", "page_token")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    TEAM_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    state: ReferralState
+    team: str
+    person: str
+    page_size: int
+    page_token: str
+    def __init__(self, state: _Optional[_Union[ReferralState, str]] = ..., team: _Optional[str] = ..., person: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListReferralsResponse(_message.Message):
+    __slots__ = ("referrals", "next_page_token")
+    REFERRALS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    referrals: _containers.RepeatedCompositeFieldContainer[Referral]
+    next_page_token: str
+    def __init__(self, referrals: _Optional[_Iterable[_Union[Referral, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DecideReferralRequest(_message.Message):
+    __slots__ = ("name", "decision", "reason", "etag", "decided_date")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_DATE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    decision: ReferralDecision
+    reason: str
+    etag: str
+    decided_date: str
+    def __init__(self, name: _Optional[str] = ..., decision: _Optional[_Union[ReferralDecision, str]] = ..., reason: _Optional[str] = ..., etag: _Optional[str] = ..., decided_date: _Optional[str] = ...) -> None: ...
+
+class Draft(_message.Message):
+    __slots__ = ("name", "kind", "subject", "fields", "etag", "update_time", "title")
+    class FieldsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    kind: str
+    subject: str
+    fields: _containers.ScalarMap[str, str]
+    etag: str
+    update_time: _timestamp_pb2.Timestamp
+    title: str
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[str] = ..., subject: _Optional[str] = ..., fields: _Optional[_Mapping[str, str]] = ..., etag: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., title: _Optional[str] = ...) -> None: ...
+
+class SaveDraftRequest(_message.Message):
+    __slots__ = ("draft", "request_id")
+    DRAFT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    draft: Draft
+    request_id: str
+    def __init__(self, draft: _Optional[_Union[Draft, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class GetDraftRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListDraftsRequest(_message.Message):
+    __slots__ = ("kind", "page_size")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    page_size: int
+    def __init__(self, kind: _Optional[str] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class ListDraftsResponse(_message.Message):
+    __slots__ = ("drafts",)
+    DRAFTS_FIELD_NUMBER: _ClassVar[int]
+    drafts: _containers.RepeatedCompositeFieldContainer[Draft]
+    def __init__(self, drafts: _Optional[_Iterable[_Union[Draft, _Mapping]]] = ...) -> None: ...
+
+class DeleteDraftRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DeleteDraftResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class WatchEventsRequest(_message.Message):
+    __slots__ = ("after_sequence", "follow")
+    AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    FOLLOW_FIELD_NUMBER: _ClassVar[int]
+    after_sequence: int
+    follow: bool
+    def __init__(self, after_sequence: _Optional[int] = ..., follow: _Optional[bool] = ...) -> None: ...
+
+class Event(_message.Message):
+    __slots__ = ("sequence", "type", "subject", "person", "occur_time", "payload_json", "actor")
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    OCCUR_TIME_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_JSON_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    sequence: int
+    type: str
+    subject: str
+    person: str
+    occur_time: _timestamp_pb2.Timestamp
+    payload_json: str
+    actor: _common_pb2.Actor
+    def __init__(self, sequence: _Optional[int] = ..., type: _Optional[str] = ..., subject: _Optional[str] = ..., person: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., payload_json: _Optional[str] = ..., actor: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,1 @@
+"""ICS back-end services: identity, records and alerts, and what they share."""

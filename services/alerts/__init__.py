@@ -1,0 +1,1 @@
+"""alerts: statutory timescales as clocks, counted in working days."""

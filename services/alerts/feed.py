@@ -1,0 +1,89 @@
+"""Follows the records event stream from the stored cursor, as the alerts service account.
+
+If records or identity is down the follower waits and retries; when it comes back it resumes
+after the last applied event, so a clock is never missed and never started twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+import grpc
+
+from ics.identity.v1 import identity_pb2, identity_pb2_grpc
+from ics.records.v1 import records_pb2, records_pb2_grpc
+from services.alerts import engine
+from services.alerts.rules import RuleSet
+from services.common.db import Database
+
+log = logging.getLogger("ics.alerts.feed")
+
+
+class RecordsFeed:
+    def __init__(self, db: Database, rule_set: RuleSet, identity_target: str, records_target: str,
+                 username: str, password_file: Path):
+        self.db = db
+        self.rule_set = rule_set
+        self.identity_target = identity_target
+        self.records_target = records_target
+        self.username = username
+        self.password_file = password_file
+        self.connected = False
+        self.last_event_time: datetime | None = None
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="records-feed")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def _login(self, channel) -> str:
+        try:
+            password = self.password_file.read_text().strip()
+        except OSError as exc:
+            raise RuntimeError(f"cannot read the alerts service password file {self.password_file}: {exc}")
+        stub = identity_pb2_grpc.IdentityServiceStub(channel)
+        reply = await stub.Login(identity_pb2.LoginRequest(username=self.username, password=password), timeout=10)
+        return reply.access_token
+
+    async def _run(self) -> None:
+        delay = 0.2
+        async with grpc.aio.insecure_channel(self.identity_target) as identity, \
+                grpc.aio.insecure_channel(self.records_target) as records:
+            stub = records_pb2_grpc.RecordsServiceStub(records)
+            token = ""
+            while True:
+                try:
+                    if not token:
+                        token = await self._login(identity)
+                    after = await self.db.read(engine.cursor)
+                    call = stub.WatchEvents(
+                        records_pb2.WatchEventsRequest(after_sequence=after, follow=True),
+                        metadata=(("authorization", f"Bearer {token}"),),
+                    )
+                    self.connected = True
+                    delay = 0.2
+                    async for event in call:
+                        await self.db.write(lambda s, e=event: engine.apply_event(
+                            s, self.rule_set, e.sequence, e.type, e.subject, e.payload_json))
+                        self.last_event_time = datetime.now(timezone.utc)
+                except asyncio.CancelledError:
+                    raise
+                except grpc.aio.AioRpcError as exc:
+                    if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
+                        token = ""
+                    log.info("records feed interrupted (%s); retrying in %.1fs", exc.code().name, delay)
+                except Exception:
+                    log.exception("records feed failed; retrying in %.1fs", delay)
+                self.connected = False
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)

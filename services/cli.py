@@ -1,0 +1,228 @@
+"""The `ics` command: demo, serve, tui, line, admin."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import signal
+import sys
+import time
+
+from services.common.config import SERVICES, ConfigError, IcsConfig, load_config
+
+
+def _config(args, demo: bool = False) -> IcsConfig:
+    demo = demo or os.environ.get("ICS_DEMO") == "1"
+    return load_config(data_dir=args.data, config_file=args.config, demo=demo)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", metavar="DIR", help="data folder (default ./.ics-data)")
+    parser.add_argument("--config", metavar="FILE", help="TOML configuration file")
+
+
+def migrate_all(config: IcsConfig, names=SERVICES) -> None:
+    from services.common import migrations
+
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        migrations.upgrade(name, config[name].database_url)
+
+
+def build_runner(name: str, config: IcsConfig):
+    if name == "identity":
+        from services.identity.app import build
+    elif name == "records":
+        from services.records.app import build
+    else:
+        from services.alerts.app import build
+    return build(config)
+
+
+def cmd_serve(args) -> int:
+    config = _config(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+    async def main():
+        runner = build_runner(args.service, config)
+        await runner.serve_forever()
+
+    asyncio.run(main())
+    return 0
+
+
+def seed_demo(config: IcsConfig) -> bool:
+    from services import demo_data
+    from services.common.db import Database
+
+    identity_db = Database(config["identity"].database_url)
+    records_db = Database(config["records"].database_url)
+    try:
+        if demo_data.is_seeded(identity_db):
+            return False
+        users = demo_data.seed_identity(identity_db, config)
+        demo_data.seed_records(records_db, users)
+        return True
+    finally:
+        identity_db.dispose()
+        records_db.dispose()
+
+
+def cmd_demo(args) -> int:
+    from services.launcher import ServiceProcesses
+
+    started = time.monotonic()
+    config = _config(args, demo=True)
+    migrate_all(config)
+    if seed_demo(config):
+        print(f"Seeded the demo council in {config.data_dir}.", flush=True)
+    procs = ServiceProcesses(config, str(config.data_dir / "logs"))
+    try:
+        procs.start()
+        print(f"ICS is running (ready in {time.monotonic() - started:.1f}s): identity {config['identity'].target()}, "
+              f"records {config['records'].target()}, alerts {config['alerts'].target()}.", flush=True)
+        if args.no_tui:
+            stop = []
+            signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+            signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+            while not stop and all(p.poll() is None for p in procs.procs.values()):
+                time.sleep(0.2)
+            return 0
+        from tui.core.client import Targets
+
+        targets = Targets(config["identity"].target(), config["records"].target(), config["alerts"].target())
+        return _run_front_end(targets, line=args.line, large=args.large)
+    finally:
+        procs.stop()
+        print("ICS stopped.", flush=True)
+
+
+def _run_front_end(targets, line: bool = False, large: bool = False) -> int:
+    if line or os.environ.get("TERM") == "dumb" or os.environ.get("ICS_A11Y") == "line":
+        from tui.line.main import run as run_line
+
+        return run_line(targets)
+    from tui.app.main import run as run_app
+
+    return run_app(targets, large=large)
+
+
+def cmd_tui(args) -> int:
+    from tui.core.client import Targets
+
+    return _run_front_end(Targets.from_config(args.data, args.config), line=False, large=args.large)
+
+
+def cmd_line(args) -> int:
+    from tui.core.client import Targets
+
+    return _run_front_end(Targets.from_config(args.data, args.config), line=True)
+
+
+def cmd_admin(args) -> int:
+    config = _config(args)
+    if args.admin == "migrate":
+        migrate_all(config, args.services or SERVICES)
+        print(f"Migrated {', '.join(args.services or SERVICES)}.")
+        return 0
+    if args.admin == "seed-demo":
+        migrate_all(config)
+        print("Seeded." if seed_demo(config) else "Already has data; nothing seeded.")
+        return 0
+    from services.common.db import Database
+
+    if args.admin == "create-team":
+        from services.identity import store
+
+        db = Database(config["identity"].database_url)
+        team = db.write_sync(lambda s: store.create_team(s, args.name, args.duty))
+        print(f"Created teams/{team.id} {team.display_name}.")
+        return 0
+    if args.admin == "create-user":
+        from services.identity import store
+
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+        db = Database(config["identity"].database_url)
+        user = db.write_sync(lambda s: store.create_user(
+            s, args.username, args.name or args.username, password, args.role, args.team))
+        print(f"Created users/{user.id} {user.username}.")
+        return 0
+    if args.admin == "audit-verify":
+        from services.records import audit
+
+        db = Database(config["records"].database_url)
+        count, problem = db.read_sync(audit.verify)
+        if problem:
+            print(f"Audit chain BROKEN after {count} rows: {problem}")
+            return 1
+        print(f"Audit chain intact: {count} rows checked.")
+        return 0
+    return 2
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="ics", description="ICS: case recording for children's social care.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="all three services on SQLite with demo data, then the TUI")
+    _common(demo)
+    demo.add_argument("--no-tui", action="store_true", help="keep the services in the foreground instead")
+    demo.add_argument("--line", action="store_true", help="open the line (screen-reader) mode")
+    demo.add_argument("--large", action="store_true", help="large-font layout")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="run one service")
+    serve.add_argument("service", choices=SERVICES)
+    _common(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    tui = sub.add_parser("tui", help="the terminal UI")
+    _common(tui)
+    tui.add_argument("--large", action="store_true", help="large-font layout")
+    tui.set_defaults(func=cmd_tui)
+
+    line = sub.add_parser("line", help="the line-by-line mode for screen readers")
+    _common(line)
+    line.set_defaults(func=cmd_line)
+
+    admin = sub.add_parser("admin", help="administration")
+    _common(admin)
+    asub = admin.add_subparsers(dest="admin", required=True)
+    mig = asub.add_parser("migrate", help="bring databases up to date")
+    mig.add_argument("services", nargs="*", choices=[[], *SERVICES], default=[])
+    asub.add_parser("seed-demo", help="load the demo council into empty databases")
+    team = asub.add_parser("create-team")
+    team.add_argument("name")
+    team.add_argument("--duty", action="store_true", help="takes new contacts and referrals")
+    user = asub.add_parser("create-user")
+    user.add_argument("username")
+    user.add_argument("--name", help="display name")
+    user.add_argument("--role", action="append", default=[], help="repeatable")
+    user.add_argument("--team", action="append", type=int, default=[], help="team id; repeatable; first is their own")
+    user.add_argument("--password-stdin", action="store_true")
+    asub.add_parser("audit-verify", help="check the records audit chain")
+    admin.set_defaults(func=cmd_admin)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # an admin command's domain error reads as one plain line
+        from services.common.errors import IcsError
+
+        if isinstance(exc, IcsError):
+            print(f"Error: {exc.message}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

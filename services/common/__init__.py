@@ -1,0 +1,1 @@
+"""What every ICS service needs: configuration, storage, auth, errors and the server bootstrap."""

@@ -1,0 +1,145 @@
+"""One configuration mechanism for every service and command.
+
+Precedence, lowest first: built-in defaults (SQLite files under the data folder, default ports),
+a TOML file (`--config FILE` or ICS_CONFIG), then environment variables such as
+ICS_RECORDS_PORT or ICS_IDENTITY_DATABASE_URL. IT staff can run each service on its own host by
+setting the `address` of the others.
+
+Example file:
+
+    data_dir = "/var/lib/ics"
+    [records]
+    port = 50052
+    database_url = "postgresql+psycopg://ics@db.internal/ics_records"
+    [alerts]
+    identity_address = "ics-identity.internal:50051"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Mapping
+
+SERVICES = ("identity", "records", "alerts")
+DEFAULT_PORTS = {"identity": 50051, "records": 50052, "alerts": 50053}
+DEFAULT_DATA_DIR = Path(".ics-data")
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used; the message says which and why."""
+
+
+@dataclass
+class ServiceSettings:
+    name: str
+    host: str = "127.0.0.1"
+    port: int = 0
+    database_url: str = ""
+    # Where clients reach this service; defaults to host:port.
+    address: str = ""
+    # Serve gRPC reflection (demo and development only: it exposes the whole schema).
+    reflection: bool = False
+    grace_seconds: float = 5.0
+
+    def target(self) -> str:
+        return self.address or f"{self.host}:{self.port}"
+
+
+@dataclass
+class IcsConfig:
+    data_dir: Path = DEFAULT_DATA_DIR
+    demo: bool = False
+    services: dict[str, ServiceSettings] = field(default_factory=dict)
+    # identity: how long a token lives without a refresh, and the absolute cap on a session.
+    token_ttl_seconds: int = 900
+    session_max_seconds: int = 12 * 3600
+    # alerts: the rule set it counts with, and the service account it reads events as.
+    rule_set: str = "england-current"
+    alerts_service_username: str = "svc-alerts"
+    alerts_service_password_file: Path | None = None
+
+    def __getitem__(self, service: str) -> ServiceSettings:
+        return self.services[service]
+
+    @property
+    def service_password_file(self) -> Path:
+        return self.alerts_service_password_file or self.data_dir / "secrets" / "alerts-service.password"
+
+
+_SERVICE_FIELD_TYPES = {f.name: f.type for f in fields(ServiceSettings) if f.name != "name"}
+_TOP_LEVEL = {"data_dir", "demo", "token_ttl_seconds", "session_max_seconds", "rule_set",
+              "alerts_service_username", "alerts_service_password_file"}
+
+
+def _coerce(key: str, value: object, kind: str) -> object:
+    try:
+        if kind == "int":
+            return int(value)  # type: ignore[arg-type]
+        if kind == "float":
+            return float(value)  # type: ignore[arg-type]
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            return str(value).strip().lower() in {"1", "true", "yes", "on"}
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key} must be a {kind}; got {value!r}") from None
+    return str(value)
+
+
+def load_config(
+    data_dir: str | Path | None = None,
+    config_file: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    demo: bool = False,
+) -> IcsConfig:
+    env = os.environ if env is None else env
+    config_file = config_file or env.get("ICS_CONFIG")
+    doc: dict = {}
+    if config_file:
+        path = Path(config_file)
+        if not path.is_file():
+            raise ConfigError(f"The configuration file {path} does not exist.")
+        try:
+            doc = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"The configuration file {path} is not valid TOML: {exc}") from None
+        unknown = set(doc) - _TOP_LEVEL - set(SERVICES)
+        if unknown:
+            raise ConfigError(f"Unknown setting(s) in {path}: {', '.join(sorted(unknown))}")
+
+    cfg = IcsConfig(demo=demo)
+    for key in _TOP_LEVEL:
+        value = env.get(f"ICS_{key.upper()}", doc.get(key))
+        if value is None:
+            continue
+        current = getattr(cfg, key)
+        if key in {"data_dir", "alerts_service_password_file"}:
+            setattr(cfg, key, Path(value))
+        elif isinstance(current, bool):
+            setattr(cfg, key, _coerce(key, value, "bool"))
+        elif isinstance(current, int):
+            setattr(cfg, key, _coerce(key, value, "int"))
+        else:
+            setattr(cfg, key, str(value))
+    if data_dir is not None:
+        cfg.data_dir = Path(data_dir)
+
+    for service in SERVICES:
+        section = doc.get(service, {})
+        unknown = set(section) - set(_SERVICE_FIELD_TYPES)
+        if unknown:
+            raise ConfigError(f"Unknown setting(s) for {service}: {', '.join(sorted(unknown))}")
+        settings = ServiceSettings(name=service, port=DEFAULT_PORTS[service], reflection=demo)
+        for key, kind in _SERVICE_FIELD_TYPES.items():
+            value = env.get(f"ICS_{service.upper()}_{key.upper()}", section.get(key))
+            if value is not None:
+                setattr(settings, key, _coerce(f"{service}.{key}", value, str(kind)))
+        if not settings.database_url:
+            settings.database_url = f"sqlite:///{(cfg.data_dir / f'{service}.db').resolve()}"
+        if not 0 <= settings.port <= 65535:
+            raise ConfigError(f"{service}.port must be between 0 and 65535; got {settings.port}")
+        cfg.services[service] = settings
+    return cfg

@@ -1,0 +1,34 @@
+"""Dates as a social worker means them: calendar days in Europe/London."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from services.common.errors import InvalidArgument
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def today_london(now: datetime | None = None) -> date:
+    return (now or datetime.now(timezone.utc)).astimezone(LONDON).date()
+
+
+def parse_date(value: str, field: str, label: str | None = None) -> date:
+    label = label or field.replace("_", " ")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidArgument(
+            f"The {label} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27.",
+            {field: "expected YYYY-MM-DD"},
+        ) from None
+
+
+def iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def human(value: date | None) -> str:
+    """'Mon 30 Nov 2026': the form workers read fastest, and screen readers speak cleanly."""
+    return f"{value:%a} {value.day} {value:%b %Y}" if value else "not known"

@@ -1,0 +1,170 @@
+"""The bootstrap every service shares: auth on every method, errors as statuses, health,
+reflection in demo mode, and a graceful stop on SIGTERM (health says NOT_SERVING first)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import signal
+from typing import Awaitable, Callable, Iterable
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from grpc_status import rpc_status
+
+from services.common.auth import TokenVerifier, current_principal, current_token, token_from_metadata
+from services.common.config import ServiceSettings
+from services.common.errors import IcsError
+
+log = logging.getLogger("ics.server")
+
+ALWAYS_PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+
+async def _abort(context: grpc.aio.ServicerContext, error: IcsError) -> None:
+    await context.abort_with_status(rpc_status.to_status(error.to_status()))
+
+
+async def _abort_internal(context: grpc.aio.ServicerContext, method: str) -> None:
+    log.exception("unexpected failure in %s", method)
+    await context.abort(
+        grpc.StatusCode.INTERNAL,
+        "Something went wrong on the server and nothing was changed. The fault has been logged.",
+    )
+
+
+class AuthInterceptor(grpc.aio.ServerInterceptor):
+    """Deny by default: every method needs a valid token unless named public."""
+
+    def __init__(self, verifier: TokenVerifier, public_methods: Iterable[str]):
+        self._verifier = verifier
+        self._public = frozenset(public_methods)
+
+    async def intercept_service(self, continuation, handler_call_details):
+        handler = await continuation(handler_call_details)
+        method = handler_call_details.method
+        if handler is None or method.startswith(ALWAYS_PUBLIC_PREFIXES):
+            return handler
+        return _wrap(handler, method, None if method in self._public else self._verifier)
+
+
+def _wrap(handler: grpc.RpcMethodHandler, method: str, verifier: TokenVerifier | None):
+    async def authenticate(context) -> None:
+        token = token_from_metadata(context.invocation_metadata())
+        current_token.set(token)
+        if verifier is not None:
+            current_principal.set(await verifier.verify(token))
+
+    if handler.unary_unary is not None:
+        inner = handler.unary_unary
+
+        async def unary(request, context):
+            try:
+                await authenticate(context)
+                result = inner(request, context)
+                return await result if inspect.isawaitable(result) else result
+            except IcsError as error:
+                await _abort(context, error)
+            except (grpc.aio.AbortError, asyncio.CancelledError):
+                raise
+            except Exception:
+                await _abort_internal(context, method)
+
+        return grpc.unary_unary_rpc_method_handler(
+            unary,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    if handler.unary_stream is not None:
+        inner_stream = handler.unary_stream
+
+        async def stream(request, context):
+            try:
+                await authenticate(context)
+                async for item in inner_stream(request, context):
+                    yield item
+            except IcsError as error:
+                await _abort(context, error)
+            except (grpc.aio.AbortError, asyncio.CancelledError):
+                raise
+            except Exception:
+                await _abort_internal(context, method)
+
+        return grpc.unary_stream_rpc_method_handler(
+            stream,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    return handler
+
+
+class ServiceRunner:
+    """Builds, starts and stops one gRPC service; `serve_forever` adds the signal handling."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        verifier: TokenVerifier,
+        public_methods: Iterable[str],
+        register: Callable[[grpc.aio.Server], Iterable[str]],
+        on_start: Callable[[], Awaitable[None]] | None = None,
+        on_stop: Callable[[], Awaitable[None]] | None = None,
+    ):
+        self.settings = settings
+        self.server = grpc.aio.server(
+            interceptors=[AuthInterceptor(verifier, public_methods)],
+            options=[
+                ("grpc.keepalive_time_ms", 60_000),
+                ("grpc.http2.min_recv_ping_interval_without_data_ms", 30_000),
+                ("grpc.max_receive_message_length", 16 * 1024 * 1024),
+            ],
+        )
+        service_names = list(register(self.server))
+        self.health = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        self._service_names = service_names
+        if settings.reflection:
+            reflection.enable_server_reflection(
+                [*service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                 reflection.SERVICE_NAME],
+                self.server,
+            )
+        self.port = self.server.add_insecure_port(f"{settings.host}:{settings.port}")
+        if self.port == 0:
+            raise OSError(f"Could not listen on {settings.host}:{settings.port}; is it in use?")
+        self._on_start = on_start
+        self._on_stop = on_stop
+        self._stopped = False
+
+    @property
+    def target(self) -> str:
+        return f"{self.settings.host}:{self.port}"
+
+    async def start(self) -> None:
+        await self.server.start()
+        if self._on_start:
+            await self._on_start()
+        for name in ["", *self._service_names]:
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        log.info("%s listening on %s", self.settings.name, self.target)
+
+    async def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(self.settings.grace_seconds)
+        if self._on_stop:
+            await self._on_stop()
+        log.info("%s stopped", self.settings.name)
+
+    async def serve_forever(self) -> None:
+        await self.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await self.stop()

@@ -1,0 +1,1 @@
+"""identity: the people who use ICS — users, teams, roles and sessions."""

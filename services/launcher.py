@@ -1,0 +1,78 @@
+"""Starts services as separate processes (as IT staff would run them) and waits until each
+reports SERVING on the standard health check."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from services.common.config import SERVICES, IcsConfig
+
+
+def wait_serving(target: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    with grpc.insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while True:
+            try:
+                reply = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
+                if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+            except grpc.RpcError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no service answered on {target} within {timeout:.0f}s")
+            time.sleep(0.05)
+
+
+def service_env(config: IcsConfig, base: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ if base is None else base)
+    env["ICS_DATA_DIR"] = str(config.data_dir)
+    env["ICS_DEMO"] = "1" if config.demo else "0"
+    for name in SERVICES:
+        s = config[name]
+        env[f"ICS_{name.upper()}_HOST"] = s.host
+        env[f"ICS_{name.upper()}_PORT"] = str(s.port)
+        env[f"ICS_{name.upper()}_DATABASE_URL"] = s.database_url
+        env[f"ICS_{name.upper()}_ADDRESS"] = s.target()
+        env[f"ICS_{name.upper()}_REFLECTION"] = "1" if s.reflection else "0"
+    return env
+
+
+@dataclass
+class ServiceProcesses:
+    config: IcsConfig
+    log_dir: str
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def start(self, names=SERVICES) -> None:
+        os.makedirs(self.log_dir, exist_ok=True)
+        env = service_env(self.config)
+        for name in names:
+            log = open(os.path.join(self.log_dir, f"{name}.log"), "ab")
+            self.procs[name] = subprocess.Popen(
+                [sys.executable, "-m", "services.cli", "serve", name], env=env,
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl+C in the TUI must not kill the services mid-write
+            )
+        for name in names:
+            wait_serving(self.config[name].target())
+
+    def stop(self, timeout: float = 10.0) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for name, proc in self.procs.items():
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.procs.clear()

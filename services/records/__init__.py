@@ -1,0 +1,1 @@
+"""records: children, families, episodes, documents, drafts, the outbox and the audit."""

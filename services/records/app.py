@@ -1,0 +1,27 @@
+"""Builds the records service from configuration."""
+
+from __future__ import annotations
+
+from ics.records.v1 import records_pb2, records_pb2_grpc
+from services.common.auth import IdentityTokenVerifier
+from services.common.config import IcsConfig
+from services.common.db import Database
+from services.common.server import ServiceRunner
+from services.records.outbox import EventSignal
+from services.records.service import PUBLIC_METHODS, RecordsServicer
+
+
+def build(config: IcsConfig) -> ServiceRunner:
+    settings = config["records"]
+    db = Database(settings.database_url)
+    verifier = IdentityTokenVerifier(config["identity"].target())
+
+    def register(server):
+        records_pb2_grpc.add_RecordsServiceServicer_to_server(RecordsServicer(db, EventSignal()), server)
+        return [records_pb2.DESCRIPTOR.services_by_name["RecordsService"].full_name]
+
+    async def on_stop():
+        await verifier.close()
+        db.dispose()
+
+    return ServiceRunner(settings, verifier, PUBLIC_METHODS, register, on_stop=on_stop)

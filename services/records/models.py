@@ -1,0 +1,131 @@
+"""records' tables. No other service reads them: alerts follows the outbox over gRPC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.common.db import new_base
+
+Base = new_base()
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL needs 64 bits for the outbox.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (
+        Index("ix_people_family_key", "family_key"),
+        Index("ix_people_given_key", "given_key"),
+        Index("ix_people_date_of_birth", "date_of_birth"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200))
+    # Lower-cased, accent-free copies for searching.
+    given_key: Mapped[str] = mapped_column(String(200))
+    family_key: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    sex: Mapped[int] = mapped_column(Integer)
+    postcode: Mapped[str] = mapped_column(String(16), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The team that first recorded the child; with referrals, decides who may see them.
+    team_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    created_by_user: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    received_date: Mapped[date] = mapped_column(Date)
+    source: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text, default="")
+    team_id: Mapped[int] = mapped_column(Integer)
+    recorded_by_user: Mapped[int] = mapped_column(Integer)
+    recorded_by_username: Mapped[str] = mapped_column(String(100))
+    recorded_by_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+    __table_args__ = (Index("ix_referrals_team_state", "team_id", "state"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    team_id: Mapped[int] = mapped_column(Integer)
+    received_date: Mapped[date] = mapped_column(Date)
+    state: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[int] = mapped_column(Integer, default=0)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    decided_by_username: Mapped[str] = mapped_column(String(100), default="")
+    decided_by_name: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Draft(Base):
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    owner_user: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(String(300), default="")
+    fields_json: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotencyKey(Base):
+    """A client's request_id, so a retried create returns the first result instead of a copy."""
+
+    __tablename__ = "idempotency_keys"
+    request_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(60))
+    result_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxEvent(Base):
+    """Every change, written in the same transaction as the change: the feed for alerts and
+    the source of the system-generated chronology."""
+
+    __tablename__ = "outbox_events"
+    sequence: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    type: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(100))
+    person_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    payload_json: Mapped[str] = mapped_column(Text)
+    actor_user: Mapped[int] = mapped_column(Integer)
+    actor_username: Mapped[str] = mapped_column(String(100))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Append-only and hash-chained: each row's hash covers the previous row's hash."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_user: Mapped[int] = mapped_column(Integer)
+    actor_username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100))
+    person_ids: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,122 @@
+"""records over gRPC: each handler checks the caller, then runs one transaction in a thread."""
+
+from __future__ import annotations
+
+from ics.records.v1 import records_pb2 as pb
+from ics.records.v1 import records_pb2_grpc
+from services.common import paging
+from services.common.auth import caller
+from services.common.dates import parse_date
+from services.common.db import Database
+from services.common.names import parse_name
+from services.records import access, drafts, frontdoor, outbox, people
+
+PUBLIC_METHODS: set[str] = set()
+WATCH_BATCH = 500
+
+
+class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
+    def __init__(self, db: Database, signal: outbox.EventSignal, poll_seconds: float = 1.0):
+        self.db = db
+        self.signal = signal
+        self.poll_seconds = poll_seconds
+
+    async def _write(self, fn):
+        result = await self.db.write(fn)
+        self.signal.notify()
+        return result
+
+    async def CreatePerson(self, request, context):
+        who = caller()
+        return await self._write(lambda s: people.to_proto(
+            people.create(s, who, request.person, request.confirmed_not_duplicate)))
+
+    async def GetPerson(self, request, context):
+        who = caller()
+        person_id = parse_name(request.name, "people")
+        # A read is audited, so it is a (small) write transaction.
+        return await self.db.write(lambda s: people.to_proto(people.read(s, who, person_id)))
+
+    async def UpdatePerson(self, request, context):
+        who = caller()
+        paths = list(request.update_mask.paths)
+        return await self._write(lambda s: people.to_proto(people.update(s, who, request.person, paths)))
+
+    async def SearchPeople(self, request, context):
+        who = caller()
+        access.require_casework(who, "search for children")
+        dob = parse_date(request.date_of_birth, "date_of_birth", "date of birth") if request.date_of_birth else None
+        limit = min(request.page_size or 20, 100)
+
+        def work(s):
+            found = people.search(s, who, request.query, dob, request.postcode, limit)
+            return pb.SearchPeopleResponse(
+                matches=[pb.PersonMatch(person=people.to_proto(p), score=score) for p, score in found])
+
+        return await self.db.write(work)
+
+    async def RecordContact(self, request, context):
+        who = caller()
+        return await self._write(lambda s: frontdoor.record_contact(s, who, request))
+
+    async def GetReferral(self, request, context):
+        who = caller()
+        referral_id = parse_name(request.name, "referrals")
+        return await self.db.write(lambda s: frontdoor.get_referral(s, who, referral_id))
+
+    async def ListReferrals(self, request, context):
+        who = caller()
+        size = paging.page_size(request.page_size)
+        offset = paging.decode_offset(request.page_token)
+
+        def work(s):
+            found = frontdoor.list_referrals(s, who, request.state, request.team, request.person, offset, size)
+            return pb.ListReferralsResponse(referrals=found,
+                                            next_page_token=paging.next_token(offset, size, len(found)))
+
+        return await self.db.write(work)
+
+    async def DecideReferral(self, request, context):
+        who = caller()
+        return await self._write(lambda s: frontdoor.decide(s, who, request))
+
+    async def SaveDraft(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: drafts.to_proto(drafts.save(s, who, request)))
+
+    async def GetDraft(self, request, context):
+        who = caller()
+        draft_id = parse_name(request.name, "drafts")
+        return await self.db.read(lambda s: drafts.to_proto(drafts.get(s, who, draft_id)))
+
+    async def ListDrafts(self, request, context):
+        who = caller()
+        limit = paging.page_size(request.page_size)
+        return await self.db.read(lambda s: pb.ListDraftsResponse(
+            drafts=[drafts.to_proto(d) for d in drafts.list_mine(s, who, request.kind, limit)]))
+
+    async def DeleteDraft(self, request, context):
+        who = caller()
+        draft_id = parse_name(request.name, "drafts")
+        await self.db.write(lambda s: drafts.delete(s, who, draft_id))
+        return pb.DeleteDraftResponse()
+
+    async def WatchEvents(self, request, context):
+        access.require_service(caller())
+        cursor = max(0, request.after_sequence)
+        while True:
+            batch = await self.db.read(lambda s: outbox.read_after(s, cursor, WATCH_BATCH))
+            for event in batch:
+                msg = pb.Event(sequence=event.sequence, type=event.type, subject=event.subject,
+                               person=f"people/{event.person_id}" if event.person_id else "",
+                               payload_json=event.payload_json)
+                msg.occur_time.FromDatetime(event.occurred_at)
+                msg.actor.user_name = f"users/{event.actor_user}"
+                msg.actor.username = event.actor_username
+                msg.actor.display_name = event.actor_name
+                yield msg
+                cursor = event.sequence
+            if len(batch) < WATCH_BATCH:
+                if not request.follow:
+                    return
+                await self.signal.wait(self.poll_seconds)

@@ -1,0 +1,150 @@
+"""The ICS client: one object per logged-in worker, over the three services' gRPC contracts.
+
+Calls are synchronous with a deadline on every one; the Textual front end runs them in thread
+workers and the line front end calls them directly. A session nearing expiry is refreshed before
+the next call, so a worker who keeps typing is not logged out mid-form.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import grpc
+
+from ics.alerts.v1 import alerts_pb2, alerts_pb2_grpc
+from ics.identity.v1 import identity_pb2, identity_pb2_grpc
+from ics.records.v1 import records_pb2, records_pb2_grpc
+from tui.core.errors import ServiceError, SessionExpired, from_rpc_error
+
+DEADLINE_SECONDS = 10.0
+REFRESH_WHEN_LEFT = 300.0
+
+
+@dataclass
+class Targets:
+    identity: str
+    records: str
+    alerts: str
+
+    @classmethod
+    def from_config(cls, data_dir=None, config_file=None) -> "Targets":
+        from services.common.config import load_config
+
+        cfg = load_config(data_dir=data_dir, config_file=config_file)
+        return cls(cfg["identity"].target(), cfg["records"].target(), cfg["alerts"].target())
+
+
+@dataclass
+class Session:
+    token: str = ""
+    expires_at: float = 0.0
+    user: identity_pb2.User | None = None
+    teams: dict[str, str] = field(default_factory=dict)  # "teams/1" -> "Duty and Assessment"
+
+    @property
+    def active(self) -> bool:
+        return bool(self.token) and self.expires_at > time.time()
+
+
+class IcsClient:
+    def __init__(self, targets: Targets, deadline: float = DEADLINE_SECONDS):
+        self.targets = targets
+        self.deadline = deadline
+        self._channels = {name: grpc.insecure_channel(getattr(targets, name))
+                          for name in ("identity", "records", "alerts")}
+        self.identity = identity_pb2_grpc.IdentityServiceStub(self._channels["identity"])
+        self.records = records_pb2_grpc.RecordsServiceStub(self._channels["records"])
+        self.alerts = alerts_pb2_grpc.AlertsServiceStub(self._channels["alerts"])
+        self.session = Session()
+
+    def close(self) -> None:
+        for channel in self._channels.values():
+            channel.close()
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _call(self, service: str, method, request, *, authenticated: bool = True):
+        metadata = ()
+        if authenticated:
+            if not self.session.token:
+                raise SessionExpired("UNAUTHENTICATED", "Please log in first.")
+            if self.session.expires_at - time.time() < REFRESH_WHEN_LEFT and method is not self.identity.RefreshSession:
+                self.refresh()
+            metadata = (("authorization", f"Bearer {self.session.token}"),)
+        try:
+            return method(request, timeout=self.deadline, metadata=metadata)
+        except grpc.RpcError as exc:
+            error = from_rpc_error(exc, service)
+            if isinstance(error, SessionExpired) and authenticated:
+                self.session.token = ""
+            raise error from None
+
+    # -- identity ---------------------------------------------------------------------------
+    def login(self, username: str, password: str) -> identity_pb2.User:
+        reply = self._call("identity", self.identity.Login,
+                           identity_pb2.LoginRequest(username=username, password=password), authenticated=False)
+        self.session = Session(reply.access_token, float(reply.expires_at_unix), reply.user)
+        try:
+            teams = self._call("identity", self.identity.ListTeams, identity_pb2.ListTeamsRequest(page_size=500))
+            self.session.teams = {t.name: t.display_name for t in teams.teams}
+        except ServiceError:
+            pass  # team names are a nicety; the session itself is good
+        return reply.user
+
+    def refresh(self) -> None:
+        reply = self._call("identity", self.identity.RefreshSession, identity_pb2.RefreshSessionRequest())
+        self.session.expires_at = float(reply.expires_at_unix)
+
+    def logout(self) -> None:
+        if self.session.token:
+            try:
+                self._call("identity", self.identity.Logout, identity_pb2.LogoutRequest())
+            except ServiceError:
+                pass
+        self.session = Session()
+
+    def team_label(self, team_name: str) -> str:
+        return self.session.teams.get(team_name, team_name)
+
+    # -- records ----------------------------------------------------------------------------
+    def search_people(self, query: str, date_of_birth: str = "", postcode: str = "", limit: int = 10):
+        reply = self._call("records", self.records.SearchPeople, records_pb2.SearchPeopleRequest(
+            query=query, date_of_birth=date_of_birth, postcode=postcode, page_size=limit))
+        return list(reply.matches)
+
+    def get_person(self, name: str) -> records_pb2.Person:
+        return self._call("records", self.records.GetPerson, records_pb2.GetPersonRequest(name=name))
+
+    def record_contact(self, request: records_pb2.RecordContactRequest) -> records_pb2.RecordContactResponse:
+        if not request.request_id:
+            request.request_id = str(uuid.uuid4())
+        return self._call("records", self.records.RecordContact, request)
+
+    def list_referrals(self, state: int = 0, team: str = "", page_size: int = 100):
+        reply = self._call("records", self.records.ListReferrals, records_pb2.ListReferralsRequest(
+            state=state, team=team, page_size=page_size))
+        return list(reply.referrals)
+
+    def get_referral(self, name: str) -> records_pb2.Referral:
+        return self._call("records", self.records.GetReferral, records_pb2.GetReferralRequest(name=name))
+
+    def decide_referral(self, name: str, decision: int, reason: str, etag: str = "") -> records_pb2.Referral:
+        return self._call("records", self.records.DecideReferral, records_pb2.DecideReferralRequest(
+            name=name, decision=decision, reason=reason, etag=etag))
+
+    def save_draft(self, draft: records_pb2.Draft, request_id: str = "") -> records_pb2.Draft:
+        return self._call("records", self.records.SaveDraft,
+                          records_pb2.SaveDraftRequest(draft=draft, request_id=request_id))
+
+    def list_drafts(self, kind: str = "") -> list[records_pb2.Draft]:
+        return list(self._call("records", self.records.ListDrafts, records_pb2.ListDraftsRequest(kind=kind)).drafts)
+
+    def delete_draft(self, name: str) -> None:
+        self._call("records", self.records.DeleteDraft, records_pb2.DeleteDraftRequest(name=name))
+
+    # -- alerts -----------------------------------------------------------------------------
+    def my_alerts(self, include_ended: bool = True, page_size: int = 100) -> list[alerts_pb2.Clock]:
+        reply = self._call("alerts", self.alerts.ListMyAlerts, alerts_pb2.ListMyAlertsRequest(
+            include_ended=include_ended, page_size=page_size))
+        return list(reply.clocks)
