@@ -1,0 +1,116 @@
+"""Shared fixtures: real services on free loopback ports, on SQLite files and on PostgreSQL.
+
+`stack` is module-scoped and parametrised over both engines, so every integration module runs
+once on SQLite and once on a fresh PostgreSQL database per service (dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+
+import pytest
+
+from services.cli import migrate_all
+from services.common.config import SERVICES
+from services.stack import ServiceStack, isolated_config
+
+PG_ADMIN_URL = os.environ.get("ICS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_connect():
+    import psycopg
+
+    return psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
+
+
+def postgres_available() -> str | None:
+    """None when PostgreSQL answers; otherwise why not, for the skip message."""
+    try:
+        with _pg_connect():
+            return None
+    except Exception as exc:  # any failure to connect means: skip, and say why
+        return f"PostgreSQL is not answering at {PG_ADMIN_URL} ({exc.__class__.__name__}); " \
+               "install the postgresql package or run .ci/run as root to have it started"
+
+
+@contextmanager
+def fresh_pg_databases(names=SERVICES):
+    """One new database per service, dropped after, so runs never see each other's data."""
+    suffix = uuid.uuid4().hex[:10]
+    created = {name: f"ics_t_{name}_{suffix}" for name in names}
+    with _pg_connect() as conn:
+        for db in created.values():
+            conn.execute(f'CREATE DATABASE "{db}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield {name: f"{base}/{db}" for name, db in created.items()}
+    finally:
+        with _pg_connect() as conn:
+            for db in created.values():
+                conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def engine_name(request):
+    if request.param == "postgresql":
+        why = postgres_available()
+        if why:
+            pytest.skip(why)
+    return request.param
+
+
+@contextmanager
+def running_stack(engine: str, data_dir, seed_records: bool = False):
+    """Migrated, seeded with the demo council's users, and started."""
+    from services import demo_data
+    from services.common.db import Database
+
+    with (fresh_pg_databases() if engine == "postgresql" else _no_urls()) as urls:
+        config = isolated_config(data_dir, urls)
+        migrate_all(config)
+        identity_db = Database(config["identity"].database_url)
+        users = demo_data.seed_identity(identity_db, config)
+        identity_db.dispose()
+        if seed_records:
+            records_db = Database(config["records"].database_url)
+            demo_data.seed_records(records_db, users)
+            records_db.dispose()
+        stack = ServiceStack(config).start()
+        try:
+            yield stack
+        finally:
+            stack.stop()
+
+
+@contextmanager
+def _no_urls():
+    yield None
+
+
+@pytest.fixture(scope="module")
+def stack(engine_name, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp(f"ics-{engine_name}")
+    with running_stack(engine_name, data_dir) as running:
+        yield running
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def client_factory(stack):
+    from tui.core.client import IcsClient
+
+    made = []
+
+    def make(username: str | None = None, password: str = "demo"):
+        client = IcsClient(stack.targets())
+        if username:
+            client.login(username, password)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
