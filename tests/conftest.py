@@ -63,13 +63,16 @@ def engine_name(request):
 
 
 @contextmanager
-def running_stack(engine: str, data_dir, seed_records: bool = False):
-    """Migrated, seeded with the demo council's users, and started."""
+def running_stack(engine: str, data_dir, seed_records: bool = False, **settings):
+    """Migrated, seeded with the demo council's users, and started. `settings` override
+    top-level configuration, e.g. token_ttl_seconds=2."""
     from services import demo_data
     from services.common.db import Database
 
     with (fresh_pg_databases() if engine == "postgresql" else _no_urls()) as urls:
         config = isolated_config(data_dir, urls)
+        for key, value in settings.items():
+            setattr(config, key, value)
         migrate_all(config)
         identity_db = Database(config["identity"].database_url)
         users = demo_data.seed_identity(identity_db, config)

@@ -85,7 +85,8 @@ def _coerce(key: str, value: object, kind: str) -> object:
                 return value
             return str(value).strip().lower() in {"1", "true", "yes", "on"}
     except (TypeError, ValueError):
-        raise ConfigError(f"{key} must be a {kind}; got {value!r}") from None
+        plain = {"int": "a whole number", "float": "a number"}[kind]
+        raise ConfigError(f"{key} must be {plain}; got {value!r}") from None
     return str(value)
 
 

@@ -1,0 +1,44 @@
+"""One configuration mechanism: defaults, then a TOML file, then the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.config import ConfigError, load_config
+
+
+def test_defaults_are_sqlite_files_in_the_data_folder_and_standard_ports(tmp_path):
+    cfg = load_config(data_dir=tmp_path, env={})
+    assert [cfg[s].port for s in ("identity", "records", "alerts")] == [50051, 50052, 50053]
+    assert cfg["records"].database_url == f"sqlite:///{tmp_path.resolve()}/records.db"
+    assert not cfg["records"].reflection
+
+
+def test_file_then_environment_override(tmp_path):
+    path = tmp_path / "ics.toml"
+    path.write_text('token_ttl_seconds = 60\n[records]\nport = 6000\ndatabase_url = "postgresql+psycopg://x/y"\n'
+                    '[alerts]\nport = 6001\n')
+    cfg = load_config(config_file=path, env={"ICS_ALERTS_PORT": "7001", "ICS_IDENTITY_ADDRESS": "id.example:1"})
+    assert cfg["records"].port == 6000 and cfg["records"].database_url == "postgresql+psycopg://x/y"
+    assert cfg["alerts"].port == 7001
+    assert cfg["identity"].target() == "id.example:1"
+    assert cfg.token_ttl_seconds == 60
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[records]\nport = 'abc'\n", "records.port must be a whole number"),
+    ("[records]\nprot = 1\n", "Unknown setting"),
+    ("colour = 1\n", "Unknown setting"),
+    ("[records\n", "not valid TOML"),
+    ("[records]\nport = 70000\n", "between 0 and 65535"),
+])
+def test_bad_configuration_is_explained(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(config_file=path, env={})
+
+
+def test_missing_file_is_explained(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(config_file=tmp_path / "nope.toml", env={})
