@@ -19,9 +19,12 @@ def _config(args, demo: bool = False) -> IcsConfig:
     return load_config(data_dir=args.data, config_file=args.config, demo=demo)
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", metavar="DIR", help="data folder (default ./.ics-data)")
-    parser.add_argument("--config", metavar="FILE", help="TOML configuration file")
+def _common(parser: argparse.ArgumentParser, nested: bool = False) -> None:
+    # Nested copies (on admin's sub-commands) must not reset a value given before the
+    # sub-command, so their default is "absent" rather than None.
+    default = argparse.SUPPRESS if nested else None
+    parser.add_argument("--data", metavar="DIR", default=default, help="data folder (default ./.ics-data)")
+    parser.add_argument("--config", metavar="FILE", default=default, help="TOML configuration file")
 
 
 def migrate_all(config: IcsConfig, names=SERVICES) -> None:
@@ -125,6 +128,9 @@ def cmd_line(args) -> int:
 def cmd_admin(args) -> int:
     config = _config(args)
     if args.admin == "migrate":
+        unknown = [s for s in args.services if s not in SERVICES]
+        if unknown:
+            raise ConfigError(f"There is no service called {', '.join(unknown)}; choose from {', '.join(SERVICES)}.")
         migrate_all(config, args.services or SERVICES)
         print(f"Migrated {', '.join(args.services or SERVICES)}.")
         return 0
@@ -192,8 +198,8 @@ def parser() -> argparse.ArgumentParser:
     _common(admin)
     asub = admin.add_subparsers(dest="admin", required=True)
     mig = asub.add_parser("migrate", help="bring databases up to date")
-    mig.add_argument("services", nargs="*", choices=[[], *SERVICES], default=[])
-    asub.add_parser("seed-demo", help="load the demo council into empty databases")
+    mig.add_argument("services", nargs="*", metavar="SERVICE", help=f"any of {', '.join(SERVICES)}; default all")
+    seed = asub.add_parser("seed-demo", help="load the demo council into empty databases")
     team = asub.add_parser("create-team")
     team.add_argument("name")
     team.add_argument("--duty", action="store_true", help="takes new contacts and referrals")
@@ -203,7 +209,9 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--role", action="append", default=[], help="repeatable")
     user.add_argument("--team", action="append", type=int, default=[], help="team id; repeatable; first is their own")
     user.add_argument("--password-stdin", action="store_true")
-    asub.add_parser("audit-verify", help="check the records audit chain")
+    verify = asub.add_parser("audit-verify", help="check the records audit chain")
+    for sub_parser in (mig, seed, team, user, verify):
+        _common(sub_parser, nested=True)
     admin.set_defaults(func=cmd_admin)
     return top
 

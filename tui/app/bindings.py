@@ -1,0 +1,44 @@
+"""Every key the app answers, in one place, each with a stable id so a council (or a worker
+with a keymap file) can rebind it with `App.set_keymap` without touching the screens."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+QUIT = Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
+               tooltip="Leave ICS; a form you were typing is saved as a draft first")
+
+LOGIN = [
+    Binding("escape", "quit", "Quit", id="login.quit", tooltip="Leave ICS"),
+]
+
+MY_WORK = [
+    Binding("n", "new_contact", "New contact", id="work.new_contact",
+            tooltip="Record a new contact about a child (your draft is reopened if you have one)"),
+    Binding("d", "decide", "Decide", id="work.decide", tooltip="Decide the highlighted referral"),
+    Binding("r", "refresh", "Refresh", id="work.refresh", tooltip="Fetch My work again now"),
+    Binding("q", "app.quit", "Quit", id="work.quit", tooltip="Leave ICS"),
+]
+
+CONTACT = [
+    Binding("ctrl+s", "record", "Record", id="contact.record", priority=True,
+            tooltip="Record this contact; it becomes a referral awaiting decision"),
+    Binding("escape", "back", "Back (keep draft)", id="contact.back",
+            tooltip="Back to My work; what you typed stays as a draft"),
+    Binding("ctrl+n", "new_child", "New child instead", id="contact.new_child", priority=True,
+            tooltip="Stop using the known child and describe a new one"),
+]
+
+DECISION = [
+    Binding("ctrl+s", "save", "Save decision", id="decision.save", priority=True,
+            tooltip="Save this decision on the referral"),
+    Binding("escape", "back", "Back", id="decision.back", tooltip="Back to My work without deciding"),
+]
+
+DUPLICATE = [
+    Binding("u", "choose('use')", "Use known child", id="duplicate.use",
+            tooltip="Record the contact about the child already known"),
+    Binding("c", "choose('different')", "Different child", id="duplicate.different",
+            tooltip="Confirm this is a different child and record them as new"),
+    Binding("escape", "choose('back')", "Back", id="duplicate.back", tooltip="Back to the form to check"),
+]

@@ -1,0 +1,78 @@
+"""Decide a referral: the decision and why. Dismissed with a sentence for My work's status
+line, or None when the worker went back without deciding."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from tui.app import bindings
+from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.app.screens.fields import FieldBlock, widget_value
+from tui.core.errors import ServiceError
+from tui.core.forms import DECISION_FORM, choice_value
+from tui.core.text import decision_label, referral_sentence
+
+
+class DecisionScreen(ServiceScreen):
+    BINDINGS = bindings.DECISION
+
+    def __init__(self, referral: str, sentence: str) -> None:
+        super().__init__()
+        self.referral = referral
+        self.sentence = sentence
+        self.etag = ""
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Decide: {self.sentence}", id="heading", classes="heading")
+        with VerticalScroll(id="form"):
+            for field in DECISION_FORM:
+                yield FieldBlock(field, "")
+        yield StatusLine("Choose a decision, say why, then press ctrl+s to save.", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#in-decision").focus()
+        # The etag makes a decision made meanwhile by a colleague fail plainly, not overwrite.
+        self.call_service(lambda client: client.get_referral(self.referral), self._loaded, group="load")
+
+    def _loaded(self, referral) -> None:
+        self.etag = referral.etag
+        self.query_one("#heading", Static).update(f"Decide: {referral_sentence(referral)}")
+
+    def values(self) -> dict[str, str]:
+        return {field.key: widget_value(self.query_one(f"#in-{field.key}", Widget)) for field in DECISION_FORM}
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        values = self.values()
+        decision = max(0, choice_value(DECISION_FORM[0], values["decision"]))
+        for block in self.query(FieldBlock):
+            block.unmark()
+        self.saving = True
+        self.status.say("Saving the decision…")
+        self.call_service(lambda client: client.decide_referral(self.referral, decision, values["reason"], self.etag),
+                          self._saved, failed=self._refused, group="save")
+
+    def _saved(self, referral) -> None:
+        self.dismiss(f"Decision saved: {decision_label(referral.decision)} for "
+                     f"{referral.person_display_name}.")
+
+    def _refused(self, exc: ServiceError) -> None:
+        self.saving = False
+        self.status.error(exc.message)
+        first = None
+        for key, problem in exc.violations.items():
+            blocks = self.query(f"#field-{key}")
+            if blocks:
+                blocks.first(FieldBlock).mark(problem)
+                first = first or key
+        if first:
+            self.query_one(f"#in-{first}").focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

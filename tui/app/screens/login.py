@@ -1,0 +1,64 @@
+"""Log in: at start, and again over any screen when the session has ended (what was on that
+screen stays as it was)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from tui.app import bindings
+from tui.app.screens.base import ServiceCalls, StatusLine
+from tui.core.errors import ServiceError
+
+
+class LoginScreen(ServiceCalls, ModalScreen[bool]):
+    """Dismissed with True once logged in. With `again_as`, the username is fixed: the work
+    left open underneath belongs to that worker."""
+
+    BINDINGS = bindings.LOGIN
+
+    def __init__(self, again_as: str = "", why: str = "") -> None:
+        super().__init__()
+        self.again_as = again_as
+        self.why = why
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box"):
+            yield Static("ICS: children's social care records", id="login-title", classes="heading")
+            if self.again_as:
+                yield Static(f"{self.why} Log in again as {self.again_as}; what you typed is kept.",
+                             id="login-why")
+            yield Label("Username", classes="label")
+            yield Input(value=self.again_as, id="username", disabled=bool(self.again_as))
+            yield Label("Password", classes="label")
+            yield Input(password=True, id="password")
+            yield StatusLine("Type your username and password, then press Enter.", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#password" if self.again_as else "#username", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        username = self.query_one("#username", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        if event.input.id == "username" and not password:
+            self.query_one("#password", Input).focus()
+            return
+        if not username or not password:
+            self.status.error("Enter your username and password.")
+            self.query_one("#username" if not username else "#password", Input).focus()
+            return
+        self.status.say("Logging in…")
+        self.call_service(lambda client: client.login(username, password), self._logged_in,
+                          failed=self._refused, group="login", relogin=False)
+
+    def _logged_in(self, _user) -> None:
+        self.dismiss(True)
+
+    def _refused(self, exc: ServiceError) -> None:
+        self.status.error(exc.message)
+        password = self.query_one("#password", Input)
+        password.value = ""
+        password.focus()

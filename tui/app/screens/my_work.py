@@ -1,0 +1,166 @@
+"""My work: the worker's clocks (open ones first) and their teams' referrals awaiting decision."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Footer, Static
+
+from ics.alerts.v1 import alerts_pb2 as apb
+from ics.records.v1 import records_pb2 as rpb
+from tui.app import bindings
+from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.core.client import IcsClient
+from tui.core.text import clock_sentence, clock_status, human_date, referral_sentence
+
+AUTO_REFRESH_SECONDS = 15.0
+# Alerts hears about a decision or a new referral a moment after records does.
+FOLLOW_UP_SECONDS = 1.5
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    key: str
+    title: str
+    child: str
+    due: str
+    status: str
+    sentence: str
+    referral: str = ""        # "referrals/N" when this row can be decided from here
+    open: bool = True
+
+
+def fetch_work(client: IcsClient) -> tuple[list[apb.Clock], list[rpb.Referral]]:
+    clocks = client.my_alerts(include_ended=True)
+    awaiting = client.list_referrals(state=rpb.REFERRAL_STATE_AWAITING_DECISION)
+    return clocks, [r for r in awaiting if r.team in client.session.teams]
+
+
+def work_rows(clocks: list[apb.Clock], referrals: list[rpb.Referral]) -> list[WorkRow]:
+    """Open clocks by due date, then referrals whose clock alerts has not made yet, then
+    finished clocks, newest first."""
+    rows_open, rows_done = [], []
+    for clock in clocks:
+        referral = clock.subject if clock.subject.startswith("referrals/") else ""
+        row = WorkRow(clock.name, clock.title, clock.person_display_name or clock.person,
+                      human_date(clock.due_date), clock_status(clock), clock_sentence(clock),
+                      referral, clock.state == apb.CLOCK_STATE_OPEN)
+        (rows_open if row.open else rows_done).append((clock, row))
+    rows_open.sort(key=lambda pair: (pair[0].due_date or "9999", pair[0].name))
+    rows_done.sort(key=lambda pair: (pair[0].ended_date, pair[0].name), reverse=True)
+    with_clock = {clock.subject for clock in clocks}
+    waiting = [WorkRow(r.name, "Referral awaiting decision", r.person_display_name,
+                       human_date(r.received_date), "awaiting decision", referral_sentence(r), r.name)
+               for r in referrals if r.name not in with_clock]
+    return [row for _, row in rows_open] + waiting + [row for _, row in rows_done]
+
+
+def summary(rows: list[WorkRow]) -> str:
+    still_open = sum(row.open for row in rows)
+    overdue = sum(row.status.startswith("OVERDUE") for row in rows)
+    return f"{still_open} open, {overdue} overdue, updated {time.strftime('%H:%M')}"
+
+
+class MyWorkScreen(ServiceScreen):
+    BINDINGS = bindings.MY_WORK
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, WorkRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("My work", id="heading", classes="heading")
+        yield DataTable(id="work", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="detail")
+        yield StatusLine("Fetching your work…", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        if self.app.large:  # 40 columns: what needs doing first, then who; the rest is below
+            table.add_column("Status", key="status")
+            table.add_column("Child", key="child")
+        else:
+            table.add_column("What", key="title")
+            table.add_column("Child", key="child")
+            table.add_column("Due", key="due")
+            table.add_column("Status", key="status")
+        table.focus()
+        self.refresh_work()
+        self.set_interval(AUTO_REFRESH_SECONDS, self._auto_refresh)
+
+    def _auto_refresh(self) -> None:
+        if self.is_current:  # not behind a form: it refreshes when the form closes
+            self.refresh_work()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_work()
+
+    def refresh_work(self) -> None:
+        self.call_service(fetch_work, self._show, group="refresh")
+
+    def _show(self, work) -> None:
+        table = self.query_one(DataTable)
+        rows = work_rows(*work)
+        keep = self.selected.key if self.selected else None
+        table.clear()
+        self.rows = {row.key: row for row in rows}
+        for row in rows:
+            cells = {"title": row.title, "child": row.child, "due": row.due, "status": row.status}
+            table.add_row(*(cells[str(column.key.value)] for column in table.ordered_columns), key=row.key)
+        if keep in self.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        user = self.app.client.session.user
+        name = user.display_name if user else ""
+        self.query_one("#heading", Static).update(f"My work for {name}: {summary(rows)}" if rows else
+                                                  f"My work for {name}: nothing open, updated {time.strftime('%H:%M')}")
+        self._show_detail()
+
+    @property
+    def selected(self) -> WorkRow | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(key)
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        self.app.place_cursor_on_row(self.query_one(DataTable))
+
+    def _show_detail(self) -> None:
+        row = self.selected
+        self.query_one("#detail", Static).update(row.sentence if row else "Nothing to show yet.")
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.status.say("Refreshing…")
+        self.call_service(fetch_work, self._refreshed, group="refresh")
+
+    def _refreshed(self, work) -> None:
+        self._show(work)
+        self.status.say(f"Refreshed at {time.strftime('%H:%M:%S')}.")
+
+    def action_new_contact(self) -> None:
+        self.status.say("Opening the contact form…")
+        self.app.open_contact_form(self._contact_closed)
+
+    def _contact_closed(self, outcome: str | None) -> None:
+        if outcome:
+            self.status.say(outcome)
+        self.refresh_work()
+        self.set_timer(FOLLOW_UP_SECONDS, self.refresh_work)
+
+    def action_decide(self) -> None:
+        row = self.selected
+        if row is None or not row.referral:
+            self.status.error("Highlight a referral (a \"Referral decision due\" row) first, then press d.")
+            return
+        if not row.open:
+            self.status.error(f"That referral is already decided: {row.status}.")
+            return
+        from tui.app.screens.decision import DecisionScreen
+
+        self.app.push_screen(DecisionScreen(row.referral, row.sentence), self._contact_closed)

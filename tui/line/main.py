@@ -1,0 +1,376 @@
+"""The line mode: `ics line`, `ics demo --line`, or any front end started with TERM=dumb.
+
+One prompt, `ics> `; each command answers in whole plain sentences, once. Lists are numbered so
+that `decide 2` or `show 2` can refer to what was just read out.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable, TextIO
+from zoneinfo import ZoneInfo
+
+from ics.alerts.v1 import alerts_pb2 as apb
+from ics.records.v1 import records_pb2 as rpb
+from tui.core.client import IcsClient, Targets
+from tui.core.drafts import DraftKeeper, default_state_dir
+from tui.core.errors import ServiceError, SessionExpired
+from tui.core.forms import DECISION_FORM, choice_value
+from tui.core.text import clock_sentence, decision_label, human_date, referral_sentence
+from tui.line.console import Console, EndOfInput
+from tui.line.contact import ContactWalk
+from tui.line.walk import ask_field
+
+LONDON = ZoneInfo("Europe/London")
+PROMPT = "ics>"
+SESSION_ENDED = "Your session has ended. Please log in again; your typing is kept."
+LOGIN_TRIES = 3
+
+HELP = (
+    "Commands:",
+    "login: log in with your username and password.",
+    "alerts, or my work: your open alerts, soonest due first. alerts all: ended ones too.",
+    "referrals: referrals waiting for a decision in your teams.",
+    "contact: record a new contact about a child, one question at a time.",
+    "decide and a number, for example decide 1: decide that referral from the last referrals list.",
+    "show and a number: more about that item in the last list.",
+    "logout: log out and stay in ICS.",
+    "help: this list.",
+    "quit or exit: leave ICS. Anything half typed is kept as a draft.",
+    "While answering a question, press Enter to keep the answer and Control C to stop; "
+    "your typing is kept.",
+)
+
+
+class NotLoggedIn(Exception):
+    """The worker could not, or chose not to, log in again."""
+
+
+class LineApp:
+    def __init__(self, client: IcsClient, stdin: TextIO, stdout: TextIO, state_dir: Path | None = None):
+        self.client = client
+        self.console = Console(stdin, stdout)
+        self.state_dir = Path(state_dir) if state_dir else default_state_dir()
+        self.open_draft: DraftKeeper | None = None
+        self.last_list: str = ""            # "alerts" or "referrals": what `show N` refers to
+        self.last_referrals: list[rpb.Referral] = []
+        self.last_clocks: list[apb.Clock] = []
+        self._offline_noted = False
+        self.commands: dict[str, Callable[[str], None]] = {
+            "login": self.do_login, "logout": self.do_logout, "alerts": self.do_alerts,
+            "my work": self.do_alerts, "referrals": self.do_referrals, "contact": self.do_contact,
+            "decide": self.do_decide, "show": self.do_show, "help": self.do_help, "?": self.do_help,
+        }
+
+    # -- the loop -------------------------------------------------------------------------------
+    def run(self) -> int:
+        self.console.say("ICS line mode. Type login to start, help for the list of commands, or quit to leave.")
+        while True:
+            try:
+                line = self.console.ask(PROMPT)
+            except EndOfInput:
+                self.finish()
+                return 0
+            except KeyboardInterrupt:
+                self.console.say("")
+                self.console.say("Type quit to leave.")
+                continue
+            if not self.dispatch(line):
+                return 0
+
+    def dispatch(self, line: str) -> bool:
+        """Runs one command line; False when the worker wants to leave."""
+        words = line.strip()
+        if not words:
+            return True
+        lowered = words.lower()
+        if lowered in ("quit", "exit", "q", "bye"):
+            self.finish()
+            return False
+        name, _, arg = lowered.partition(" ")
+        if lowered.startswith("my work"):
+            name, arg = "my work", lowered[len("my work"):]
+        handler = self.commands.get(name)
+        if handler is None:
+            self.console.error(f"I don't know '{words}'. Type help for the list.")
+            return True
+        try:
+            handler(arg.strip())
+        except EndOfInput:
+            self.finish()
+            return False
+        except KeyboardInterrupt:
+            self.console.say("")
+            self.stopped()
+        except NotLoggedIn:
+            self.console.say("Not logged in. Anything you typed is kept; type login, then try again.")
+        except ServiceError as exc:
+            self.console.error(exc.message)
+        return True
+
+    def stopped(self) -> None:
+        if self.open_draft is not None and self.open_draft.fields:
+            self.flush_draft(self.open_draft)
+            self.console.say("Stopped. Your contact is kept as a draft; type contact to carry on with it.")
+        else:
+            self.console.say("Stopped.")
+
+    def finish(self) -> None:
+        if self.open_draft is not None and self.open_draft.dirty:
+            self.flush_draft(self.open_draft, recover=False)
+        if self.open_draft is not None and self.open_draft.fields:
+            self.console.say("Your unfinished contact is kept; type contact next time to carry on with it.")
+        self.console.say("Goodbye.")
+
+    # -- sessions -------------------------------------------------------------------------------
+    def require_login(self) -> None:
+        if self.client.session.user is None:
+            raise NotLoggedIn()
+
+    def ensure_session(self) -> None:
+        self.require_login()
+        if not self.client.session.active:
+            self.recover_session()
+
+    def recover_session(self) -> None:
+        self.console.say(SESSION_ENDED)
+        for _ in range(LOGIN_TRIES):
+            if self.login_once():
+                return
+        raise NotLoggedIn()
+
+    def call(self, fn, *args, **kwargs):
+        """Calls the service; when the session has ended, logs in again and repeats the call."""
+        self.require_login()
+        for _ in range(LOGIN_TRIES):
+            try:
+                return fn(*args, **kwargs)
+            except SessionExpired:
+                self.recover_session()
+        return fn(*args, **kwargs)
+
+    def login_once(self) -> bool:
+        username = self.console.ask("Username:").strip()
+        if not username:
+            self.console.error("Enter your username.")
+            return False
+        password = self.console.ask_secret("Password:")
+        try:
+            user = self.client.login(username, password)
+        except ServiceError as exc:
+            self.console.error(exc.message)
+            return False
+        teams = " and ".join(self.client.team_label(t) for t in user.team_names)
+        self.console.say(f"Logged in as {user.display_name} ({user.username})" + (f", {teams}." if teams else "."))
+        return True
+
+    def flush_draft(self, keeper: DraftKeeper, title: str = "", recover: bool = True) -> bool:
+        """Saves the draft to the server; says so once when it cannot, and once when it can again."""
+        from tui.core.forms import contact_title
+
+        title = title or contact_title(keeper.fields)
+        saved = keeper.flush(title)
+        if not saved and recover and self.client.session.user is not None and not self.client.session.token:
+            self.recover_session()
+            saved = keeper.flush(title)
+        if not saved and not self._offline_noted:
+            self._offline_noted = True
+            self.console.say(f"Note: not saved to the server just now ({keeper.last_error.rstrip('.')}). "
+                             "It is kept on this computer and will be saved with your next answer.")
+        elif saved and self._offline_noted:
+            self._offline_noted = False
+            self.console.say("Note: saved to the server again.")
+        return saved
+
+    # -- commands -------------------------------------------------------------------------------
+    def do_login(self, arg: str) -> None:
+        self.login_once()
+
+    def do_logout(self, arg: str) -> None:
+        if self.client.session.user is None:
+            self.console.say("You are not logged in.")
+            return
+        if self.open_draft is not None and self.open_draft.dirty:
+            self.flush_draft(self.open_draft, recover=False)
+        self.client.logout()
+        self.open_draft = None
+        self.last_referrals, self.last_clocks, self.last_list = [], [], ""
+        self.console.say("Logged out.")
+
+    def do_help(self, arg: str) -> None:
+        for line in HELP:
+            self.console.say(line)
+
+    def do_alerts(self, arg: str) -> None:
+        include_ended = arg in ("all", "ended")
+        if arg and not include_ended:
+            self.console.error("Type alerts, or alerts all to include ended ones.")
+            return
+        clocks = self.call(self.client.my_alerts, include_ended=include_ended)
+        open_ = sorted((c for c in clocks if c.state == apb.CLOCK_STATE_OPEN),
+                       key=lambda c: (c.due_date, c.person_display_name))
+        ended = sorted((c for c in clocks if c.state != apb.CLOCK_STATE_OPEN),
+                       key=lambda c: c.ended_date, reverse=True)
+        clocks = open_ + ended
+        self.last_clocks, self.last_list = clocks, "alerts"
+        overdue = sum(1 for c in open_ if c.overdue)
+        count = f"{len(clocks)} alert{'s' if len(clocks) != 1 else ''}"
+        if include_ended:
+            self.console.say(f"You have {count}: {len(open_)} open, {len(ended)} ended.")
+        else:
+            self.console.say(f"You have {count}" + (f", {overdue} overdue." if overdue else "."))
+        for number, clock in enumerate(clocks, 1):
+            self.console.say(f"{number}. {clock_sentence(clock)}")
+
+    def do_referrals(self, arg: str) -> None:
+        referrals = self.call(self.client.list_referrals, state=rpb.REFERRAL_STATE_AWAITING_DECISION)
+        self.last_referrals, self.last_list = referrals, "referrals"
+        if not referrals:
+            self.console.say("No referrals are waiting for a decision.")
+            return
+        count = len(referrals)
+        self.console.say(f"{count} referral{'s are' if count != 1 else ' is'} waiting for a decision.")
+        for number, referral in enumerate(referrals, 1):
+            self.console.say(f"{number}. {referral_sentence(referral)}")
+        self.console.say("Type decide and a number to decide one.")
+
+    def do_contact(self, arg: str) -> None:
+        self.require_login()
+        ContactWalk(self).run()
+
+    def _pick(self, arg: str, items: list, what: str, command: str):
+        if not items:
+            self.console.error(f"Type {what} first, then {command} and a number.")
+            return None
+        if not arg.isdigit() or not 1 <= int(arg) <= len(items):
+            self.console.error(f"Type {command} and a number from 1 to {len(items)}, for example {command} 1.")
+            return None
+        return items[int(arg) - 1]
+
+    def do_decide(self, arg: str) -> None:
+        self.require_login()
+        referral = self._pick(arg, self.last_referrals, "referrals", "decide")
+        if referral is None:
+            return
+        if referral.state == rpb.REFERRAL_STATE_DECIDED:
+            self.console.say(f"That referral for {referral.person_display_name} is already decided: "
+                             f"{decision_label(referral.decision)}.")
+            return
+        self.console.say(f"Deciding the referral for {referral.person_display_name}, received "
+                         f"{human_date(referral.received_date)}. Reason for contact: {referral.reason}")
+        values = {"decision": "", "reason": ""}
+        total = len(DECISION_FORM)
+        asking = list(range(total))
+        while True:
+            for index in asking:
+                field = DECISION_FORM[index]
+                values[field.key] = ask_field(self.console, field, index + 1, total, values[field.key])
+            decision = max(0, choice_value(DECISION_FORM[0], values["decision"]))
+            try:
+                decided = self.call(self.client.decide_referral, referral.name, decision, values["reason"],
+                                    etag=referral.etag)
+            except ServiceError as exc:
+                self.console.error(exc.message)
+                keys = {f.key: i for i, f in enumerate(DECISION_FORM)}
+                asking = sorted({keys[k] for k in exc.violations if k in keys})
+                for key, description in exc.violations.items():
+                    label = DECISION_FORM[keys[key]].label if key in keys else key.replace("_", " ").capitalize()
+                    self.console.say(f"{label}: {description}")
+                if asking:
+                    self.console.say("Please answer again: "
+                                     f"{', '.join(DECISION_FORM[i].label for i in asking)}. Everything else is kept.")
+                    continue
+                if exc.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED") and self.yes("Try again? yes/no:"):
+                    continue
+                self.console.say("The decision was not saved.")
+                return
+            self.console.say(f"Saved. Decision recorded: {decision_label(decided.decision)}.")
+            self.last_referrals = [decided if r.name == decided.name else r for r in self.last_referrals]
+            return
+
+    def do_show(self, arg: str) -> None:
+        self.require_login()
+        if self.last_list == "referrals":
+            referral = self._pick(arg, self.last_referrals, "referrals", "show")
+            if referral is None:
+                return
+            referral = self.call(self.client.get_referral, referral.name)
+            self.console.say(referral_sentence(referral))
+            self.console.say(f"Held by {self.client.team_label(referral.team)}.")
+            if referral.state == rpb.REFERRAL_STATE_DECIDED:
+                self.console.say(f"Decided {human_date(referral.decided_date)} by "
+                                 f"{referral.decided_by.display_name or referral.decided_by.username}: "
+                                 f"{decision_label(referral.decision)}. Reason: {referral.decision_reason}")
+            return
+        clock = self._pick(arg, self.last_clocks, "alerts or referrals", "show")
+        if clock is None:
+            return
+        self.console.say(clock_sentence(clock))
+        self.console.say(f"Started {human_date(clock.start_date)}; counted in working days on the "
+                         f"{clock.calendar or 'usual'} calendar.")
+        held = "you" if clock.assignee else self.client.team_label(clock.team)
+        self.console.say(f"Held by {held}. It is about {clock.subject}.")
+
+    def yes(self, prompt: str) -> bool:
+        while True:
+            answer = self.console.ask(prompt).strip().lower()
+            if answer in ("yes", "y"):
+                return True
+            if answer in ("no", "n"):
+                return False
+            self.console.error("Type yes or no.")
+
+    # -- sentences that need a service ------------------------------------------------------------
+    def decision_due(self, received_date: str) -> str:
+        """The referral decision's due date, as the alerts service counts it ("" if it cannot say)."""
+        try:
+            reply = self.call(self.client._call, "alerts", self.client.alerts.ComputeDueDate,
+                              apb.ComputeDueDateRequest(rule="referral_decision", start_date=received_date))
+        except (ServiceError, NotLoggedIn):
+            return ""
+        return reply.due_date
+
+    def draft_time(self, keeper: DraftKeeper) -> str:
+        stamp = None
+        if keeper.dirty and keeper.local_path.is_file():
+            try:
+                stamp = float(json.loads(keeper.local_path.read_text()).get("written_at") or 0) or None
+            except (OSError, ValueError):
+                stamp = None
+        if stamp is None and keeper.name:
+            try:
+                drafts = self.call(self.client.list_drafts, keeper.kind)
+            except ServiceError:
+                drafts = []
+            found = next((d for d in drafts if d.name == keeper.name), None)
+            if found is not None and found.update_time.seconds:
+                stamp = float(found.update_time.seconds)
+        return spoken_time(stamp) if stamp else "earlier"
+
+
+def spoken_time(stamp: float, now: datetime | None = None) -> str:
+    when = datetime.fromtimestamp(stamp, LONDON)
+    today = (now or datetime.now(LONDON)).astimezone(LONDON).date()
+    clock = f"{when:%H:%M}"
+    if when.date() == today:
+        return f"today at {clock}"
+    if when.date() == today - timedelta(days=1):
+        return f"yesterday at {clock}"
+    return f"{human_date(when.date().isoformat())} at {clock}"
+
+
+def run(targets: Targets, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    client = IcsClient(targets)
+    try:
+        return LineApp(client, stdin or sys.stdin, stdout or sys.stdout).run()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        try:
+            client.logout()
+        except Exception:  # leaving anyway; the token expires on its own
+            pass
+        client.close()
