@@ -9,7 +9,7 @@ QUIT = Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
                tooltip="Leave ICS; a form you were typing is saved as a draft first")
 
 LOGIN = [
-    Binding("escape", "quit", "Quit", id="login.quit", tooltip="Leave ICS"),
+    Binding("escape", "app.quit", "Quit", id="login.quit", tooltip="Leave ICS"),
 ]
 
 MY_WORK = [

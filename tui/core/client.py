@@ -144,6 +144,11 @@ class IcsClient:
         self._call("records", self.records.DeleteDraft, records_pb2.DeleteDraftRequest(name=name))
 
     # -- alerts -----------------------------------------------------------------------------
+    def compute_due_date(self, rule: str, start_date: str, rule_set: str = "") -> str:
+        """The due date as the alerts service counts it, so every screen shows the same date."""
+        return self._call("alerts", self.alerts.ComputeDueDate, alerts_pb2.ComputeDueDateRequest(
+            rule_set=rule_set, rule=rule, start_date=start_date)).due_date
+
     def my_alerts(self, include_ended: bool = True, page_size: int = 100) -> list[alerts_pb2.Clock]:
         reply = self._call("alerts", self.alerts.ListMyAlerts, alerts_pb2.ListMyAlertsRequest(
             include_ended=include_ended, page_size=page_size))

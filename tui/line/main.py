@@ -7,6 +7,7 @@ that `decide 2` or `show 2` can refer to what was just read out.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from ics.records.v1 import records_pb2 as rpb
 from tui.core.client import IcsClient, Targets
 from tui.core.drafts import DraftKeeper, default_state_dir
 from tui.core.errors import ServiceError, SessionExpired
-from tui.core.forms import DECISION_FORM, choice_value
+from tui.core.forms import DECISION_FORM, choice_value, contact_title
 from tui.core.text import clock_sentence, decision_label, human_date, referral_sentence
 from tui.line.console import Console, EndOfInput
 from tui.line.contact import ContactWalk
@@ -46,7 +47,10 @@ HELP = (
 
 
 class NotLoggedIn(Exception):
-    """The worker could not, or chose not to, log in again."""
+    """Not logged in, or could not log in again; the message says which, as a sentence."""
+
+    def __init__(self, message: str = "You are not logged in. Type login first."):
+        super().__init__(message)
 
 
 class LineApp:
@@ -105,8 +109,8 @@ class LineApp:
         except KeyboardInterrupt:
             self.console.say("")
             self.stopped()
-        except NotLoggedIn:
-            self.console.say("Not logged in. Anything you typed is kept; type login, then try again.")
+        except NotLoggedIn as exc:
+            self.console.say(str(exc))
         except ServiceError as exc:
             self.console.error(exc.message)
         return True
@@ -140,7 +144,7 @@ class LineApp:
         for _ in range(LOGIN_TRIES):
             if self.login_once():
                 return
-        raise NotLoggedIn()
+        raise NotLoggedIn("Not logged in. Your typing is kept; type login, then try again.")
 
     def call(self, fn, *args, **kwargs):
         """Calls the service; when the session has ended, logs in again and repeats the call."""
@@ -169,8 +173,6 @@ class LineApp:
 
     def flush_draft(self, keeper: DraftKeeper, title: str = "", recover: bool = True) -> bool:
         """Saves the draft to the server; says so once when it cannot, and once when it can again."""
-        from tui.core.forms import contact_title
-
         title = title or contact_title(keeper.fields)
         saved = keeper.flush(title)
         if not saved and recover and self.client.session.user is not None and not self.client.session.token:
@@ -179,7 +181,7 @@ class LineApp:
         if not saved and not self._offline_noted:
             self._offline_noted = True
             self.console.say(f"Note: not saved to the server just now ({keeper.last_error.rstrip('.')}). "
-                             "It is kept on this computer and will be saved with your next answer.")
+                             "It will go to the server with your next answer.")
         elif saved and self._offline_noted:
             self._offline_noted = False
             self.console.say("Note: saved to the server again.")
@@ -246,6 +248,9 @@ class LineApp:
             self.console.error(f"Type {what} first, then {command} and a number.")
             return None
         if not arg.isdigit() or not 1 <= int(arg) <= len(items):
+            if len(items) == 1:
+                self.console.error(f"There is only one; type {command} 1.")
+                return None
             self.console.error(f"Type {command} and a number from 1 to {len(items)}, for example {command} 1.")
             return None
         return items[int(arg) - 1]
@@ -309,10 +314,11 @@ class LineApp:
         if clock is None:
             return
         self.console.say(clock_sentence(clock))
-        self.console.say(f"Started {human_date(clock.start_date)}; counted in working days on the "
-                         f"{clock.calendar or 'usual'} calendar.")
-        held = "you" if clock.assignee else self.client.team_label(clock.team)
-        self.console.say(f"Held by {held}. It is about {clock.subject}.")
+        self.console.say(f"Started {human_date(clock.start_date)}; counted in working days, "
+                         "leaving out weekends and bank holidays.")
+        me = self.client.session.user.name if self.client.session.user else ""
+        held = "you" if clock.assignee and clock.assignee == me else self.client.team_label(clock.team)
+        self.console.say(f"Held by {held}.")
 
     def yes(self, prompt: str) -> bool:
         while True:
@@ -327,11 +333,9 @@ class LineApp:
     def decision_due(self, received_date: str) -> str:
         """The referral decision's due date, as the alerts service counts it ("" if it cannot say)."""
         try:
-            reply = self.call(self.client._call, "alerts", self.client.alerts.ComputeDueDate,
-                              apb.ComputeDueDateRequest(rule="referral_decision", start_date=received_date))
+            return self.call(self.client.compute_due_date, "referral_decision", received_date)
         except (ServiceError, NotLoggedIn):
             return ""
-        return reply.due_date
 
     def draft_time(self, keeper: DraftKeeper) -> str:
         stamp = None
@@ -368,6 +372,10 @@ def run(targets: Targets, stdin: TextIO | None = None, stdout: TextIO | None = N
         return LineApp(client, stdin or sys.stdin, stdout or sys.stdout).run()
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away, e.g. piped into head: nobody to tell
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     finally:
         try:
             client.logout()

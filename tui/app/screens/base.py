@@ -77,4 +77,10 @@ class ServiceCalls:
 
 
 class ServiceScreen(ServiceCalls, Screen):
-    pass
+    def close(self, result=None) -> None:
+        """Dismiss, but only from the top: `dismiss` pops whatever screen is on top, and a
+        login modal may be there for a moment."""
+        if self.is_current:
+            self.dismiss(result)
+        else:
+            self.set_timer(0.5, lambda: self.close(result))

@@ -32,7 +32,7 @@ class DecisionScreen(ServiceScreen):
             for field in DECISION_FORM:
                 yield FieldBlock(field, "")
         yield StatusLine("Choose a decision, say why, then press ctrl+s to save.", id="status")
-        yield Footer()
+        yield Footer(compact=self.app.large)
 
     def on_mount(self) -> None:
         self.query_one("#in-decision").focus()
@@ -59,7 +59,7 @@ class DecisionScreen(ServiceScreen):
                           self._saved, failed=self._refused, group="save")
 
     def _saved(self, referral) -> None:
-        self.dismiss(f"Decision saved: {decision_label(referral.decision)} for "
+        self.close(f"Decision saved: {decision_label(referral.decision)} for "
                      f"{referral.person_display_name}.")
 
     def _refused(self, exc: ServiceError) -> None:
@@ -75,4 +75,4 @@ class DecisionScreen(ServiceScreen):
             self.query_one(f"#in-{first}").focus()
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.close(None)

@@ -25,7 +25,7 @@ class DuplicateScreen(ModalScreen[str]):
             yield Static("Press u to record the contact about the known child, c if this is a "
                          "different child (record them as new), or Escape to go back and check.",
                          id="duplicate-keys")
-        yield Footer()
+        yield Footer(compact=self.app.large)
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

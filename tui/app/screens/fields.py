@@ -31,7 +31,7 @@ def make_input(field: Field, value: str) -> Widget:
         area = TextArea(value, id=widget_id, soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
         area.cursor_blink = False
         return area
-    box = Input(value, id=widget_id, placeholder=field.help)
+    box = Input(value, id=widget_id)
     box.cursor_blink = False
     return box
 

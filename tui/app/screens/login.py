@@ -35,7 +35,7 @@ class LoginScreen(ServiceCalls, ModalScreen[bool]):
             yield Label("Password", classes="label")
             yield Input(password=True, id="password")
             yield StatusLine("Type your username and password, then press Enter.", id="status")
-        yield Footer()
+        yield Footer(compact=self.app.large)
 
     def on_mount(self) -> None:
         self.query_one("#password" if self.again_as else "#username", Input).focus()

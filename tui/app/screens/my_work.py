@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
 import time
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Static
 
@@ -13,6 +15,7 @@ from ics.records.v1 import records_pb2 as rpb
 from tui.app import bindings
 from tui.app.screens.base import ServiceScreen, StatusLine
 from tui.core.client import IcsClient
+from tui.core.drafts import DraftKeeper
 from tui.core.text import clock_sentence, clock_status, human_date, referral_sentence
 
 AUTO_REFRESH_SECONDS = 15.0
@@ -60,7 +63,7 @@ def work_rows(clocks: list[apb.Clock], referrals: list[rpb.Referral]) -> list[Wo
 def summary(rows: list[WorkRow]) -> str:
     still_open = sum(row.open for row in rows)
     overdue = sum(row.status.startswith("OVERDUE") for row in rows)
-    return f"{still_open} open, {overdue} overdue, updated {time.strftime('%H:%M')}"
+    return f"{still_open} open, {overdue} overdue" if still_open else "nothing open"
 
 
 class MyWorkScreen(ServiceScreen):
@@ -69,26 +72,28 @@ class MyWorkScreen(ServiceScreen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[str, WorkRow] = {}
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Static("My work", id="heading", classes="heading")
         yield DataTable(id="work", cursor_type="row", zebra_stripes=False)
         yield Static("", id="detail")
         yield StatusLine("Fetching your work…", id="status")
-        yield Footer()
+        yield Footer(compact=self.app.large)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        if self.app.large:  # 40 columns: what needs doing first, then who; the rest is below
-            table.add_column("Status", key="status")
-            table.add_column("Child", key="child")
+        if self.app.large:
+            # About 40 columns: one column, each row two lines, status first then the child;
+            # the due date and title are in the line under the table.
+            table.show_header = False
+            table.add_column("My work", key="work", width=self._large_width())
         else:
-            table.add_column("What", key="title")
-            table.add_column("Child", key="child")
-            table.add_column("Due", key="due")
             table.add_column("Status", key="status")
+            table.add_column("Due", key="due")
+            table.add_column("Child", key="child")
+            table.add_column("What", key="title")
         table.focus()
-        self.refresh_work()
         self.set_interval(AUTO_REFRESH_SECONDS, self._auto_refresh)
 
     def _auto_refresh(self) -> None:
@@ -108,15 +113,31 @@ class MyWorkScreen(ServiceScreen):
         table.clear()
         self.rows = {row.key: row for row in rows}
         for row in rows:
-            cells = {"title": row.title, "child": row.child, "due": row.due, "status": row.status}
-            table.add_row(*(cells[str(column.key.value)] for column in table.ordered_columns), key=row.key)
+            if self.app.large:
+                lines = [(line, "bold") for line in textwrap.wrap(row.status, self._large_width())]
+                lines += [(line, "") for line in textwrap.wrap(row.child, self._large_width())]
+                cell = Text("\n").join(Text(line, style) for line, style in lines)
+                table.add_row(cell, key=row.key, height=len(lines))
+            else:
+                table.add_row(row.status, row.due, row.child, row.title, key=row.key)
         if keep in self.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
-        user = self.app.client.session.user
-        name = user.display_name if user else ""
-        self.query_one("#heading", Static).update(f"My work for {name}: {summary(rows)}" if rows else
-                                                  f"My work for {name}: nothing open, updated {time.strftime('%H:%M')}")
+        self.query_one("#heading", Static).update(self._heading(rows))
         self._show_detail()
+        if not self.loaded:
+            self.loaded = True
+            self.status.say("Up to date.")
+
+    def _large_width(self) -> int:
+        # Wrapped by hand: a DataTable cell never wraps, and a cut-off status would hide words.
+        return max(16, self.app.size.width - 4)
+
+    def _heading(self, rows: list[WorkRow]) -> str:
+        counts = summary(rows)
+        if self.app.large:
+            return f"My work: {counts}"
+        user = self.app.client.session.user
+        return f"My work for {user.display_name if user else 'you'}: {counts}, updated {time.strftime('%H:%M')}"
 
     @property
     def selected(self) -> WorkRow | None:
@@ -132,7 +153,13 @@ class MyWorkScreen(ServiceScreen):
 
     def _show_detail(self) -> None:
         row = self.selected
-        self.query_one("#detail", Static).update(row.sentence if row else "Nothing to show yet.")
+        if row is None:
+            text = "Nothing in your work yet."
+        elif self.app.large:  # the row itself already says the status and the child
+            text = f"{row.title}: {row.due}" if row.due else row.title
+        else:
+            text = row.sentence
+        self.query_one("#detail", Static).update(text)
 
     # -- actions ---------------------------------------------------------------------------
     def action_refresh(self) -> None:
@@ -145,9 +172,16 @@ class MyWorkScreen(ServiceScreen):
 
     def action_new_contact(self) -> None:
         self.status.say("Opening the contact form…")
-        self.app.open_contact_form(self._contact_closed)
+        self.call_service(lambda client: DraftKeeper.resume(client, "contact", self.app.state_dir),
+                          self._open_contact, group="open")
 
-    def _contact_closed(self, outcome: str | None) -> None:
+    def _open_contact(self, keeper: DraftKeeper) -> None:
+        from tui.app.screens.contact import ContactScreen
+
+        self.status.say("")
+        self.app.push_screen(ContactScreen(keeper), self._form_closed)
+
+    def _form_closed(self, outcome: str | None) -> None:
         if outcome:
             self.status.say(outcome)
         self.refresh_work()
@@ -163,4 +197,4 @@ class MyWorkScreen(ServiceScreen):
             return
         from tui.app.screens.decision import DecisionScreen
 
-        self.app.push_screen(DecisionScreen(row.referral, row.sentence), self._contact_closed)
+        self.app.push_screen(DecisionScreen(row.referral, row.sentence), self._form_closed)

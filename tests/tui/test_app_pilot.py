@@ -1,0 +1,272 @@
+"""The Textual front end driven by keys through Pilot, against the real services on both
+database engines: login, My work, a new contact and its decision, autosave and resume,
+known children, and the large layout at 40x12."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import pytest
+from textual.widgets import DataTable, Static, TextArea
+
+from ics.records.v1 import records_pb2 as pb
+from tui.app.app import IcsApp
+from tui.app.screens.contact import ContactScreen
+from tui.app.screens.decision import DecisionScreen
+from tui.app.screens.login import LoginScreen
+from tui.app.screens.my_work import MyWorkScreen
+
+SIZE = (110, 36)
+BOX_DRAWING = re.compile("[\u2500-\u257f]")
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("ICS_STATE_DIR", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def duty(client_factory):
+    """A second session for the same worker, to look at the server directly. Starts each
+    test with no contact drafts, so pressing n opens an empty form."""
+    client = client_factory("duty")
+    for draft in client.list_drafts("contact"):
+        client.delete_draft(draft.name)
+    return client
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def wait_until(pilot, predicate, timeout: float = 10.0, what: str = "condition", every=None):
+    """Polls `predicate`; `every` (such as My work's refresh) is called each half second."""
+    deadline = time.monotonic() + timeout
+    tick = 0
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        tick += 1
+        if every and tick % 5 == 0:
+            every()
+        await pilot.pause(0.1)
+    raise AssertionError(f"{what}: not true within {timeout}s; screen was:\n{screen_text(pilot.app)}")
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space", "/": "slash", ",": "comma", "-": "minus"}.get(c, c) for c in text])
+
+
+async def log_in(pilot, password: str = "demo") -> None:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, LoginScreen), what="login screen")
+    await type_text(pilot, "duty")
+    await pilot.press("enter")
+    await type_text(pilot, password)
+    await pilot.press("enter")
+
+
+async def tab_to(pilot, widget_id: str) -> None:
+    """Tab (the keyboard only) until the given field has focus."""
+    for _ in range(15):
+        focused = pilot.app.focused
+        if focused is not None and focused.id == widget_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"could not Tab to #{widget_id}; focus is on {pilot.app.focused}")
+
+
+async def choose(pilot, widget_id: str, typed: str) -> None:
+    """A Select by keyboard: Enter opens it, typing finds the option, Enter takes it."""
+    await tab_to(pilot, widget_id)
+    await pilot.press("enter")
+    await type_text(pilot, typed)
+    await pilot.press("enter")
+
+
+def status_text(app) -> str:
+    return str(app.screen.query_one("#status", Static).render())
+
+
+def work_rows(app) -> dict[str, list[str]]:
+    table = app.screen.query_one(DataTable)
+    return {str(key.value): [str(cell) for cell in table.get_row(key)] for key in table.rows}
+
+
+def row_for(app, family: str) -> tuple[str, list[str]] | None:
+    if not isinstance(app.screen, MyWorkScreen):
+        return None
+    return next(((key, cells) for key, cells in work_rows(app).items() if any(family in c for c in cells)), None)
+
+
+def record_contact(client, family: str) -> pb.RecordContactResponse:
+    return client.record_contact(pb.RecordContactRequest(
+        new_person=pb.Person(given_name="Known", family_name=family, date_of_birth="2016-02-03",
+                             sex=pb.SEX_MALE, postcode="ZZ9 9ZZ"),
+        source=pb.CONTACT_SOURCE_POLICE, reason="Police attended a domestic incident"))
+
+
+async def test_login_refuses_a_wrong_password_then_shows_my_work(stack, duty):
+    reply = record_contact(duty, f"Login{uuid.uuid4().hex[:6]}")
+    app = IcsApp(stack.targets())
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, password="wrong")
+        await wait_until(pilot, lambda: "do not match" in status_text(app), what="wrong-password message")
+        assert isinstance(app.screen, LoginScreen)
+        await pilot.pause(0.5)  # it stays: a status line, not a toast
+        assert "do not match" in screen_text(app)
+
+        await type_text(pilot, "demo")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen) and app.screen.rows,
+                         what="My work with rows")
+        await wait_until(pilot, lambda: any(row.referral == reply.referral.name for row in app.screen.rows.values()),
+                         every=app.screen.refresh_work, what="the new referral in My work")
+        assert "Referral decision due" in screen_text(app)
+        table = app.screen.query_one(DataTable)
+        assert app.focused is table
+        statuses = [cells[0] for cells in work_rows(app).values()]
+        assert all(re.match(r"(OVERDUE|due |met on|missed|awaiting)", s) for s in statuses), statuses
+
+
+async def test_new_contact_then_decision_by_keyboard(stack, duty):
+    family = f"Pilot{uuid.uuid4().hex[:8]}"
+    app = IcsApp(stack.targets())
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
+        form = app.screen
+
+        await pilot.press("ctrl+s")  # nothing typed: refused, and the fields say why
+        await wait_until(pilot, lambda: form.query_one("#field-reason").has_class("-invalid"), what="marked fields")
+        assert form.query_one("#field-date_of_birth").has_class("-invalid")
+        assert "Problem:" in status_text(app) and isinstance(app.screen, ContactScreen)
+
+        await tab_to(pilot, "in-given_name")
+        await type_text(pilot, "Ada")
+        await tab_to(pilot, "in-family_name")
+        await type_text(pilot, family)
+        await tab_to(pilot, "in-date_of_birth")
+        await type_text(pilot, "2017-05-04")
+        assert not form.query_one("#field-date_of_birth").has_class("-invalid")  # typing clears the mark
+        await choose(pilot, "in-sex", "female")
+        await choose(pilot, "in-source", "school")
+        await tab_to(pilot, "in-reason")
+        await type_text(pilot, "Teacher saw bruising on arm")
+        assert form.keeper.fields["sex"] == "female" and form.keeper.fields["source"] == "school"
+        await pilot.press("ctrl+s")
+
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="back on My work")
+        assert status_text(app).startswith("Contact recorded; referral awaiting decision")
+        key, cells = await wait_until(pilot, lambda: row_for(app, family), timeout=10,
+                                      every=app.screen.refresh_work, what="the new referral's row")
+        assert cells[0].startswith("due") or cells[0] == "awaiting decision"
+
+        table = app.screen.query_one(DataTable)
+        await pilot.press("home")
+        for _ in range(table.get_row_index(key)):
+            await pilot.press("down")
+        assert app.screen.selected.key == key
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, DecisionScreen), what="decision screen")
+        await wait_until(pilot, lambda: app.screen.etag, what="referral loaded")
+        await choose(pilot, "in-decision", "assessment")
+        await tab_to(pilot, "in-reason")
+        await type_text(pilot, "Needs a full assessment")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="back after deciding")
+        assert status_text(app).startswith("Decision saved: assessment")
+        await wait_until(pilot, lambda: (found := row_for(app, family)) and found[1][0].startswith("met on"),
+                         every=app.screen.refresh_work, what="the clock met")
+
+
+async def test_typing_is_saved_as_a_draft_and_comes_back(stack, duty, tmp_path, monkeypatch):
+    reason = f"Neighbour worried {uuid.uuid4().hex[:6]}"
+    app = IcsApp(stack.targets())
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
+        await type_text(pilot, "Bea")
+        await tab_to(pilot, "in-reason")
+        await type_text(pilot, reason)
+        await wait_until(pilot, lambda: status_text(app).startswith("Draft saved"), what="draft saved")
+        drafts = await wait_until(pilot, lambda: [d for d in duty.list_drafts("contact")
+                                                  if d.fields.get("reason") == reason], what="draft on server")
+        assert drafts[0].fields["given_name"] == "Bea" and drafts[0].title == "Contact about Bea"
+
+        await type_text(pilot, " again")  # then the link drops before the next save
+        app._hung_up()
+    assert app.return_code == 129
+    assert [d for d in duty.list_drafts("contact") if d.fields.get("reason") == reason + " again"]
+
+    # Another computer: nothing local, so the form comes back from the server.
+    monkeypatch.setenv("ICS_STATE_DIR", str(tmp_path / "elsewhere"))
+    app = IcsApp(stack.targets())
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
+        assert app.screen.query_one("#in-reason", TextArea).text == reason + " again"
+        assert app.screen.query_one("#in-given_name").value == "Bea"
+        assert "Your draft is back" in status_text(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="back, draft kept")
+        assert "draft is saved" in status_text(app)
+
+
+async def test_known_child_is_offered_and_used(stack, duty):
+    family = f"Known{uuid.uuid4().hex[:6]}"
+    known = record_contact(duty, family).person
+    app = IcsApp(stack.targets())
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
+        form = app.screen
+        await type_text(pilot, "Known")
+        await tab_to(pilot, "in-family_name")
+        await type_text(pilot, family)
+        await wait_until(pilot, lambda: known.name in form.matches, what="known child offered")
+        await tab_to(pilot, "known")
+        await pilot.press("enter")
+        assert form.keeper.fields["person"] == known.name
+        assert f"Using known child: {known.display_name}" in screen_text(app)
+        assert app.focused.id == "in-received_date"
+        await choose(pilot, "in-source", "health")
+        await tab_to(pilot, "in-reason")
+        await type_text(pilot, "GP concerned")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="recorded")
+    referrals = [r for r in duty.list_referrals(page_size=500) if r.person == known.name]
+    assert len(referrals) == 2  # the same child, not a duplicate
+
+
+async def test_large_layout_at_40_by_12(stack, duty):
+    app = IcsApp(stack.targets(), large=True)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
+        text = screen_text(app)
+        assert "Username" in text and "Password" in text and "Quit" in text
+        assert app.has_class("-large") and not BOX_DRAWING.search(text)
+        await log_in(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen) and app.screen.rows, what="My work")
+        text = screen_text(app)
+        assert "My work:" in text and "open" in text and "New contact" in text
+        first = next(iter(app.screen.rows.values()))
+        assert first.status in text and first.child.split(",")[0] in text  # status first, then who
+        assert not BOX_DRAWING.search(text)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
+        text = screen_text(app)
+        assert "First name" in text and "Record" in text and not BOX_DRAWING.search(text)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="back")
