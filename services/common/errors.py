@@ -14,6 +14,12 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 DOMAIN = "ics.gov.uk.invalid"
 
 
+def _pack(message) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)
+    return packed
+
+
 class IcsError(Exception):
     code: grpc.StatusCode = grpc.StatusCode.INTERNAL
     reason = "INTERNAL"
@@ -23,10 +29,7 @@ class IcsError(Exception):
         self.message = message
 
     def details(self) -> list[any_pb2.Any]:
-        info = error_details_pb2.ErrorInfo(reason=self.reason, domain=DOMAIN)
-        packed = any_pb2.Any()
-        packed.Pack(info)
-        return [packed]
+        return [_pack(error_details_pb2.ErrorInfo(reason=self.reason, domain=DOMAIN))]
 
     def to_status(self) -> status_pb2.Status:
         return status_pb2.Status(
@@ -45,15 +48,10 @@ class InvalidArgument(IcsError):
     def details(self) -> list[any_pb2.Any]:
         packed = super().details()
         if self.violations:
-            bad = error_details_pb2.BadRequest(
-                field_violations=[
-                    error_details_pb2.BadRequest.FieldViolation(field=f, description=d)
-                    for f, d in self.violations.items()
-                ]
-            )
-            extra = any_pb2.Any()
-            extra.Pack(bad)
-            packed.append(extra)
+            packed.append(_pack(error_details_pb2.BadRequest(field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(field=f, description=d)
+                for f, d in self.violations.items()
+            ])))
         return packed
 
 
@@ -85,9 +83,7 @@ class AlreadyExists(IcsError):
     def details(self) -> list[any_pb2.Any]:
         packed = super().details()
         if self.existing:
-            extra = any_pb2.Any()
-            extra.Pack(error_details_pb2.ResourceInfo(resource_name=self.existing))
-            packed.append(extra)
+            packed.append(_pack(error_details_pb2.ResourceInfo(resource_name=self.existing)))
         return packed
 
 

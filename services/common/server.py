@@ -4,6 +4,7 @@ reflection in demo mode, and a graceful stop on SIGTERM (health says NOT_SERVING
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 import signal
@@ -35,6 +36,19 @@ async def _abort_internal(context: grpc.aio.ServicerContext, method: str) -> Non
     )
 
 
+@contextlib.asynccontextmanager
+async def _answering(context: grpc.aio.ServicerContext, method: str):
+    """Turns what a handler raises into the status the client reads."""
+    try:
+        yield
+    except IcsError as error:
+        await _abort(context, error)
+    except (grpc.aio.AbortError, asyncio.CancelledError):
+        raise
+    except Exception:
+        await _abort_internal(context, method)
+
+
 class AuthInterceptor(grpc.aio.ServerInterceptor):
     """Deny by default: every method needs a valid token unless named public."""
 
@@ -61,16 +75,10 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, verifier: TokenVerifier |
         inner = handler.unary_unary
 
         async def unary(request, context):
-            try:
+            async with _answering(context, method):
                 await authenticate(context)
                 result = inner(request, context)
                 return await result if inspect.isawaitable(result) else result
-            except IcsError as error:
-                await _abort(context, error)
-            except (grpc.aio.AbortError, asyncio.CancelledError):
-                raise
-            except Exception:
-                await _abort_internal(context, method)
 
         return grpc.unary_unary_rpc_method_handler(
             unary,
@@ -81,16 +89,10 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, verifier: TokenVerifier |
         inner_stream = handler.unary_stream
 
         async def stream(request, context):
-            try:
+            async with _answering(context, method):
                 await authenticate(context)
                 async for item in inner_stream(request, context):
                     yield item
-            except IcsError as error:
-                await _abort(context, error)
-            except (grpc.aio.AbortError, asyncio.CancelledError):
-                raise
-            except Exception:
-                await _abort_internal(context, method)
 
         return grpc.unary_stream_rpc_method_handler(
             stream,
