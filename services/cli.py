@@ -74,6 +74,27 @@ def seed_demo(config: IcsConfig) -> bool:
         records_db.dispose()
 
 
+def wait_for_alerts_to_catch_up(config: IcsConfig, timeout: float = 20.0) -> None:
+    """The first start has the seeded history to read; open the TUI once alerts has read it, so
+    the first screen a worker sees already shows what is due."""
+    from sqlalchemy import func, select
+
+    from services.alerts import engine
+    from services.common.db import Database
+    from services.records.models import OutboxEvent
+
+    records_db = Database(config["records"].database_url)
+    alerts_db = Database(config["alerts"].database_url)
+    try:
+        newest = records_db.read_sync(lambda s: s.scalar(select(func.max(OutboxEvent.sequence)))) or 0
+        deadline = time.monotonic() + timeout
+        while alerts_db.read_sync(engine.cursor) < newest and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        records_db.dispose()
+        alerts_db.dispose()
+
+
 def cmd_demo(args) -> int:
     from services.launcher import ServiceProcesses
 
@@ -85,6 +106,7 @@ def cmd_demo(args) -> int:
     procs = ServiceProcesses(config, str(config.data_dir / "logs"))
     try:
         procs.start()
+        wait_for_alerts_to_catch_up(config)
         print(f"ICS is running (ready in {time.monotonic() - started:.1f}s): identity {config['identity'].target()}, "
               f"records {config['records'].target()}, alerts {config['alerts'].target()}.", flush=True)
         if args.no_tui:

@@ -109,6 +109,18 @@ def record_contact(client, family: str) -> pb.RecordContactResponse:
         source=pb.CONTACT_SOURCE_POLICE, reason="Police attended a domestic incident"))
 
 
+def test_every_key_has_an_id_and_a_description():
+    from textual.binding import Binding
+
+    from tui.app import bindings
+
+    every = [b for value in vars(bindings).values()
+             for b in (value if isinstance(value, list) else [value]) if isinstance(b, Binding)]
+    assert len(every) >= 15
+    assert all(b.id and b.description for b in every), [b for b in every if not (b.id and b.description)]
+    assert len({b.id for b in every}) == len(every)  # ids are what a keymap file names
+
+
 async def test_login_refuses_a_wrong_password_then_shows_my_work(stack, duty):
     reply = record_contact(duty, f"Login{uuid.uuid4().hex[:6]}")
     app = IcsApp(stack.targets())
@@ -217,6 +229,19 @@ async def test_typing_is_saved_as_a_draft_and_comes_back(stack, duty, tmp_path, 
         assert app.screen.query_one("#in-reason", TextArea).text == reason + " again"
         assert app.screen.query_one("#in-given_name").value == "Bea"
         assert "Your draft is back" in status_text(app)
+
+        app.client.session.token = "x" * 43  # the session ends while the form is open
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen) and "Please log in again" in screen_text(app),
+                         what="login again")
+        assert app.screen.again_as == "duty"  # only the same worker: the open form is theirs
+        await type_text(pilot, "demo")
+        await pilot.press("enter")
+        # Back on the form with everything kept, and the save carried on (refused: no DOB yet).
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen) and "Problem:" in status_text(app),
+                         what="the save retried after login")
+        assert app.screen.query_one("#in-reason", TextArea).text == reason + " again"
+        assert app.screen.query_one("#field-date_of_birth").has_class("-invalid")
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="back, draft kept")
         assert "draft is saved" in status_text(app)
@@ -270,3 +295,18 @@ async def test_large_layout_at_40_by_12(stack, duty):
         assert "First name" in text and "Record" in text and not BOX_DRAWING.search(text)
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="back")
+
+
+async def test_my_work_refreshes_by_itself(stack, duty, monkeypatch):
+    """A referral recorded by a colleague appears without the worker pressing anything."""
+    import tui.app.screens.my_work as my_work
+
+    monkeypatch.setattr(my_work, "AUTO_REFRESH_SECONDS", 0.5)
+    family = f"Auto{uuid.uuid4().hex[:8]}"
+    app = IcsApp(stack.targets())
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+        await pilot.pause(0.5)
+        record_contact(duty, family)
+        await wait_until(pilot, lambda: row_for(app, family), timeout=10, what="the colleague's referral")

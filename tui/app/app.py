@@ -12,7 +12,7 @@ from textual import events
 from textual.app import App
 from textual.geometry import Offset
 from textual.theme import Theme
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import DataTable, Input, OptionList, TextArea
 
 from tui.app import bindings
 from tui.app.screens.login import LoginScreen
@@ -26,7 +26,7 @@ HANGUP_EXIT_CODE = 129  # 128 + SIGHUP, as a shell reports it
 HIGH_CONTRAST = Theme(
     name="ics-high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00",
     warning="#ffff00", error="#ff8080", success="#80ff80", foreground="#ffffff",
-    background="#000000", surface="#1c1c1c", panel="#000000", dark=True,
+    background="#000000", surface="#303030", panel="#000000", dark=True,
     variables={
         "block-cursor-foreground": "#000000", "block-cursor-background": "#ffff00",
         "block-cursor-text-style": "bold", "input-cursor-background": "#ffffff",
@@ -40,9 +40,10 @@ class IcsApp(App[int]):
     CSS_PATH = "ics.tcss"
     TITLE = "ICS"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [bindings.QUIT]
+    BINDINGS = [bindings.QUIT, *bindings.NEXT_FIELD]
 
     def __init__(self, targets: Targets, large: bool = False, state_dir: Path | None = None) -> None:
+        self._cursor_fallback = Offset(0, 0)
         super().__init__()
         self.animation_level = "none"
         self.client = IcsClient(targets)
@@ -107,22 +108,38 @@ class IcsApp(App[int]):
         self.exit(return_code=HANGUP_EXIT_CODE)
 
     # -- the terminal cursor follows focus, for screen readers and magnifiers ---------------
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        widget = event.widget
+    # Textual hides the cursor but moves it to `cursor_position` after every update. Worked
+    # out when read, so it is right after scrolling and layout, not only at the moment focus
+    # moved (Input and TextArea set it too; their caret is where it goes anyway).
+    @property
+    def cursor_position(self) -> Offset:
+        try:
+            widget = self.focused
+        except Exception:  # no screen yet
+            return self._cursor_fallback
+        if widget is None:
+            return self._cursor_fallback
         if isinstance(widget, (Input, TextArea)):
-            return  # they put it at their caret themselves
+            return widget.cursor_screen_offset
         if isinstance(widget, DataTable):
-            self.place_cursor_on_row(widget)
-            return
-        self.cursor_position = Offset(widget.region.x, widget.region.y)
-        widget.refresh()
+            return self._row_offset(widget)
+        if isinstance(widget, OptionList) and widget.highlighted is not None:
+            region = widget.content_region
+            y = region.y + widget.highlighted - round(widget.scroll_y)
+            return Offset(region.x, max(region.y, min(y, region.bottom - 1)))
+        return Offset(widget.region.x, widget.region.y)
 
-    def place_cursor_on_row(self, table: DataTable) -> None:
-        if not table.has_focus:
-            return
+    @cursor_position.setter
+    def cursor_position(self, offset: Offset) -> None:
+        self._cursor_fallback = offset
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        event.widget.refresh()  # an update is what moves the terminal cursor
+
+    @staticmethod
+    def _row_offset(table: DataTable) -> Offset:
         region = table.content_region
         header = table.header_height if table.show_header else 0
         above = sum(row.height for row in table.ordered_rows[:table.cursor_row])
         y = region.y + header + above - round(table.scroll_y)
-        self.cursor_position = Offset(region.x, max(region.y, min(y, region.bottom - 1)))
-        table.refresh()
+        return Offset(region.x, max(region.y, min(y, region.bottom - 1)))

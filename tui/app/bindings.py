@@ -5,10 +5,23 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-QUIT = Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
+# Not in the footer: each screen shows its own way out (q, Escape), and the line is short at 40 columns.
+QUIT = Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False,
                tooltip="Leave ICS; a form you were typing is saved as a draft first")
 
+# Tab, and Enter on the login screen, are priority bindings so focus moves the moment they
+# arrive. Otherwise a burst of keys (typeahead over a slow SSH link, a password manager) lands
+# in the field being left: Textual hands later keys to the old field before a normal Tab runs.
+# Saving keys are not priority, so they run only after the field has taken every earlier key.
+NEXT_FIELD = [
+    Binding("tab", "app.focus_next", "Next field", id="app.next_field", priority=True, show=False),
+    Binding("shift+tab", "app.focus_previous", "Previous field", id="app.previous_field",
+            priority=True, show=False),
+]
+
 LOGIN = [
+    Binding("enter", "submit", "Log in", id="login.submit", priority=True,
+            tooltip="From the username, go to the password; from the password, log in"),
     Binding("escape", "app.quit", "Quit", id="login.quit", tooltip="Leave ICS"),
 ]
 
@@ -21,16 +34,18 @@ MY_WORK = [
 ]
 
 CONTACT = [
-    Binding("ctrl+s", "record", "Record", id="contact.record", priority=True,
+    Binding("ctrl+s", "record", "Record", id="contact.record",
             tooltip="Record this contact; it becomes a referral awaiting decision"),
-    Binding("escape", "back", "Back (keep draft)", id="contact.back",
+    Binding("escape", "back", "Back", id="contact.back",
             tooltip="Back to My work; what you typed stays as a draft"),
-    Binding("ctrl+n", "new_child", "New child instead", id="contact.new_child", priority=True,
+    Binding("ctrl+l", "known_children", "Known children", id="contact.known_children",
+            tooltip="Go to the list of known children who may be this child"),
+    Binding("ctrl+n", "new_child", "New child instead", id="contact.new_child",
             tooltip="Stop using the known child and describe a new one"),
 ]
 
 DECISION = [
-    Binding("ctrl+s", "save", "Save decision", id="decision.save", priority=True,
+    Binding("ctrl+s", "save", "Save decision", id="decision.save",
             tooltip="Save this decision on the referral"),
     Binding("escape", "back", "Back", id="decision.back", tooltip="Back to My work without deciding"),
 ]
@@ -38,7 +53,7 @@ DECISION = [
 DUPLICATE = [
     Binding("u", "choose('use')", "Use known child", id="duplicate.use",
             tooltip="Record the contact about the child already known"),
-    Binding("c", "choose('different')", "Different child", id="duplicate.different",
+    Binding("c", "choose('different')", "New child", id="duplicate.different",
             tooltip="Confirm this is a different child and record them as new"),
     Binding("escape", "choose('back')", "Back", id="duplicate.back", tooltip="Back to the form to check"),
 ]

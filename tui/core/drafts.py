@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ class DraftKeeper:
     dirty: bool = False
     saved_at: float = 0.0
     last_error: str = ""
+    # Counts changes, so a save that ran while the worker kept typing does not mark the newer
+    # typing as saved. The lock keeps the front end's thread and a save worker from writing
+    # the local file at the same moment.
+    edits: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def local_path(self) -> Path:
@@ -45,22 +51,26 @@ class DraftKeeper:
             return
         self.fields[key] = value
         self.dirty = True
+        self.edits += 1
         self._write_local()
 
     def _write_local(self) -> None:
-        path = self.local_path
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"name": self.name, "etag": self.etag, "request_id": self.request_id,
-                                   "fields": self.fields, "written_at": time.time(), "dirty": self.dirty}))
-        os.chmod(tmp, 0o600)
-        tmp.replace(path)
+        with self._lock:
+            path = self.local_path
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps({"name": self.name, "etag": self.etag, "request_id": self.request_id,
+                                       "fields": dict(self.fields), "written_at": time.time(),
+                                       "dirty": self.dirty}))
+            os.chmod(tmp, 0o600)
+            tmp.replace(path)
 
     def flush(self, title: str = "") -> bool:
         """Saves to the server if anything changed. False means it is kept locally only for now."""
         if not self.dirty:
             return True
-        draft = pb.Draft(name=self.name, kind=self.kind, fields=self.fields, etag=self.etag, title=title)
+        snapshot = self.edits
+        draft = pb.Draft(name=self.name, kind=self.kind, fields=dict(self.fields), etag=self.etag, title=title)
         try:
             saved = self.client.save_draft(draft, request_id=self.request_id)
         except ServiceError as exc:
@@ -69,7 +79,7 @@ class DraftKeeper:
             self.last_error = exc.message
             return False
         self.name, self.etag = saved.name, saved.etag
-        self.dirty = False
+        self.dirty = self.edits != snapshot  # typing that arrived during the save is not on the server yet
         self.saved_at = time.time()
         self.last_error = ""
         self._write_local()

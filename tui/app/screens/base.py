@@ -17,18 +17,32 @@ class StatusLine(Static):
     """The last thing that happened, in words. It stays until the next thing happens, unlike a
     toast, so a slow reader or a screen reader reviewing the screen still finds it."""
 
+    problem = ""
+
     def say(self, text: str) -> None:
+        self.problem = ""
         self.remove_class("-error")
         self.update(text)
 
     def error(self, text: str) -> None:
+        self.problem = text
         self.add_class("-error")
         # The word says it is a problem; the colour only repeats it.
         self.update(f"Problem: {text}")
 
+    def note(self, text: str) -> None:
+        """Routine news (such as an autosave) that must not push a problem off the line."""
+        if self.problem:
+            self.update(f"Problem: {self.problem} ({text})")
+        else:
+            self.say(text)
+
 
 class ServiceCalls:
-    """Mixed into screens: `call_service` runs a blocking client call in a thread worker."""
+    """Mixed into screens: `call_service` runs a blocking client call in a thread worker.
+
+    Screens move focus with `set_focus`, not `widget.focus()`: the latter waits its turn behind
+    keys already queued, so a quick typist's next letters would land in the old field."""
 
     @property
     def status(self) -> StatusLine:
@@ -77,6 +91,17 @@ class ServiceCalls:
 
 
 class ServiceScreen(ServiceCalls, Screen):
+    def on_descendant_focus(self, _event) -> None:
+        # After Textual's own scroll, which centres the input and can hide its label at 40x12.
+        self.call_after_refresh(self.focused_field_into_view)
+
+    def focused_field_into_view(self) -> None:
+        """The whole field, label and note too, so it is seen (and read) together."""
+        widget = self.focused
+        block = widget.parent if widget is not None else None
+        if block is not None and block.has_class("field"):
+            block.scroll_visible(animate=False)
+
     def close(self, result=None) -> None:
         """Dismiss, but only from the top: `dismiss` pops whatever screen is on top, and a
         login modal may be there for a moment."""

@@ -11,7 +11,7 @@ import uuid
 from functools import partial
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Select, Static, TextArea
@@ -37,6 +37,7 @@ EXTRA_KEYS = ("person", "person_label", "confirmed_not_duplicate")
 
 class ContactScreen(ServiceScreen):
     BINDINGS = bindings.CONTACT
+    AUTO_FOCUS = ""  # on_mount chooses the field, without the scroll auto-focus would add
 
     def __init__(self, keeper: DraftKeeper) -> None:
         super().__init__()
@@ -55,18 +56,20 @@ class ContactScreen(ServiceScreen):
         self.matches: dict[str, str] = {}
         self.recording = False
         self.recorded = False
+        self.leaving = False
         # The same request, sent again after a timeout, carries the same id so it is recorded once.
         self.request_key: tuple[bytes, str] = (b"", "")
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static("New contact", id="heading", classes="heading")
-        with VerticalScroll(id="form"):
+        with VerticalScroll(id="form", can_focus=False):  # focus goes to fields, not the scroller
             for field in CHILD_FIELDS:
                 yield FieldBlock(field, self.keeper.fields[field.key])
             yield Static("", id="using")
-            yield Static("", id="known-heading")
-            yield OptionList(id="known")
+            with Vertical(id="known-box"):  # docked: in sight whichever field is being typed
+                yield Static("", id="known-heading")
+                yield OptionList(id="known")
             for field in CONTACT_FIELDS:
                 yield FieldBlock(field, self.keeper.fields[field.key])
         yield StatusLine(self._opening_text(), id="status")
@@ -78,13 +81,14 @@ class ContactScreen(ServiceScreen):
 
     def on_mount(self) -> None:
         self.app.open_draft = (self.keeper, lambda: contact_title(self.keeper.fields))
-        self.query_one("#known", OptionList).display = False
-        self.query_one("#known-heading", Static).display = False
+        self.query_one("#known-box").display = False
         self._show_person()
         start = "#in-received_date" if self.keeper.fields["person"] else "#in-given_name"
-        self.query_one(start).focus()
+        # Without Textual's scroll-to-centre, which at 40x12 would hide the first field's label.
+        self.set_focus(self.query_one(start), scroll_visible=False)
         if self.keeper.dirty:  # typing that only reached this computer last time
             self._schedule_flush()
+        self.search_known()  # a resumed draft may name a child who is known
 
     # -- typing ----------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -111,7 +115,14 @@ class ContactScreen(ServiceScreen):
             self.search_timer = self.set_timer(SEARCH_DELAY, self.search_known)
 
     def _keep(self, key: str, value: str) -> None:
-        self.keeper.set(key, value)  # the local file, at once
+        try:
+            self.keeper.set(key, value)  # the local file, at once
+        except OSError as exc:
+            # The value is in memory (set() stores it before writing) and the next key writes
+            # the file again; typing must never stop because a file could not be written.
+            self.keeper.fields[key] = value
+            self.keeper.dirty = True
+            self.status.note(f"Could not write the draft file on this computer: {exc}")
         self.edits += 1
         self._schedule_flush()
 
@@ -134,22 +145,30 @@ class ContactScreen(ServiceScreen):
         started = self.edits
         title = contact_title(self.keeper.fields)
         self.call_service(lambda client: self.keeper.flush(title), partial(self._flushed, started),
-                          group="flush", relogin=False)
+                          failed=partial(self._flush_failed, started), group="flush", relogin=False)
 
     def _flushed(self, started: int, saved: bool) -> None:
         self.flushing = False
         if self.edits != started:
             self.keeper.dirty = True  # typed while it was saving: that part is not on the server yet
         if saved:
-            self.status.say(f"Draft saved {time.strftime('%H:%M:%S')}")
+            self.status.note(f"Draft saved {time.strftime('%H:%M:%S')}")
         else:
-            self.status.say(f"Draft kept on this computer: {self.keeper.last_error}")
+            self.status.note(f"Draft kept on this computer: {self.keeper.last_error}")
             if not self.app.client.session.token and not self.after_flush:
                 self.app.relogin(self.keeper.last_error, then=self.flush_draft)
-        if self.after_flush:
+        if saved and self.keeper.dirty:
+            if self.after_flush:  # someone is waiting for the save: include what was just typed
+                self.flush_draft()
+            else:
+                self._schedule_flush()
+        elif self.after_flush:
             self._run_after_flush()
-        elif saved and self.keeper.dirty:
-            self._schedule_flush()
+
+    def _flush_failed(self, started: int, exc: ServiceError) -> None:
+        # Only for what keeper.flush does not catch itself (such as the local file failing).
+        self.keeper.last_error = exc.message
+        self._flushed(started, False)
 
     def _run_after_flush(self) -> None:
         waiting, self.after_flush = self.after_flush, []
@@ -179,19 +198,26 @@ class ContactScreen(ServiceScreen):
         known.clear_options()
         self.matches = {m.person.name: m.person.display_name for m in matches}
         shown = bool(matches) and not self.keeper.fields["person"]
-        known.display = heading.display = shown
+        self.query_one("#known-box").display = shown
         if shown:
             known.add_options([Option(f"{m.person.display_name}, {m.person.postcode or 'no postcode'}",
                                       id=m.person.name) for m in matches])
             known.highlighted = 0  # so Enter on arriving takes the best match
             count = len(matches)
-            heading.update(f"Known children who may be this child: {count}. "
-                           "Tab to the list, Enter to use one.")
+            if self.app.large:
+                heading.update(f"Known children like this: {count} (ctrl+l)")
+            else:
+                heading.update(f"{count} known {'child' if count == 1 else 'children'} may be this child. "
+                               "Press ctrl+l to go to them, Enter to use one.")
+        self.refresh_bindings()
+        # The box takes room at the top of the form: keep the field being typed in sight.
+        self.call_after_refresh(self.focused_field_into_view)
 
     def _search_failed(self, exc: ServiceError) -> None:
         heading = self.query_one("#known-heading", Static)
         heading.update(f"Could not look for known children: {exc.message}")
-        heading.display = True
+        self.query_one("#known", OptionList).clear_options()
+        self.query_one("#known-box").display = True
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         name = event.option.id or ""
@@ -202,14 +228,19 @@ class ContactScreen(ServiceScreen):
         self._keep("person_label", label)
         self._show_person()
         self.status.say(f"Using known child: {label}.")
-        self.query_one("#in-received_date").focus()
+        self.set_focus(self.query_one("#in-received_date"))
+
+    def action_known_children(self) -> None:
+        known = self.query_one("#known", OptionList)
+        if known.option_count:
+            self.set_focus(known)
 
     def action_new_child(self) -> None:
         self._keep("person", "")
         self._keep("person_label", "")
         self._show_person()
         self.status.say("Describe the new child.")
-        self.query_one("#in-given_name").focus()
+        self.set_focus(self.query_one("#in-given_name"))
         self.search_known()
 
     def _show_person(self) -> None:
@@ -219,8 +250,7 @@ class ContactScreen(ServiceScreen):
         if person:
             label = self.keeper.fields["person_label"] or person
             using.update(f"Using known child: {label}. Press ctrl+n to describe a new child instead.")
-            self.query_one("#known", OptionList).display = False
-            self.query_one("#known-heading", Static).display = False
+            self.query_one("#known-box").display = False
         for field in CHILD_FIELDS:  # their details are on record already, so not typed here
             self.query_one(f"#field-{field.key}", FieldBlock).disabled = bool(person)
         self.refresh_bindings()
@@ -228,6 +258,9 @@ class ContactScreen(ServiceScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "new_child":
             return bool(self.keeper.fields.get("person"))
+        if action == "known_children":
+            boxes = self.query("#known-box")  # empty while the screen is still being built
+            return bool(boxes) and boxes.first().display and self.query_one("#known", OptionList).option_count > 0
         return True
 
     # -- recording -------------------------------------------------------------------------
@@ -238,7 +271,9 @@ class ContactScreen(ServiceScreen):
             self.status.say("Saving your draft first…")
             self.after_flush.append(self.action_record)
             return
-        if self.flush_timer:
+        for widget in self.query(".field > Input, .field > Select, .field > TextArea"):
+            self._changed(widget)  # what is on screen is what gets recorded
+        if self.flush_timer:  # records deletes the draft; a save racing it would bring it back
             self.flush_timer.stop()
             self.flush_timer = None
         request = contact_request(dict(self.keeper.fields), self.keeper.name)
@@ -276,7 +311,7 @@ class ContactScreen(ServiceScreen):
         rest = "; ".join(f"{key.split('.')[-1].replace('_', ' ')}: {text}" for key, text in problems.items())
         self.status.error(f"{exc.message} {rest}".strip() + " Nothing you typed is lost.")
         if first and not self.query_one(f"#field-{first}", FieldBlock).disabled:
-            self.query_one(f"#in-{first}").focus()
+            self.set_focus(self.query_one(f"#in-{first}"))
         if self.keeper.dirty:
             self._schedule_flush()
 
@@ -289,7 +324,7 @@ class ContactScreen(ServiceScreen):
             self.action_record()
         else:
             self.status.say("Check the child's details, then press ctrl+s to record.")
-            self.query_one("#in-given_name").focus()
+            self.set_focus(self.query_one("#in-given_name"))
 
     def _use_and_record(self, person) -> None:
         self.use_known(person.name, person.display_name)
@@ -297,8 +332,9 @@ class ContactScreen(ServiceScreen):
 
     # -- leaving ---------------------------------------------------------------------------
     def action_back(self) -> None:
-        if self.recording:
+        if self.recording or self.leaving:
             return
+        self.leaving = True
         self.status.say("Saving your draft…")
         self.flush_draft(then=self._leave)
 

@@ -18,30 +18,34 @@ from tui.core.text import decision_label, referral_sentence
 
 class DecisionScreen(ServiceScreen):
     BINDINGS = bindings.DECISION
+    AUTO_FOCUS = ""  # on_mount chooses the field
 
-    def __init__(self, referral: str, sentence: str) -> None:
+    def __init__(self, referral: str, child: str, sentence: str) -> None:
         super().__init__()
         self.referral = referral
+        self.child = child
         self.sentence = sentence
         self.etag = ""
         self.saving = False
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Decide: {self.sentence}", id="heading", classes="heading")
-        with VerticalScroll(id="form"):
+        yield Static(f"Decide: {self.child}", id="heading", classes="heading")
+        with VerticalScroll(id="form", can_focus=False):  # focus goes to fields, not the scroller
+            # In the scrolling part: at 40x12 a fixed copy would leave no room for the form.
+            yield Static(self.sentence, id="about")
             for field in DECISION_FORM:
                 yield FieldBlock(field, "")
-        yield StatusLine("Choose a decision, say why, then press ctrl+s to save.", id="status")
+        yield StatusLine("Choose a decision and say why.", id="status")
         yield Footer(compact=self.app.large)
 
     def on_mount(self) -> None:
-        self.query_one("#in-decision").focus()
+        self.set_focus(self.query_one("#in-decision"), scroll_visible=False)
         # The etag makes a decision made meanwhile by a colleague fail plainly, not overwrite.
         self.call_service(lambda client: client.get_referral(self.referral), self._loaded, group="load")
 
     def _loaded(self, referral) -> None:
         self.etag = referral.etag
-        self.query_one("#heading", Static).update(f"Decide: {referral_sentence(referral)}")
+        self.query_one("#about", Static).update(referral_sentence(referral))
 
     def values(self) -> dict[str, str]:
         return {field.key: widget_value(self.query_one(f"#in-{field.key}", Widget)) for field in DECISION_FORM}
@@ -72,7 +76,7 @@ class DecisionScreen(ServiceScreen):
                 blocks.first(FieldBlock).mark(problem)
                 first = first or key
         if first:
-            self.query_one(f"#in-{first}").focus()
+            self.set_focus(self.query_one(f"#in-{first}"))
 
     def action_back(self) -> None:
         self.close(None)

@@ -28,27 +28,36 @@ class LoginScreen(ServiceCalls, ModalScreen[bool]):
         with Vertical(id="login-box"):
             yield Static("ICS: children's social care records", id="login-title", classes="heading")
             if self.again_as:
-                yield Static(f"{self.why} Log in again as {self.again_as}; what you typed is kept.",
-                             id="login-why")
+                yield Static(f"{self.why} What you typed is kept.", id="login-why")
             yield Label("Username", classes="label")
-            yield Input(value=self.again_as, id="username", disabled=bool(self.again_as))
+            username = Input(value=self.again_as, id="username", disabled=bool(self.again_as))
+            password = Input(password=True, id="password")
+            username.cursor_blink = password.cursor_blink = False  # a blink redraws, and is read out
+            yield username
             yield Label("Password", classes="label")
-            yield Input(password=True, id="password")
+            yield password
             yield StatusLine("Type your username and password, then press Enter.", id="status")
         yield Footer(compact=self.app.large)
 
     def on_mount(self) -> None:
         self.query_one("#password" if self.again_as else "#username", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def action_submit(self) -> None:
+        username_box = self.query_one("#username", Input)
+        password_box = self.query_one("#password", Input)
+        focused = self.focused
+        if focused is username_box and not password_box.value:
+            self.set_focus(password_box)
+            return
+        # Keys typed just before Enter may still be waiting in the field: read it after them.
+        (focused or self).call_later(self._log_in)
+
+    def _log_in(self) -> None:
         username = self.query_one("#username", Input).value.strip()
         password = self.query_one("#password", Input).value
-        if event.input.id == "username" and not password:
-            self.query_one("#password", Input).focus()
-            return
         if not username or not password:
             self.status.error("Enter your username and password.")
-            self.query_one("#username" if not username else "#password", Input).focus()
+            self.set_focus(self.query_one("#username" if not username else "#password", Input))
             return
         self.status.say("Logging in…")
         self.call_service(lambda client: client.login(username, password), self._logged_in,
@@ -61,4 +70,4 @@ class LoginScreen(ServiceCalls, ModalScreen[bool]):
         self.status.error(exc.message)
         password = self.query_one("#password", Input)
         password.value = ""
-        password.focus()
+        self.set_focus(password)

@@ -16,11 +16,13 @@ from tui.app import bindings
 from tui.app.screens.base import ServiceScreen, StatusLine
 from tui.core.client import IcsClient
 from tui.core.drafts import DraftKeeper
+from tui.core.errors import SessionExpired
 from tui.core.text import clock_sentence, clock_status, human_date, referral_sentence
 
 AUTO_REFRESH_SECONDS = 15.0
 # Alerts hears about a decision or a new referral a moment after records does.
 FOLLOW_UP_SECONDS = 1.5
+STATUS_WIDTH = 26  # "OVERDUE by 10 working days" fits on one line
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ class WorkRow:
 def fetch_work(client: IcsClient) -> tuple[list[apb.Clock], list[rpb.Referral]]:
     clocks = client.my_alerts(include_ended=True)
     awaiting = client.list_referrals(state=rpb.REFERRAL_STATE_AWAITING_DECISION)
-    return clocks, [r for r in awaiting if r.team in client.session.teams]
+    mine = set(client.session.user.team_names) if client.session.user else set()
+    return clocks, [r for r in awaiting if r.team in mine]
 
 
 def work_rows(clocks: list[apb.Clock], referrals: list[rpb.Referral]) -> list[WorkRow]:
@@ -90,13 +93,14 @@ class MyWorkScreen(ServiceScreen):
             table.add_column("My work", key="work", width=self._large_width())
         else:
             table.add_column("Status", key="status")
-            table.add_column("Due", key="due")
             table.add_column("Child", key="child")
+            table.add_column("Due", key="due")
             table.add_column("What", key="title")
         table.focus()
-        self.set_interval(AUTO_REFRESH_SECONDS, self._auto_refresh)
+        # Kept: Textual holds timers only weakly, and a collected timer silently stops.
+        self.periodic_refresh_timer = self.set_interval(AUTO_REFRESH_SECONDS, self._periodic_refresh)
 
-    def _auto_refresh(self) -> None:
+    def _periodic_refresh(self) -> None:
         if self.is_current:  # not behind a form: it refreshes when the form closes
             self.refresh_work()
 
@@ -109,6 +113,13 @@ class MyWorkScreen(ServiceScreen):
     def _show(self, work) -> None:
         table = self.query_one(DataTable)
         rows = work_rows(*work)
+        heading = self._heading(rows)
+        if self.loaded and rows == list(self.rows.values()):
+            # Nothing changed: no redraw, so nothing to send down a slow link or for a screen
+            # reader to announce again.
+            if str(self.query_one("#heading", Static).render()) != heading:
+                self.query_one("#heading", Static).update(heading)
+            return
         keep = self.selected.key if self.selected else None
         table.clear()
         self.rows = {row.key: row for row in rows}
@@ -119,10 +130,13 @@ class MyWorkScreen(ServiceScreen):
                 cell = Text("\n").join(Text(line, style) for line, style in lines)
                 table.add_row(cell, key=row.key, height=len(lines))
             else:
-                table.add_row(row.status, row.due, row.child, row.title, key=row.key)
+                # A long status ("missed: done …, due …") takes two lines rather than pushing
+                # the child's name off an 80-column screen.
+                status = textwrap.wrap(row.status, STATUS_WIDTH)
+                table.add_row("\n".join(status), row.child, row.due, row.title, key=row.key, height=len(status))
         if keep in self.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
-        self.query_one("#heading", Static).update(self._heading(rows))
+        self.query_one("#heading", Static).update(heading)
         self._show_detail()
         if not self.loaded:
             self.loaded = True
@@ -149,7 +163,9 @@ class MyWorkScreen(ServiceScreen):
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self._show_detail()
-        self.app.place_cursor_on_row(self.query_one(DataTable))
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_decide()  # Enter on a referral does what d does
 
     def _show_detail(self) -> None:
         row = self.selected
@@ -172,8 +188,15 @@ class MyWorkScreen(ServiceScreen):
 
     def action_new_contact(self) -> None:
         self.status.say("Opening the contact form…")
-        self.call_service(lambda client: DraftKeeper.resume(client, "contact", self.app.state_dir),
-                          self._open_contact, group="open")
+        self.call_service(self._resume_draft, self._open_contact, group="open")
+
+    def _resume_draft(self, client: IcsClient) -> DraftKeeper:
+        keeper = DraftKeeper.resume(client, "contact", self.app.state_dir)
+        if not client.session.token:
+            # resume() treats a refused server as "no server draft"; after an expired session
+            # that would open an empty form over the worker's saved one. Log in, then resume.
+            raise SessionExpired("UNAUTHENTICATED", "Your session has ended. Please log in again.")
+        return keeper
 
     def _open_contact(self, keeper: DraftKeeper) -> None:
         from tui.app.screens.contact import ContactScreen
@@ -197,4 +220,4 @@ class MyWorkScreen(ServiceScreen):
             return
         from tui.app.screens.decision import DecisionScreen
 
-        self.app.push_screen(DecisionScreen(row.referral, row.sentence), self._form_closed)
+        self.app.push_screen(DecisionScreen(row.referral, row.child, row.sentence), self._form_closed)

@@ -1,0 +1,138 @@
+"""End to end, as a duty worker sees it: `ics demo` on free ports in a real terminal (tmux),
+driven by keys and read back from the screen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+if not shutil.which("tmux"):
+    pytest.skip("tmux is not installed (Debian package tmux); .ci/run installs it when run as root",
+                allow_module_level=True)
+
+ICS = os.path.join(os.path.dirname(sys.executable), "ics")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Terminal:
+    def __init__(self, name: str, socket_name: str):
+        self.name = name
+        self.socket = socket_name
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True).stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.name)
+
+    def keys(self, *keys: str, pause: float = 0.25) -> None:
+        # One key group at a time, as a person types: a Select opens before its option is typed.
+        for key in keys:
+            self.tmux("send-keys", "-t", self.name, key)
+            time.sleep(pause)
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} did not appear within {timeout}s; the screen was:\n{self.screen()}")
+
+    def wait_gone(self, text: str, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and text in self.screen():
+            time.sleep(0.1)
+        assert text not in self.screen()
+
+
+@pytest.fixture
+def demo_terminal(tmp_path):
+    ports = {n: free_port() for n in ("IDENTITY", "RECORDS", "ALERTS")}
+    term = Terminal("ics", f"ics-e2e-{uuid.uuid4().hex[:8]}")
+    env = [x for n, p in ports.items() for x in ("-e", f"ICS_{n}_PORT={p}")]
+    env += ["-e", f"ICS_STATE_DIR={tmp_path / 'state'}", "-e", "TERM=xterm-256color"]
+    marker = tmp_path / "exit-code"
+    command = f"{ICS} demo --data {tmp_path / 'data'}; echo $? > {marker}; sleep 60"
+    term.tmux("new-session", "-d", "-s", term.name, "-x", "110", "-y", "34", *env, command)
+    term.ports = ports
+    term.exit_marker = marker
+    try:
+        yield term
+    finally:
+        term.tmux("kill-server")
+
+
+def test_duty_worker_records_a_contact_and_decides_it_in_the_terminal(demo_terminal):
+    term = demo_terminal
+    family = f"Tmux{uuid.uuid4().hex[:6]}"
+    term.wait_for("Password", timeout=90)
+    term.keys("duty", "Enter", "demo", "Enter")
+    screen = term.wait_for("My work for Dana Duty")
+    screen = term.wait_for("Referral decision")
+    assert "OVERDUE" in screen  # the demo council has overdue decisions, shown in words
+
+    term.keys("n")
+    term.wait_for("First name")
+    term.keys("Tess", "Tab", family, "Tab", "2016-03-02", "Tab")
+    term.keys("Enter", pause=0.6)
+    term.keys("female", "Enter", pause=0.6)
+    term.wait_for("female")
+    # Postcode, Date received, then Who contacted us.
+    term.keys("Tab", "Tab", "Tab")
+    term.keys("Enter", pause=0.6)
+    term.keys("police", "Enter", pause=0.6)
+    term.keys("Tab", "Police report a disturbance at the home")
+    term.wait_for("Draft saved")
+    term.keys("C-s")
+    term.wait_for("Contact recorded")
+
+    # The new referral's clock, due the next working day, appears in My work.
+    def row() -> str:
+        return next((line for line in term.screen().splitlines() if family in line), "")
+
+    deadline = time.monotonic() + 20
+    while "due in 1 working day" not in row() and time.monotonic() < deadline:
+        term.keys("r", pause=0.5)
+    assert "due in 1 working day" in row(), term.screen()
+
+    # Select that row and decide it.
+    term.keys("Home")
+    for _ in range(40):
+        if family in term.screen().split("────")[-1]:  # the detail line under the table names it
+            break
+        term.keys("Down", pause=0.15)
+    term.keys("d")
+    term.wait_for("Decision")
+    term.keys("Enter", pause=0.6)
+    term.keys("assessment", "Enter", pause=0.6)
+    term.keys("Tab", "Needs an assessment")
+    term.keys("C-s")
+    term.wait_for("Decision saved")
+    deadline = time.monotonic() + 20
+    while "met on" not in row() and time.monotonic() < deadline:
+        term.keys("r", pause=0.5)
+    assert "met on" in row(), term.screen()
+
+    # q leaves the TUI and `ics demo` stops all three services.
+    term.keys("q")
+    deadline = time.monotonic() + 30
+    while not term.exit_marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert term.exit_marker.read_text().strip() == "0"
+    for port in term.ports.values():
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0
