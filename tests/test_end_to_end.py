@@ -110,13 +110,19 @@ def test_duty_worker_records_a_contact_and_decides_it_in_the_terminal(demo_termi
     assert "due in 1 working day" in row(), term.screen()
 
     # Select that row and decide it.
-    term.keys("Home")
+    ours = f"Referral decision due for Tess {family}"
+
+    def highlighted() -> bool:  # the sentence under the table describes the highlighted row
+        return ours in term.screen().split("────")[-1]
+
+    term.keys("C-Home")
     for _ in range(40):
-        if family in term.screen().split("────")[-1]:  # the detail line under the table names it
+        if highlighted():
             break
-        term.keys("Down", pause=0.15)
+        term.keys("Down", pause=0.3)
+    assert highlighted(), term.screen()
     term.keys("d")
-    term.wait_for("Decision")
+    term.wait_for(f"Decide: Tess {family}")  # the decision screen names the child, as a worker checks
     term.keys("Enter", pause=0.6)
     term.keys("assessment", "Enter", pause=0.6)
     term.keys("Tab", "Needs an assessment")

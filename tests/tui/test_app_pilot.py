@@ -310,3 +310,15 @@ async def test_my_work_refreshes_by_itself(stack, duty, monkeypatch):
         await pilot.pause(0.5)
         record_contact(duty, family)
         await wait_until(pilot, lambda: row_for(app, family), timeout=10, what="the colleague's referral")
+
+
+async def test_highlight_stays_on_the_same_referral_when_its_clock_arrives(stack, duty):
+    """A refresh must never move the highlight to another child: `d` would decide the wrong one."""
+    from tui.app.screens.my_work import WorkRow
+
+    waiting = WorkRow("referrals/9", "Referral awaiting decision", "A", "d", "awaiting decision", "s", "referrals/9")
+    clocked = WorkRow("clocks/4", "Referral decision due", "A", "d", "due in 1 working day", "s", "referrals/9")
+    other = WorkRow("clocks/1", "Referral decision due", "B", "d", "OVERDUE", "s", "referrals/1")
+    assert MyWorkScreen._row_to_keep([other, clocked], waiting, 5) == 1
+    assert MyWorkScreen._row_to_keep([other, clocked], clocked, 0) == 1
+    assert MyWorkScreen._row_to_keep([other], clocked, 3) == 0

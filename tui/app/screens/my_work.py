@@ -120,7 +120,8 @@ class MyWorkScreen(ServiceScreen):
             if str(self.query_one("#heading", Static).render()) != heading:
                 self.query_one("#heading", Static).update(heading)
             return
-        keep = self.selected.key if self.selected else None
+        keep = self.selected
+        keep_index = table.cursor_row
         table.clear()
         self.rows = {row.key: row for row in rows}
         for row in rows:
@@ -134,13 +135,23 @@ class MyWorkScreen(ServiceScreen):
                 # the child's name off an 80-column screen.
                 status = textwrap.wrap(row.status, STATUS_WIDTH)
                 table.add_row("\n".join(status), row.child, row.due, row.title, key=row.key, height=len(status))
-        if keep in self.rows:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        table.move_cursor(row=self._row_to_keep(rows, keep, keep_index), animate=False)
         self.query_one("#heading", Static).update(heading)
         self._show_detail()
         if not self.loaded:
             self.loaded = True
             self.status.say("Up to date.")
+
+    @staticmethod
+    def _row_to_keep(rows: list[WorkRow], keep: WorkRow | None, keep_index: int) -> int:
+        """The worker's highlight must stay on the same child across a refresh, or `d` would
+        decide someone else's referral. A referral's row changes key when its clock arrives, so
+        match on the referral too; failing both, stay at the same place in the list."""
+        if keep is not None:
+            for index, row in enumerate(rows):
+                if row.key == keep.key or (keep.referral and row.referral == keep.referral):
+                    return index
+        return max(0, min(keep_index, len(rows) - 1))
 
     def _large_width(self) -> int:
         # Wrapped by hand: a DataTable cell never wraps, and a cut-off status would hide words.
