@@ -1,9 +1,10 @@
 """p50/p95/p99 of a person lookup over loopback, as a duty worker's TUI makes it.
 
-Starts the real services in-process on SQLite (or the PostgreSQL URL prefix given with --pg),
-loads N synthetic children, then times GetPerson and SearchPeople from the real client. The
-baseline in the same run is a bare gRPC health check on the same server: the floor any call pays.
-Usage: python bench/lookup_latency.py [--people 5000] [--calls 2000] [--pg]
+Loads N synthetic children into SQLite, starts the three real services as separate processes
+(as deployed; an in-process server would share this client's GIL and slow both), then times
+GetPerson and SearchPeople from the real client. The baseline in the same run is a bare gRPC
+health check on the same server: the floor any call pays.
+Usage: python bench/lookup_latency.py [--people 5000] [--calls 2000]
 """
 
 from __future__ import annotations
@@ -23,10 +24,19 @@ from services import demo_data
 from services.cli import migrate_all
 from services.common.db import Database
 from services.records import frontdoor
-from services.stack import ServiceStack, isolated_config
+from services.launcher import ServiceProcesses
+from services.stack import isolated_config
 
 GIVEN = ["Ada", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jon", "Kit", "Lou", "Max", "Noa"]
 FAMILY = ["Ashdown", "Brackley", "Carrow", "Dunmore", "Elstree", "Fenwick", "Garrity", "Holloway", "Ingleby"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -76,10 +86,16 @@ def main() -> None:
         started = time.perf_counter()
         names = load_people(config, users, args.people)
         print(f"loaded {len(names)} children in {time.perf_counter() - started:.1f}s")
-        with ServiceStack(config).start() as stack:
-            client = IcsClient(stack.targets())
+        for name in ("identity", "records", "alerts"):
+            config[name].port = free_port()
+        procs = ServiceProcesses(config, str(Path(tmp) / "logs"))
+        procs.start()
+        try:
+            from tui.core.client import Targets
+
+            client = IcsClient(Targets(*(config[n].target() for n in ("identity", "records", "alerts"))))
             client.login("duty", "demo")
-            health = health_pb2_grpc.HealthStub(grpc.insecure_channel(stack.target("records")))
+            health = health_pb2_grpc.HealthStub(grpc.insecure_channel(config["records"].target()))
             rng = random.Random(1)
             results = {
                 "baseline: health check (records)": timed(
@@ -89,6 +105,8 @@ def main() -> None:
                                              max(200, args.calls // 5)),
             }
             client.close()
+        finally:
+            procs.stop()
     print(f"{'call':36} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for name, r in results.items():
         print(f"{name:36} {r['p50']:8.2f} {r['p95']:8.2f} {r['p99']:8.2f}")

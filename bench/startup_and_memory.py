@@ -57,12 +57,21 @@ def one_run(data: str, env: dict[str, str], session: str) -> tuple[float, dict[s
     time.sleep(3)  # let everything settle to idle before reading memory
     pane_pid = int(tmux("display", "-p", "-t", session, "#{pane_pid}").strip())
     demo = psutil.Process(pane_pid)
-    memory = {"TUI (demo process, incl. launcher)": rss_mb(demo.pid)}
+    memory = {"ics demo process (launcher + TUI)": rss_mb(demo.pid)}
     for child in demo.children(recursive=True):
         cmd = " ".join(child.cmdline())
         for name in ("identity", "records", "alerts"):
             if cmd.endswith(f"serve {name}"):
                 memory[f"service {name}"] = rss_mb(child.pid)
+    # The TUI on its own, as each worker's SSH session runs it against shared services.
+    tui_session = f"{session}tui"
+    tmux("new-session", "-d", "-s", tui_session, "-x", "100", "-y", "30",
+         *[x for k, v in env.items() if k.startswith("ICS_") for x in ("-e", f"{k}={v}")],
+         f"cd {ROOT} && exec {ICS} tui --data {data}")
+    wait_screen(tui_session, "Password")
+    time.sleep(2)
+    memory["TUI alone (ics tui, login screen)"] = rss_mb(int(tmux("display", "-p", "-t", tui_session, "#{pane_pid}").strip()))
+    tmux("kill-session", "-t", tui_session)
     tmux("send-keys", "-t", session, "C-q")
     deadline = time.monotonic() + 20
     while demo.is_running() and demo.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:

@@ -142,3 +142,19 @@ def test_duty_worker_records_a_contact_and_decides_it_in_the_terminal(demo_termi
     for port in term.ports.values():
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_sigterm_to_ics_demo_with_the_tui_open_stops_everything(demo_terminal):
+    term = demo_terminal
+    term.wait_for("Password", timeout=90)
+    pane_pid = int(term.tmux("display", "-p", "-t", term.name, "#{pane_pid}").strip())
+    demo_pid = int(subprocess.run(["pgrep", "-P", str(pane_pid), "-f", "ics demo"],
+                                  capture_output=True, text=True).stdout.split()[0])
+    os.kill(demo_pid, 15)
+    deadline = time.monotonic() + 30
+    while not term.exit_marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert term.exit_marker.exists(), term.screen()
+    for port in term.ports.values():
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0, f"a service still listens on {port}"
