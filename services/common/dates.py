@@ -32,3 +32,22 @@ def iso(value: date | None) -> str:
 def human(value: date | None) -> str:
     """'Mon 30 Nov 2026': the form workers read fastest, and screen readers speak cleanly."""
     return f"{value:%a} {value.day} {value:%b %Y}" if value else "not known"
+
+
+def past_date_or_today(value: str, field: str, label: str, violations: dict[str, str],
+                       earliest: date | None = None) -> date:
+    """An optional date of something that has happened: today when empty; a problem with it is
+    added to `violations` so every fault in a form is reported at once."""
+    today = today_london()
+    if not value.strip():
+        return today
+    try:
+        when = parse_date(value, field, label)
+    except InvalidArgument as exc:
+        violations.update(exc.violations)
+        return today
+    if when > today:
+        violations[field] = "cannot be in the future"
+    elif earliest and when < earliest:
+        violations[field] = f"cannot be before {earliest:%Y}"
+    return when

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
-from services.common.dates import iso, parse_date, today_london
+from services.common.dates import iso, past_date_or_today
 from services.common.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
 from services.common.names import make_name, parse_name
 from services.records import access, audit, drafts, outbox, people
@@ -73,17 +73,8 @@ def _referral_proto(session: Session, referral: Referral) -> pb.Referral:
 
 def _validate_contact(request: pb.RecordContactRequest) -> tuple[date, dict[str, str]]:
     violations: dict[str, str] = {}
-    received = today_london()
-    if request.received_date.strip():
-        try:
-            received = parse_date(request.received_date, "received_date", "date received")
-        except InvalidArgument as exc:
-            violations.update(exc.violations)
-        else:
-            if received > today_london():
-                violations["received_date"] = "cannot be in the future"
-            elif received < OLDEST_CONTACT:
-                violations["received_date"] = f"cannot be before {OLDEST_CONTACT:%Y}"
+    received = past_date_or_today(request.received_date, "received_date", "date received", violations,
+                                  OLDEST_CONTACT)
     if not request.reason.strip():
         violations["reason"] = "required: say why we were contacted"
     if request.source == pb.CONTACT_SOURCE_UNSPECIFIED or request.source not in pb.ContactSource.values():
@@ -232,15 +223,7 @@ def decide(session: Session, principal: Principal, request: pb.DecideReferralReq
         violations["decision"] = "choose: no further action, advice and signposting, assessment, or strategy discussion"
     if not request.reason.strip():
         violations["reason"] = "required: say why"
-    decided = today_london()
-    if request.decided_date:
-        try:
-            decided = parse_date(request.decided_date, "decided_date", "decision date")
-        except InvalidArgument as exc:
-            violations.update(exc.violations)
-        else:
-            if decided > today_london():
-                violations["decided_date"] = "cannot be in the future"
+    decided = past_date_or_today(request.decided_date, "decided_date", "decision date", violations)
     people.raise_if_invalid(violations, "The decision")
     referral = _visible_referral(session, principal, referral_id)
     if session.get_bind().dialect.name == "postgresql":

@@ -69,6 +69,14 @@ async def log_in(pilot, password: str = "demo") -> None:
     await pilot.press("enter")
 
 
+async def log_in_and_open_contact_form(pilot) -> None:
+    app = pilot.app
+    await log_in(pilot)
+    await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+    await pilot.press("n")
+    await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
+
+
 async def tab_to(pilot, widget_id: str) -> None:
     """Tab (the keyboard only) until the given field has focus."""
     for _ in range(15):
@@ -148,10 +156,7 @@ async def test_new_contact_then_decision_by_keyboard(stack, duty):
     family = f"Pilot{uuid.uuid4().hex[:8]}"
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
+        await log_in_and_open_contact_form(pilot)
         form = app.screen
 
         await pilot.press("ctrl+s")  # nothing typed: refused, and the fields say why
@@ -201,10 +206,7 @@ async def test_typing_is_saved_as_a_draft_and_comes_back(stack, duty, tmp_path, 
     reason = f"Neighbour worried {uuid.uuid4().hex[:6]}"
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
+        await log_in_and_open_contact_form(pilot)
         await type_text(pilot, "Bea")
         await tab_to(pilot, "in-reason")
         await type_text(pilot, reason)
@@ -222,10 +224,7 @@ async def test_typing_is_saved_as_a_draft_and_comes_back(stack, duty, tmp_path, 
     monkeypatch.setenv("ICS_STATE_DIR", str(tmp_path / "elsewhere"))
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
+        await log_in_and_open_contact_form(pilot)
         assert app.screen.query_one("#in-reason", TextArea).text == reason + " again"
         assert app.screen.query_one("#in-given_name").value == "Bea"
         assert "Your draft is back" in status_text(app)
@@ -252,10 +251,7 @@ async def test_known_child_is_offered_and_used(stack, duty):
     known = record_contact(duty, family).person
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot)
-        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
+        await log_in_and_open_contact_form(pilot)
         form = app.screen
         await type_text(pilot, "Known")
         await tab_to(pilot, "in-family_name")
