@@ -1,0 +1,283 @@
+"""The ICS exemplars as data (R-FORMS, R-PATHWAYS, R-ANSWER-STATUS).
+
+Each template is a YAML file, `templates/<name>/v<version>.yaml`; a council adds or rewords a
+question by adding a new version file, never by changing code, and every document keeps the
+(name, version) it was written with. Loading checks every file and reports each fault in plain
+words, so a broken edit is refused at start-up rather than showing a broken form to a worker.
+
+Shape of a file (see templates/contact-record/v1.yaml):
+
+    name: contact-record            # stable id; the folder's name
+    version: 1                      # the file's name: v1.yaml
+    title: Contact Record           # exactly the exemplar's name
+    kind: contact                   # see KINDS
+    age_band: {from_months: 0, to_months: 12}     # optional; for age-banded exemplars
+    family_title: {en: ..., cy: ...}              # what a child or parent reads
+    sections:
+      - id: about_the_child
+        title: About the child
+        domain: child_developmental_needs         # optional; see DOMAINS
+        short: true                               # part of the short version
+        show_if: {question: decision, in: [assessment]}   # optional pathway
+        family_title: {en: ..., cy: ...}
+        questions:
+          - id: date_of_birth
+            label: Date of birth
+            type: date                            # see TYPES
+            mandatory: true                       # one of the few identifying fields (R-PATHWAYS)
+            short: true
+            choices: [{value: F, label: Female}]  # choice and multi_choice only
+            show_if: {question: ..., equals: ...} # optional
+            family_label: {en: ..., cy: ...}
+            statutory: [{return: cin, item: PersonBirthDate}]
+
+Every answer carries a status (ANSWER_STATUSES) and an optional reason; that is not repeated in
+the files because it applies to every question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from services.records.statutory import RETURNS
+
+ANSWER_STATUSES = ("answered", "not_known", "not_applicable", "declined", "not_yet_asked")
+TYPES = ("text", "long_text", "date", "choice", "multi_choice", "yes_no", "number")
+KINDS = ("contact", "referral", "assessment", "child_protection", "plan", "review", "placement",
+         "progress", "closure", "note", "supervision")
+DOMAINS = ("child_developmental_needs", "parenting_capacity", "family_and_environmental_factors")
+LANGUAGES = ("en", "cy")
+
+
+class TemplateError(ValueError):
+    """Every fault found in the template files, one per line."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    question: str
+    equals: Any = None
+    among: tuple = ()
+    answered: bool | None = None
+
+    def holds(self, answers: dict[str, Any]) -> bool:
+        value = answers.get(self.question)
+        if self.answered is not None:
+            return (value not in (None, "", [])) == self.answered
+        if self.among:
+            return value in self.among or (isinstance(value, list) and bool(set(value) & set(self.among)))
+        return value == self.equals
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    label: str
+    type: str
+    mandatory: bool = False
+    short: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    show_if: Condition | None = None
+    family_label: dict[str, str] = field(default_factory=dict)
+    statutory: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    domain: str = ""
+    short: bool = False
+    show_if: Condition | None = None
+    family_title: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    version: int
+    title: str
+    kind: str
+    sections: tuple[Section, ...]
+    family_title: dict[str, str] = field(default_factory=dict)
+    age_band: tuple[int, int] | None = None
+
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+    def question(self, question_id: str) -> Question:
+        return next(q for q in self.questions() if q.id == question_id)
+
+    @property
+    def mandatory(self) -> list[str]:
+        return [q.id for q in self.questions() if q.mandatory]
+
+    @property
+    def domains(self) -> set[str]:
+        return {s.domain for s in self.sections if s.domain}
+
+    def visible(self, answers: dict[str, Any], short: bool = False) -> list[tuple[Section, list[Question]]]:
+        """The sections and questions that apply to these answers (and, if asked, the short version)."""
+        shown = []
+        for section in self.sections:
+            if (short and not section.short) or (section.show_if and not section.show_if.holds(answers)):
+                continue
+            questions = [q for q in section.questions
+                         if (not short or q.short or q.mandatory) and (not q.show_if or q.show_if.holds(answers))]
+            if questions:
+                shown.append((section, questions))
+        return shown
+
+
+class _Checker:
+    def __init__(self, where: str):
+        self.where = where
+        self.faults: list[str] = []
+
+    def fault(self, text: str) -> None:
+        self.faults.append(f"{self.where}: {text}")
+
+    def wording(self, value: Any, what: str) -> dict[str, str]:
+        if not isinstance(value, dict) or not all(isinstance(value.get(lang), str) and value[lang].strip()
+                                                  for lang in LANGUAGES):
+            self.fault(f"{what} needs family wording in English and Welsh ({{en: ..., cy: ...}})")
+            return {}
+        return {lang: value[lang] for lang in LANGUAGES}
+
+    def condition(self, value: Any, known: set[str], what: str) -> Condition | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict) or "question" not in value:
+            self.fault(f"{what}: show_if needs a question")
+            return None
+        if value["question"] not in known:
+            self.fault(f"{what}: show_if names {value['question']!r}, which is not an earlier question")
+        if "in" in value:
+            return Condition(value["question"], among=tuple(value["in"]))
+        if "answered" in value:
+            return Condition(value["question"], answered=bool(value["answered"]))
+        if "equals" in value:
+            return Condition(value["question"], equals=value["equals"])
+        self.fault(f"{what}: show_if needs equals, in or answered")
+        return None
+
+
+def parse(doc: dict, where: str) -> Template:
+    check = _Checker(where)
+    for key in ("name", "version", "title", "kind", "sections"):
+        if key not in doc:
+            check.fault(f"missing {key}")
+    if check.faults:
+        raise TemplateError("\n".join(check.faults))
+    if doc["kind"] not in KINDS:
+        check.fault(f"kind {doc['kind']!r} is not one of {', '.join(KINDS)}")
+    age_band = None
+    if "age_band" in doc:
+        band = doc["age_band"] or {}
+        age_band = (int(band.get("from_months", 0)), int(band.get("to_months", 0)))
+    seen: set[str] = set()
+    sections = []
+    for s_index, raw_section in enumerate(doc["sections"] or []):
+        sid = raw_section.get("id", f"#{s_index + 1}")
+        if sid in seen:
+            check.fault(f"section id {sid!r} is used twice")
+        seen.add(sid)
+        domain = raw_section.get("domain", "") or ""
+        if domain and domain not in DOMAINS:
+            check.fault(f"section {sid}: domain {domain!r} is not one of {', '.join(DOMAINS)}")
+        section_condition = check.condition(raw_section.get("show_if"), seen, f"section {sid}")
+        questions = []
+        for raw in raw_section.get("questions") or []:
+            qid = raw.get("id", "")
+            what = f"question {qid or '(no id)'}"
+            if not qid or not str(qid).replace("_", "").isalnum():
+                check.fault(f"{what}: id must be letters, digits and _")
+            if qid in seen:
+                check.fault(f"{what}: id is used twice")
+            if not str(raw.get("label", "")).strip():
+                check.fault(f"{what}: needs a label")
+            qtype = raw.get("type")
+            if qtype not in TYPES:
+                check.fault(f"{what}: type {qtype!r} is not one of {', '.join(TYPES)}")
+            choices = tuple((str(c["value"]), str(c["label"])) for c in raw.get("choices") or [])
+            if qtype in ("choice", "multi_choice") and not choices:
+                check.fault(f"{what}: a {qtype} question needs choices")
+            statutory = []
+            for feed in raw.get("statutory") or []:
+                ret, item = feed.get("return"), feed.get("item")
+                if ret not in RETURNS or item not in RETURNS[ret]:
+                    check.fault(f"{what}: statutory item {ret}/{item} is not one the returns use")
+                statutory.append((ret, item))
+            condition = check.condition(raw.get("show_if"), seen, what)
+            seen.add(qid)
+            questions.append(Question(
+                id=qid, label=str(raw.get("label", "")), type=qtype, mandatory=bool(raw.get("mandatory")),
+                short=bool(raw.get("short")), choices=choices, show_if=condition,
+                family_label=check.wording(raw.get("family_label"), what), statutory=tuple(statutory),
+            ))
+        if not questions:
+            check.fault(f"section {sid}: has no questions")
+        sections.append(Section(
+            id=sid, title=str(raw_section.get("title", "")), questions=tuple(questions), domain=domain,
+            short=bool(raw_section.get("short")), show_if=section_condition,
+            family_title=check.wording(raw_section.get("family_title"), f"section {sid}"),
+        ))
+    template = Template(
+        name=str(doc["name"]), version=int(doc["version"]), title=str(doc["title"]), kind=doc["kind"],
+        sections=tuple(sections), family_title=check.wording(doc.get("family_title"), "the template"),
+        age_band=age_band,
+    )
+    if template.kind == "assessment" and not set(DOMAINS) <= template.domains:
+        check.fault("an assessment must cover the three Assessment Framework domains: " + ", ".join(DOMAINS))
+    if check.faults:
+        raise TemplateError("\n".join(check.faults))
+    return template
+
+
+class TemplateLibrary:
+    def __init__(self, templates: list[Template]):
+        self._by_key = {(t.name, t.version): t for t in templates}
+
+    @classmethod
+    def load(cls, root: Path | None = None) -> "TemplateLibrary":
+        root = root or Path(str(resources.files("services.records") / "templates"))
+        templates, faults = [], []
+        for path in sorted(root.glob("*/v*.yaml")):
+            where = str(path.relative_to(root))
+            try:
+                doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+                template = parse(doc or {}, where)
+            except yaml.YAMLError as exc:
+                faults.append(f"{where}: not valid YAML: {exc}")
+                continue
+            except TemplateError as exc:
+                faults.append(str(exc))
+                continue
+            if template.name != path.parent.name or f"v{template.version}.yaml" != path.name:
+                faults.append(f"{where}: name and version must match the folder and file "
+                              f"({path.parent.name}/v{template.version}.yaml)")
+            templates.append(template)
+        if faults:
+            raise TemplateError("\n".join(faults))
+        return cls(templates)
+
+    def get(self, name: str, version: int | None = None) -> Template:
+        if version is None:
+            versions = [v for n, v in self._by_key if n == name]
+            if not versions:
+                raise KeyError(name)
+            version = max(versions)
+        return self._by_key[(name, version)]
+
+    def latest(self) -> list[Template]:
+        names = sorted({n for n, _ in self._by_key})
+        return [self.get(n) for n in names]
+
+    def __len__(self) -> int:
+        return len(self._by_key)
