@@ -37,16 +37,18 @@ GIVEN = {pb.SEX_FEMALE: ("Amira", "Bethan", "Cerys", "Daisy", "Esme", "Freya", "
                          "Jasmine", "Keira", "Layla", "Maisie", "Nia", "Orla", "Poppy", "Ruby", "Seren"),
          pb.SEX_MALE: ("Alfie", "Bilal", "Callum", "Dylan", "Ethan", "Finley", "George", "Harvey", "Idris",
                        "Jayden", "Kai", "Leo", "Mason", "Noah", "Oscar", "Rhys", "Sami", "Theo")}
-REASONS = ("School reports bruising on the child's arm, unexplained.",
-           "Police attended a domestic incident at the home overnight.",
-           "Health visitor concerned about the baby's weight and home conditions.",
-           "Neighbour reports young children left alone in the evenings.",
-           "Child disclosed to a teacher that there is not enough food at home.",
-           "Parent asks for help managing the child's behaviour.",
-           "Persistent absence from school; family not engaging.")
-SOURCES = (pb.CONTACT_SOURCE_SCHOOL, pb.CONTACT_SOURCE_POLICE, pb.CONTACT_SOURCE_HEALTH,
-           pb.CONTACT_SOURCE_FAMILY, pb.CONTACT_SOURCE_SCHOOL, pb.CONTACT_SOURCE_FAMILY,
-           pb.CONTACT_SOURCE_SCHOOL)
+# (reason, source, youngest and oldest age in years it fits), so a baby is not "absent from school".
+REASONS = (
+    ("School reports bruising on the child's arm, unexplained.", pb.CONTACT_SOURCE_SCHOOL, 4, 17),
+    ("Police attended a domestic incident at the home overnight; the child was present.",
+     pb.CONTACT_SOURCE_POLICE, 0, 17),
+    ("Health visitor concerned about the baby's weight and the conditions at home.", pb.CONTACT_SOURCE_HEALTH, 0, 2),
+    ("Neighbour reports young children left alone in the evenings.", pb.CONTACT_SOURCE_FAMILY, 2, 10),
+    ("Child told a teacher there is not enough food at home.", pb.CONTACT_SOURCE_SCHOOL, 5, 16),
+    ("Parent asks for help managing the child's behaviour.", pb.CONTACT_SOURCE_FAMILY, 4, 17),
+    ("Persistent absence from school; the family is not responding to letters.", pb.CONTACT_SOURCE_SCHOOL, 5, 16),
+    ("Midwife concerned about the mother's drug use late in pregnancy.", pb.CONTACT_SOURCE_HEALTH, 0, 0),
+)
 
 
 def is_seeded(identity_db: Database) -> bool:
@@ -85,15 +87,17 @@ def seed_records(db: Database, users: dict[str, User], today: date | None = None
         for _child in range(rng.choice((1, 2, 2, 3))):
             sex = rng.choice((pb.SEX_FEMALE, pb.SEX_MALE))
             dob = today - timedelta(days=rng.randint(200, 17 * 365))
-            # Most contacts are old and decided; the newest few await a decision, some overdue.
+            # Most contacts are old and decided; the newest few await a decision. Counted in
+            # working days, so some are overdue whatever day of the week the demo starts.
             days_ago = rng.choice((0, 0, 1, 2, 3, 5, 8, 13, 21, 30, 45))
-            received = today - timedelta(days=days_ago)
+            received = _working_days_before(calendar, today, days_ago)
             recorder = duty if count % 2 == 0 else duty2
-            pick = rng.randrange(len(REASONS))
+            age = (received - dob).days // 365
+            reason, source = rng.choice([(r, s) for r, s, young, old in REASONS if young <= age <= old])
             request = pb.RecordContactRequest(
                 new_person=pb.Person(given_name=rng.choice(GIVEN[sex]), family_name=family,
                                      date_of_birth=dob.isoformat(), sex=sex, postcode=postcode),
-                received_date=received.isoformat(), source=SOURCES[pick], reason=REASONS[pick],
+                received_date=received.isoformat(), source=source, reason=reason,
                 confirmed_not_duplicate=True,
             )
             reply = db.write_sync(lambda s: frontdoor.record_contact(s, recorder, request))
@@ -108,6 +112,13 @@ def seed_records(db: Database, users: dict[str, User], today: date | None = None
                     name=reply.referral.name, decision=decision, reason="Decided at the duty meeting.",
                     decided_date=decided.isoformat())))
     return count
+
+
+def _working_days_before(calendar: WorkingCalendar, day: date, n: int) -> date:
+    while n > 0:
+        day -= timedelta(days=1)
+        n -= calendar.is_working_day(day)
+    return day
 
 
 def _far_future() -> "datetime":
