@@ -180,3 +180,23 @@ def test_referral_on_a_saturday_is_due_monday(stack):
         assert reply.due_date == due
     assert date.fromisoformat("2026-12-29")
     client.close()
+
+
+def test_update_person_takes_a_mask_and_refuses_a_stale_etag(client_factory):
+    from google.protobuf import field_mask_pb2
+
+    duty = client_factory("duty")
+    person = record(duty).person
+    update = lambda p, *paths: duty._call("records", duty.records.UpdatePerson, pb.UpdatePersonRequest(  # noqa: E731
+        person=p, update_mask=field_mask_pb2.FieldMask(paths=list(paths))))
+    changed = update(pb.Person(name=person.name, postcode="zz9 9zz", given_name="ignored", etag=person.etag),
+                     "postcode")
+    assert changed.postcode == "ZZ9 9ZZ" and changed.given_name == person.given_name
+    assert changed.etag != person.etag
+    with pytest.raises(ServiceError) as exc:
+        update(pb.Person(name=person.name, postcode="ZZ1 1ZZ", etag=person.etag), "postcode")
+    assert exc.value.code == "ABORTED" and "Reload" in exc.value.message
+    with pytest.raises(ServiceError) as exc:
+        update(pb.Person(name=person.name, restricted=True), "restricted")
+    assert exc.value.code == "INVALID_ARGUMENT"
+    assert duty.get_person(person.name).postcode == "ZZ9 9ZZ"
