@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.common.db import new_base
 
@@ -38,6 +38,24 @@ class Person(Base):
     created_by_user: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # National and local identifiers: matched first when looking for duplicates.
+    nhs_number: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
+    upn: Mapped[str | None] = mapped_column(String(13), nullable=True, index=True)
+    council_child_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    characteristics: Mapped[list["PersonCharacteristic"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="PersonCharacteristic.key")
+
+
+class PersonCharacteristic(Base):
+    """Ethnicity, religion, language, diet, disability, heritage: each with its answer status,
+    so a report can tell "not asked" from "declined" from "none" (R-ANSWER-STATUS)."""
+
+    __tablename__ = "person_characteristics"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class Contact(Base):

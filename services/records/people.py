@@ -9,19 +9,25 @@ from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from ics.common.v1 import common_pb2
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import iso, parse_date, today_london
 from services.common.errors import AlreadyExists, Aborted, InvalidArgument, NotFound
 from services.common.names import parse_name
 from services.records import access, audit, outbox
-from services.records.models import Person
+from services.records.identifiers import nhs_number_problem, upn_problem
+from services.records.models import Person, PersonCharacteristic
 
 DUPLICATE_SCORE = 90.0
 MATCH_FLOOR = 60.0
 # An unborn child is recorded with the expected date of birth.
 UNBORN_WINDOW = timedelta(days=300)
-UPDATABLE = {"given_name", "family_name", "date_of_birth", "sex", "postcode", "address"}
+UPDATABLE = {"given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn",
+             "council_child_id", "characteristics"}
+CHARACTERISTICS = ("ethnicity", "religion", "first_language", "dietary_needs", "disability",
+                   "mother_heritage", "father_heritage")
+ANSWERED = common_pb2.ANSWER_STATUS_ANSWERED
 
 
 def fold(text: str) -> str:
@@ -50,7 +56,12 @@ def to_proto(person: Person) -> pb.Person:
         restricted=person.restricted,
         etag=str(person.version),
         display_name=display_name(person),
+        nhs_number=person.nhs_number or "",
+        upn=person.upn or "",
+        council_child_id=person.council_child_id or "",
     )
+    for item in person.characteristics:
+        msg.characteristics[item.key].CopyFrom(common_pb2.Answer(value=item.value, status=item.status, reason=item.reason))
     msg.create_time.FromDatetime(person.created_at)
     return msg
 
@@ -79,7 +90,41 @@ def validate(person: pb.Person, prefix: str = "person") -> tuple[date | None, di
                 violations[f"{prefix}.date_of_birth"] = "is before 1900"
     if len(person.postcode) > 16:
         violations[f"{prefix}.postcode"] = "16 characters at most"
+    if person.nhs_number.strip() and (problem := nhs_number_problem(person.nhs_number)):
+        violations[f"{prefix}.nhs_number"] = problem
+    if person.upn.strip() and (problem := upn_problem(person.upn)):
+        violations[f"{prefix}.upn"] = problem
+    for key, answer in person.characteristics.items():
+        field = f"{prefix}.characteristics.{key}"
+        if key not in CHARACTERISTICS:
+            violations[field] = f"is not one ICS records; known: {', '.join(CHARACTERISTICS)}"
+        elif answer.status == ANSWERED and not answer.value.strip():
+            violations[field] = "is marked answered but has no answer; choose not known or declined instead"
+        elif answer.status not in (0, ANSWERED) and answer.value.strip():
+            violations[field] = "has an answer but is not marked answered"
     return dob, violations
+
+
+def _apply(row: Person, person: pb.Person, dob: date | None, characteristics: bool) -> None:
+    """Copies the checked fields of `person` onto the stored row (create and update alike)."""
+    row.given_name = person.given_name.strip()
+    row.family_name = person.family_name.strip()
+    row.given_key = fold(person.given_name)
+    row.family_key = fold(person.family_name)
+    row.date_of_birth = dob
+    row.sex = person.sex
+    row.postcode = person.postcode.strip().upper()
+    row.address = person.address.strip()
+    row.nhs_number = person.nhs_number.replace(" ", "") or None
+    row.upn = person.upn.strip().upper() or None
+    row.council_child_id = person.council_child_id.strip() or None
+    if characteristics:
+        # A blank status is "not yet asked", stored as such; an absent key stays unasked.
+        row.characteristics = [
+            PersonCharacteristic(key=key, value=a.value.strip() if a.status == ANSWERED else "",
+                                 status=a.status or common_pb2.ANSWER_STATUS_NOT_YET_ASKED, reason=a.reason.strip())
+            for key, a in sorted(person.characteristics.items())
+        ]
 
 
 def raise_if_invalid(violations: dict[str, str], what: str) -> None:
@@ -157,6 +202,28 @@ def likely_duplicate(session: Session, principal: Principal, given: str, family:
     return None
 
 
+def refuse_shared_identifier(session: Session, principal: Principal, person: pb.Person,
+                             exclude: int | None = None) -> None:
+    """An NHS number or UPN belongs to one child only: never a second record, even if the worker
+    confirms. The existing record is named only to someone allowed to see it."""
+    nhs = person.nhs_number.replace(" ", "")
+    upn = person.upn.strip().upper()
+    clauses = ([Person.nhs_number == nhs] if nhs else []) + ([Person.upn == upn] if upn else [])
+    if not clauses:
+        return
+    query = select(Person).where(or_(*clauses))
+    if exclude is not None:
+        query = query.where(Person.id != exclude)
+    holder = session.scalar(query.limit(1))
+    if holder is None:
+        return
+    if session.scalar(select(Person.id).where(Person.id == holder.id).where(access.visible_people(principal))):
+        raise AlreadyExists(f"{display_name(holder)} (people/{holder.id}) already has this NHS number or UPN.",
+                            f"people/{holder.id}")
+    raise AlreadyExists("A child with this NHS number or UPN is already recorded in a record you cannot see. "
+                        "Ask your team leader.")
+
+
 def create(
     session: Session,
     principal: Principal,
@@ -167,6 +234,7 @@ def create(
     access.require_casework(principal, "record children")
     dob, violations = validate(person, prefix)
     raise_if_invalid(violations, "The child")
+    refuse_shared_identifier(session, principal, person)
     if not confirmed_not_duplicate:
         match = likely_duplicate(session, principal, person.given_name, person.family_name, dob)
         if match is not None:
@@ -180,20 +248,13 @@ def create(
                 "A child with this name and date of birth is already recorded in a record you "
                 "cannot see. Ask your team leader before recording them again.")
     row = Person(
-        given_name=person.given_name.strip(),
-        family_name=person.family_name.strip(),
-        given_key=fold(person.given_name),
-        family_key=fold(person.family_name),
-        date_of_birth=dob,
-        sex=person.sex,
-        postcode=person.postcode.strip().upper(),
-        address=person.address.strip(),
         restricted=False,
         team_id=principal.team_ids[0] if principal.team_ids else None,
         created_by_user=principal.user_id,
         created_at=datetime.now(timezone.utc),
         version=1,
     )
+    _apply(row, person, dob, characteristics=True)
     session.add(row)
     session.flush()
     outbox.append(session, principal, "person.created", f"people/{row.id}", row.id,
@@ -215,17 +276,16 @@ def update(session: Session, principal: Principal, person: pb.Person, paths: lis
                       "Reload it, then make your change again.")
     merged = to_proto(row)
     for path in paths:
-        setattr(merged, path, getattr(person, path))
+        if path == "characteristics":
+            merged.characteristics.clear()
+            for key, answer in person.characteristics.items():
+                merged.characteristics[key].CopyFrom(answer)
+        else:
+            setattr(merged, path, getattr(person, path))
     dob, violations = validate(merged)
     raise_if_invalid(violations, "The change")
-    row.given_name = merged.given_name.strip()
-    row.family_name = merged.family_name.strip()
-    row.given_key = fold(merged.given_name)
-    row.family_key = fold(merged.family_name)
-    row.date_of_birth = dob
-    row.sex = merged.sex
-    row.postcode = merged.postcode.strip().upper()
-    row.address = merged.address.strip()
+    refuse_shared_identifier(session, principal, merged, exclude=row.id)
+    _apply(row, merged, dob, characteristics="characteristics" in paths)
     row.version += 1
     outbox.append(session, principal, "person.updated", f"people/{row.id}", row.id,
                   {"person": f"people/{row.id}", "fields": sorted(paths), "display_name": display_name(row)})

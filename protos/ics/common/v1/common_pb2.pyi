@@ -1,10 +1,26 @@
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable
-from typing import ClassVar as _ClassVar, Optional as _Optional
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class AnswerStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ANSWER_STATUS_UNSPECIFIED: _ClassVar[AnswerStatus]
+    ANSWER_STATUS_ANSWERED: _ClassVar[AnswerStatus]
+    ANSWER_STATUS_NOT_KNOWN: _ClassVar[AnswerStatus]
+    ANSWER_STATUS_NOT_APPLICABLE: _ClassVar[AnswerStatus]
+    ANSWER_STATUS_DECLINED: _ClassVar[AnswerStatus]
+    ANSWER_STATUS_NOT_YET_ASKED: _ClassVar[AnswerStatus]
+ANSWER_STATUS_UNSPECIFIED: AnswerStatus
+ANSWER_STATUS_ANSWERED: AnswerStatus
+ANSWER_STATUS_NOT_KNOWN: AnswerStatus
+ANSWER_STATUS_NOT_APPLICABLE: AnswerStatus
+ANSWER_STATUS_DECLINED: AnswerStatus
+ANSWER_STATUS_NOT_YET_ASKED: AnswerStatus
 
 class Actor(_message.Message):
     __slots__ = ("user_name", "username", "display_name")
@@ -31,3 +47,13 @@ class Principal(_message.Message):
     team_names: _containers.RepeatedScalarFieldContainer[str]
     expires_at_unix: int
     def __init__(self, user_name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., team_names: _Optional[_Iterable[str]] = ..., expires_at_unix: _Optional[int] = ...) -> None: ...
+
+class Answer(_message.Message):
+    __slots__ = ("value", "status", "reason")
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    value: str
+    status: AnswerStatus
+    reason: str
+    def __init__(self, value: _Optional[str] = ..., status: _Optional[_Union[AnswerStatus, str]] = ..., reason: _Optional[str] = ...) -> None: ...

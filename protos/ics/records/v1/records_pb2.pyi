@@ -69,7 +69,14 @@ REFERRAL_DECISION_ASSESSMENT: ReferralDecision
 REFERRAL_DECISION_STRATEGY_DISCUSSION: ReferralDecision
 
 class Person(_message.Message):
-    __slots__ = ("name", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "restricted", "etag", "create_time", "display_name")
+    __slots__ = ("name", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "restricted", "etag", "create_time", "display_name", "nhs_number", "upn", "council_child_id", "characteristics")
+    class CharacteristicsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _common_pb2.Answer
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_common_pb2.Answer, _Mapping]] = ...) -> None: ...
     NAME_FIELD_NUMBER: _ClassVar[int]
     GIVEN_NAME_FIELD_NUMBER: _ClassVar[int]
     FAMILY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -81,6 +88,10 @@ class Person(_message.Message):
     ETAG_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    NHS_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    UPN_FIELD_NUMBER: _ClassVar[int]
+    COUNCIL_CHILD_ID_FIELD_NUMBER: _ClassVar[int]
+    CHARACTERISTICS_FIELD_NUMBER: _ClassVar[int]
     name: str
     given_name: str
     family_name: str
@@ -92,7 +103,11 @@ class Person(_message.Message):
     etag: str
     create_time: _timestamp_pb2.Timestamp
     display_name: str
-    def __init__(self, name: _Optional[str] = ..., given_name: _Optional[str] = ..., family_name: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., sex: _Optional[_Union[Sex, str]] = ..., postcode: _Optional[str] = ..., address: _Optional[str] = ..., restricted: _Optional[bool] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., display_name: _Optional[str] = ...) -> None: ...
+    nhs_number: str
+    upn: str
+    council_child_id: str
+    characteristics: _containers.MessageMap[str, _common_pb2.Answer]
+    def __init__(self, name: _Optional[str] = ..., given_name: _Optional[str] = ..., family_name: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., sex: _Optional[_Union[Sex, str]] = ..., postcode: _Optional[str] = ..., address: _Optional[str] = ..., restricted: _Optional[bool] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., display_name: _Optional[str] = ..., nhs_number: _Optional[str] = ..., upn: _Optional[str] = ..., council_child_id: _Optional[str] = ..., characteristics: _Optional[_Mapping[str, _common_pb2.Answer]] = ...) -> None: ...
 
 class CreatePersonRequest(_message.Message):
     __slots__ = ("person", "request_id", "confirmed_not_duplicate")
