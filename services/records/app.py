@@ -9,15 +9,17 @@ from services.common.db import Database
 from services.common.server import ServiceRunner
 from services.records.outbox import EventSignal
 from services.records.service import PUBLIC_METHODS, RecordsServicer
+from services.records.template_library import TemplateLibrary
 
 
 def build(config: IcsConfig) -> ServiceRunner:
     settings = config["records"]
+    library = TemplateLibrary.load()  # a broken template file stops start-up, saying which and why
     db = Database(settings.database_url)
     verifier = IdentityTokenVerifier(config["identity"].target())
 
     def register(server):
-        records_pb2_grpc.add_RecordsServiceServicer_to_server(RecordsServicer(db, EventSignal()), server)
+        records_pb2_grpc.add_RecordsServiceServicer_to_server(RecordsServicer(db, EventSignal(), library), server)
         return [records_pb2.DESCRIPTOR.services_by_name["RecordsService"].full_name]
 
     async def on_stop():

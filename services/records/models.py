@@ -93,6 +93,40 @@ class Referral(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Document(Base):
+    """A piece of work written from an exemplar template, stamped with the template's version."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_person_template_start", "person_id", "template_id", "start_date"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    template_id: Mapped[str] = mapped_column(String(100))
+    template_version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    state: Mapped[int] = mapped_column(Integer)
+    answers_json: Mapped[str] = mapped_column(Text)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+    author_user: Mapped[int] = mapped_column(Integer)
+    author_username: Mapped[str] = mapped_column(String(100))
+    author_name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class DocumentSnapshot(Base):
+    """Exactly what was true when a document was completed (R-FREEZE). Written once; never
+    updated: later data can never leak into it, and its hash shows if anyone tried."""
+
+    __tablename__ = "document_snapshots"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    snapshot_json: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Draft(Base):
     __tablename__ = "drafts"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -9,16 +9,19 @@ from services.common.auth import caller
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
-from services.records import access, drafts, frontdoor, outbox, people
+from services.records import access, documents, drafts, frontdoor, outbox, people
+from services.records.template_library import TemplateLibrary
 
 PUBLIC_METHODS: set[str] = set()
 WATCH_BATCH = 500
 
 
 class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
-    def __init__(self, db: Database, signal: outbox.EventSignal, poll_seconds: float = 1.0):
+    def __init__(self, db: Database, signal: outbox.EventSignal, library: TemplateLibrary,
+                 poll_seconds: float = 1.0):
         self.db = db
         self.signal = signal
+        self.library = library
         self.poll_seconds = poll_seconds
 
     async def _write(self, fn):
@@ -100,6 +103,43 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         draft_id = parse_name(request.name, "drafts")
         await self.db.write(lambda s: drafts.delete(s, who, draft_id))
         return pb.DeleteDraftResponse()
+
+    async def ListTemplates(self, request, context):
+        caller()
+        return pb.ListTemplatesResponse(templates=[
+            documents.template_to_proto(t) for t in self.library.latest() if not request.kind or t.kind == request.kind])
+
+    async def GetTemplate(self, request, context):
+        caller()
+        return documents.template_to_proto(documents.find_template(self.library, request.template_id, request.version))
+
+    async def CreateDocument(self, request, context):
+        who = caller()
+        return await self._write(lambda s: documents.create(s, who, self.library, request))
+
+    async def GetDocument(self, request, context):
+        who = caller()
+        document_id = parse_name(request.name, "documents")
+        return await self.db.write(lambda s: documents.read(s, who, document_id))
+
+    async def ListDocuments(self, request, context):
+        who = caller()
+        size = paging.page_size(request.page_size)
+        offset = paging.decode_offset(request.page_token)
+
+        def work(s):
+            found = documents.list_for(s, who, request, offset, size)
+            return pb.ListDocumentsResponse(documents=found, next_page_token=paging.next_token(offset, size, len(found)))
+
+        return await self.db.write(work)
+
+    async def UpdateDocument(self, request, context):
+        who = caller()
+        return await self._write(lambda s: documents.update(s, who, self.library, request))
+
+    async def EndDocument(self, request, context):
+        who = caller()
+        return await self._write(lambda s: documents.end(s, who, self.library, request))
 
     async def WatchEvents(self, request, context):
         access.require_service(caller())

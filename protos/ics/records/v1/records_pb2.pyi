@@ -45,6 +45,14 @@ class ReferralDecision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REFERRAL_DECISION_ADVICE_SIGNPOSTING: _ClassVar[ReferralDecision]
     REFERRAL_DECISION_ASSESSMENT: _ClassVar[ReferralDecision]
     REFERRAL_DECISION_STRATEGY_DISCUSSION: _ClassVar[ReferralDecision]
+
+class DocumentState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DOCUMENT_STATE_UNSPECIFIED: _ClassVar[DocumentState]
+    DOCUMENT_STATE_IN_PROGRESS: _ClassVar[DocumentState]
+    DOCUMENT_STATE_COMPLETED: _ClassVar[DocumentState]
+    DOCUMENT_STATE_CANCELLED: _ClassVar[DocumentState]
+    DOCUMENT_STATE_POSTPONED: _ClassVar[DocumentState]
 SEX_UNSPECIFIED: Sex
 SEX_FEMALE: Sex
 SEX_MALE: Sex
@@ -67,6 +75,11 @@ REFERRAL_DECISION_NO_FURTHER_ACTION: ReferralDecision
 REFERRAL_DECISION_ADVICE_SIGNPOSTING: ReferralDecision
 REFERRAL_DECISION_ASSESSMENT: ReferralDecision
 REFERRAL_DECISION_STRATEGY_DISCUSSION: ReferralDecision
+DOCUMENT_STATE_UNSPECIFIED: DocumentState
+DOCUMENT_STATE_IN_PROGRESS: DocumentState
+DOCUMENT_STATE_COMPLETED: DocumentState
+DOCUMENT_STATE_CANCELLED: DocumentState
+DOCUMENT_STATE_POSTPONED: DocumentState
 
 class Person(_message.Message):
     __slots__ = ("name", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "restricted", "etag", "create_time", "display_name", "nhs_number", "upn", "council_child_id", "characteristics")
@@ -373,3 +386,158 @@ class Event(_message.Message):
     payload_json: str
     actor: _common_pb2.Actor
     def __init__(self, sequence: _Optional[int] = ..., type: _Optional[str] = ..., subject: _Optional[str] = ..., person: _Optional[str] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., payload_json: _Optional[str] = ..., actor: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ...) -> None: ...
+
+class Template(_message.Message):
+    __slots__ = ("name", "template_id", "version", "title", "kind", "definition_json")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DEFINITION_JSON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    template_id: str
+    version: int
+    title: str
+    kind: str
+    definition_json: str
+    def __init__(self, name: _Optional[str] = ..., template_id: _Optional[str] = ..., version: _Optional[int] = ..., title: _Optional[str] = ..., kind: _Optional[str] = ..., definition_json: _Optional[str] = ...) -> None: ...
+
+class ListTemplatesRequest(_message.Message):
+    __slots__ = ("kind",)
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    def __init__(self, kind: _Optional[str] = ...) -> None: ...
+
+class ListTemplatesResponse(_message.Message):
+    __slots__ = ("templates",)
+    TEMPLATES_FIELD_NUMBER: _ClassVar[int]
+    templates: _containers.RepeatedCompositeFieldContainer[Template]
+    def __init__(self, templates: _Optional[_Iterable[_Union[Template, _Mapping]]] = ...) -> None: ...
+
+class GetTemplateRequest(_message.Message):
+    __slots__ = ("template_id", "version")
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    template_id: str
+    version: int
+    def __init__(self, template_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+
+class Document(_message.Message):
+    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date")
+    class AnswersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _common_pb2.Answer
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_common_pb2.Answer, _Mapping]] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    END_REASON_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_JSON_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    person: str
+    template_id: str
+    template_version: int
+    title: str
+    state: DocumentState
+    answers: _containers.MessageMap[str, _common_pb2.Answer]
+    etag: str
+    end_reason: str
+    snapshot_sha256: str
+    snapshot_json: str
+    author: _common_pb2.Actor
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    start_date: str
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ...) -> None: ...
+
+class CreateDocumentRequest(_message.Message):
+    __slots__ = ("person", "template_id", "answers", "request_id", "start_date")
+    class AnswersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _common_pb2.Answer
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_common_pb2.Answer, _Mapping]] = ...) -> None: ...
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_ID_FIELD_NUMBER: _ClassVar[int]
+    ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    template_id: str
+    answers: _containers.MessageMap[str, _common_pb2.Answer]
+    request_id: str
+    start_date: str
+    def __init__(self, person: _Optional[str] = ..., template_id: _Optional[str] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., request_id: _Optional[str] = ..., start_date: _Optional[str] = ...) -> None: ...
+
+class GetDocumentRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListDocumentsRequest(_message.Message):
+    __slots__ = ("person", "state", "page_size", "page_token")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    state: DocumentState
+    page_size: int
+    page_token: str
+    def __init__(self, person: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListDocumentsResponse(_message.Message):
+    __slots__ = ("documents", "next_page_token")
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    documents: _containers.RepeatedCompositeFieldContainer[Document]
+    next_page_token: str
+    def __init__(self, documents: _Optional[_Iterable[_Union[Document, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class UpdateDocumentRequest(_message.Message):
+    __slots__ = ("name", "answers", "etag")
+    class AnswersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _common_pb2.Answer
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_common_pb2.Answer, _Mapping]] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ANSWERS_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    answers: _containers.MessageMap[str, _common_pb2.Answer]
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class EndDocumentRequest(_message.Message):
+    __slots__ = ("name", "state", "reason", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    state: DocumentState
+    reason: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., reason: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...

@@ -97,6 +97,41 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.DeleteDraftRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.DeleteDraftResponse.FromString,
                 _registered_method=True)
+        self.ListTemplates = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListTemplates',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListTemplatesRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListTemplatesResponse.FromString,
+                _registered_method=True)
+        self.GetTemplate = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GetTemplate',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetTemplateRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Template.FromString,
+                _registered_method=True)
+        self.CreateDocument = channel.unary_unary(
+                '/ics.records.v1.RecordsService/CreateDocument',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.CreateDocumentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+                _registered_method=True)
+        self.GetDocument = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GetDocument',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetDocumentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+                _registered_method=True)
+        self.ListDocuments = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListDocuments',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListDocumentsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListDocumentsResponse.FromString,
+                _registered_method=True)
+        self.UpdateDocument = channel.unary_unary(
+                '/ics.records.v1.RecordsService/UpdateDocument',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.UpdateDocumentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+                _registered_method=True)
+        self.EndDocument = channel.unary_unary(
+                '/ics.records.v1.RecordsService/EndDocument',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+                _registered_method=True)
         self.WatchEvents = channel.unary_stream(
                 '/ics.records.v1.RecordsService/WatchEvents',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.WatchEventsRequest.SerializeToString,
@@ -186,6 +221,51 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListTemplates(self, request, context):
+        """Documents written from the exemplar templates (R-FORMS), each stamped with its template's
+        version; completing one freezes an immutable snapshot (R-FREEZE).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTemplate(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateDocument(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDocument(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDocuments(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateDocument(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EndDocument(self, request, context):
+        """Ends a document: completed (freezes the snapshot), cancelled or postponed (with a reason).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchEvents(self, request, context):
         """The outbox: every change, in commit order, from a cursor; resumable. Service callers only.
         """
@@ -255,6 +335,41 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.DeleteDraft,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.DeleteDraftRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.DeleteDraftResponse.SerializeToString,
+            ),
+            'ListTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTemplates,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListTemplatesRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListTemplatesResponse.SerializeToString,
+            ),
+            'GetTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTemplate,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GetTemplateRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Template.SerializeToString,
+            ),
+            'CreateDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateDocument,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CreateDocumentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'GetDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDocument,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GetDocumentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'ListDocuments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDocuments,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListDocumentsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListDocumentsResponse.SerializeToString,
+            ),
+            'UpdateDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateDocument,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.UpdateDocumentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'EndDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.EndDocument,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
             ),
             'WatchEvents': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchEvents,
@@ -589,6 +704,195 @@ class RecordsService:
             '/ics.records.v1.RecordsService/DeleteDraft',
             ics_dot_records_dot_v1_dot_records__pb2.DeleteDraftRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.DeleteDraftResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListTemplates',
+            ics_dot_records_dot_v1_dot_records__pb2.ListTemplatesRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GetTemplate',
+            ics_dot_records_dot_v1_dot_records__pb2.GetTemplateRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Template.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/CreateDocument',
+            ics_dot_records_dot_v1_dot_records__pb2.CreateDocumentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GetDocument',
+            ics_dot_records_dot_v1_dot_records__pb2.GetDocumentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDocuments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListDocuments',
+            ics_dot_records_dot_v1_dot_records__pb2.ListDocumentsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListDocumentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/UpdateDocument',
+            ics_dot_records_dot_v1_dot_records__pb2.UpdateDocumentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EndDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/EndDocument',
+            ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,283 @@
+"""Documents written from the exemplar templates: answers with statuses, pathways, explicit
+ends (R-STATE), and the frozen snapshot taken when one is completed (R-FREEZE)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from datetime import date, datetime, timezone
+
+from google.protobuf import json_format
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ics.common.v1 import common_pb2 as cpb
+from ics.records.v1 import records_pb2 as pb
+from services.common.auth import Principal
+from services.common.dates import iso, past_date_or_today, today_london
+from services.common.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.names import make_name, parse_name
+from services.records import access, audit, outbox, people
+from services.records.models import Document, DocumentSnapshot, IdempotencyKey, Person
+from services.records.template_library import Question, Template, TemplateLibrary
+
+ANSWERED = cpb.ANSWER_STATUS_ANSWERED
+NOT_YET_ASKED = cpb.ANSWER_STATUS_NOT_YET_ASKED
+ENDS = {pb.DOCUMENT_STATE_COMPLETED: "completed", pb.DOCUMENT_STATE_CANCELLED: "cancelled",
+        pb.DOCUMENT_STATE_POSTPONED: "postponed"}
+STATE_WORDS = {pb.DOCUMENT_STATE_IN_PROGRESS: "in progress", **ENDS}
+
+
+def template_to_proto(template: Template) -> pb.Template:
+    return pb.Template(
+        name=f"templates/{template.name}/versions/{template.version}", template_id=template.name,
+        version=template.version, title=template.title, kind=template.kind,
+        definition_json=json.dumps(dataclasses.asdict(template), sort_keys=True),
+    )
+
+
+def find_template(library: TemplateLibrary, template_id: str, version: int | None = None) -> Template:
+    try:
+        return library.get(template_id, version or None)
+    except KeyError:
+        raise NotFound(f"There is no template {template_id!r}" + (f" version {version}." if version else ".")) from None
+
+
+def _answers(document: Document) -> dict[str, dict]:
+    return json.loads(document.answers_json)
+
+
+def to_proto(session: Session, document: Document) -> pb.Document:
+    msg = pb.Document(
+        name=make_name("documents", document.id), person=make_name("people", document.person_id),
+        template_id=document.template_id, template_version=document.template_version, title=document.title,
+        state=document.state, etag=str(document.version), end_reason=document.end_reason,
+        start_date=iso(document.start_date),
+    )
+    for key, answer in _answers(document).items():
+        msg.answers[key].CopyFrom(cpb.Answer(**answer))
+    msg.author.user_name = make_name("users", document.author_user)
+    msg.author.username = document.author_username
+    msg.author.display_name = document.author_name
+    msg.create_time.FromDatetime(document.created_at)
+    msg.update_time.FromDatetime(document.updated_at)
+    if document.ended_at:
+        msg.end_time.FromDatetime(document.ended_at)
+    snapshot = session.get(DocumentSnapshot, document.id)
+    if snapshot is not None:
+        msg.snapshot_json, msg.snapshot_sha256 = snapshot.snapshot_json, snapshot.sha256
+    return msg
+
+
+def _check_value(question: Question, value: str) -> str | None:
+    if question.type == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return "expected a date as YYYY-MM-DD"
+    elif question.type == "number":
+        try:
+            float(value)
+        except ValueError:
+            return "expected a number"
+    elif question.type == "yes_no" and value not in ("yes", "no"):
+        return "expected yes or no"
+    elif question.type in ("choice", "multi_choice"):
+        allowed = {v for v, _ in question.choices}
+        chosen = [v.strip() for v in value.split(",")] if question.type == "multi_choice" else [value]
+        wrong = [v for v in chosen if v not in allowed]
+        if wrong:
+            return f"{', '.join(wrong)} is not one of the choices ({', '.join(sorted(allowed))})"
+    return None
+
+
+def validate_answers(template: Template, answers) -> dict[str, str]:
+    known = {q.id: q for q in template.questions()}
+    violations = {}
+    for key, answer in answers.items():
+        field = f"answers.{key}"
+        question = known.get(key)
+        if question is None:
+            violations[field] = f"is not a question in {template.title} version {template.version}"
+        elif answer.status == ANSWERED:
+            if not answer.value.strip():
+                violations[field] = "is marked answered but has no answer; choose not known or declined instead"
+            elif problem := _check_value(question, answer.value.strip()):
+                violations[field] = problem
+        elif answer.value.strip() and answer.status not in (0, ANSWERED):
+            violations[field] = "has an answer but is not marked answered"
+    return violations
+
+
+def _merge(stored: dict[str, dict], answers) -> dict[str, dict]:
+    merged = dict(stored)
+    for key, answer in answers.items():
+        status = answer.status or (ANSWERED if answer.value.strip() else NOT_YET_ASKED)
+        if status == NOT_YET_ASKED and not answer.reason.strip():
+            merged.pop(key, None)  # back to never asked
+        else:
+            merged[key] = {"value": answer.value.strip() if status == ANSWERED else "", "status": status,
+                           "reason": answer.reason.strip()}
+    return merged
+
+
+def _visible(session: Session, principal: Principal, document_id: int, for_update: bool = False) -> Document:
+    query = (select(Document).join(Person, Person.id == Document.person_id)
+             .where(Document.id == document_id).where(access.visible_people(principal)))
+    if for_update and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Document)
+    document = session.scalar(query)
+    if document is None:
+        raise NotFound(f"No document documents/{document_id} is known to you.")
+    return document
+
+
+def create(session: Session, principal: Principal, library: TemplateLibrary,
+           request: pb.CreateDocumentRequest) -> pb.Document:
+    access.require_casework(principal, "write documents")
+    if request.request_id:
+        key = session.get(IdempotencyKey, request.request_id)
+        if key is not None and key.user_id == principal.user_id and key.method == "CreateDocument":
+            return to_proto(session, _visible(session, principal, parse_name(key.result_name, "documents")))
+    template = find_template(library, request.template_id)
+    person = people.get_visible(session, principal, parse_name(request.person, "people", "person"))
+    violations = validate_answers(template, request.answers)
+    start = past_date_or_today(request.start_date, "start_date", "start date", violations)
+    people.raise_if_invalid(violations, f"The {template.title}")
+    # R-DUP: the same work for the same child starting the same day is one piece of work.
+    twin = session.scalar(select(Document).where(
+        Document.person_id == person.id, Document.template_id == template.name, Document.start_date == start,
+        Document.state.in_([pb.DOCUMENT_STATE_IN_PROGRESS, pb.DOCUMENT_STATE_COMPLETED])))
+    if twin is not None:
+        raise AlreadyExists(f"A {template.title} for {people.display_name(person)} starting {iso(start)} already "
+                            f"exists (documents/{twin.id}, by {twin.author_name}). Open that one instead.",
+                            make_name("documents", twin.id))
+    now = datetime.now(timezone.utc)
+    document = Document(
+        person_id=person.id, template_id=template.name, template_version=template.version, title=template.title,
+        state=pb.DOCUMENT_STATE_IN_PROGRESS, answers_json=json.dumps(_merge({}, request.answers), sort_keys=True),
+        start_date=start, end_reason="", author_user=principal.user_id, author_username=principal.username,
+        author_name=principal.display_name, version=1, created_at=now, updated_at=now,
+    )
+    session.add(document)
+    session.flush()
+    name = make_name("documents", document.id)
+    if request.request_id:
+        session.add(IdempotencyKey(request_id=request.request_id, user_id=principal.user_id,
+                                   method="CreateDocument", result_name=name, created_at=now))
+    outbox.append(session, principal, "document.created", name, person.id,
+                  {"document": name, "person": make_name("people", person.id), "template_id": template.name,
+                   "template_version": template.version, "kind": template.kind, "start_date": iso(start),
+                   "person_display_name": people.display_name(person), "assignee": principal.user_name})
+    audit.record(session, principal, "create", name, [person.id])
+    return to_proto(session, document)
+
+
+def read(session: Session, principal: Principal, document_id: int) -> pb.Document:
+    access.require_casework(principal, "read documents")
+    document = _visible(session, principal, document_id)
+    audit.record(session, principal, "read", make_name("documents", document_id), [document.person_id])
+    return to_proto(session, document)
+
+
+def list_for(session: Session, principal: Principal, request: pb.ListDocumentsRequest,
+             offset: int, limit: int) -> list[pb.Document]:
+    access.require_casework(principal, "list documents")
+    query = select(Document).join(Person, Person.id == Document.person_id).where(access.visible_people(principal))
+    if request.person:
+        query = query.where(Document.person_id == parse_name(request.person, "people", "person"))
+    if request.state:
+        query = query.where(Document.state == request.state)
+    found = list(session.scalars(query.order_by(Document.start_date.desc(), Document.id.desc())
+                                 .offset(offset).limit(limit)))
+    if found:
+        audit.record(session, principal, "list", "documents", sorted({d.person_id for d in found}))
+    return [to_proto(session, d) for d in found]
+
+
+def _open_for_change(session: Session, principal: Principal, name: str, etag: str) -> Document:
+    access.require_casework(principal, "change documents")
+    document = _visible(session, principal, parse_name(name, "documents"), for_update=True)
+    if not etag:
+        raise InvalidArgument("Send the etag of the version you are changing, so no one's work is overwritten.",
+                              {"etag": "required"})
+    if etag != str(document.version):
+        raise Aborted(f"{document.author_name if document.author_user else 'Someone'} or a colleague changed this "
+                      f"{document.title} since you opened it. Reload it to see their changes, then make yours again.")
+    if document.state != pb.DOCUMENT_STATE_IN_PROGRESS:
+        raise FailedPrecondition(f"This {document.title} is {STATE_WORDS[document.state]} and cannot be changed; "
+                                 "what was recorded then stays as it was.")
+    return document
+
+
+def update(session: Session, principal: Principal, library: TemplateLibrary,
+           request: pb.UpdateDocumentRequest) -> pb.Document:
+    document = _open_for_change(session, principal, request.name, request.etag)
+    template = find_template(library, document.template_id, document.template_version)
+    people.raise_if_invalid(validate_answers(template, request.answers), f"The change to the {template.title}")
+    document.answers_json = json.dumps(_merge(_answers(document), request.answers), sort_keys=True)
+    document.version += 1
+    document.updated_at = datetime.now(timezone.utc)
+    name = make_name("documents", document.id)
+    outbox.append(session, principal, "document.updated", name, document.person_id,
+                  {"document": name, "questions": sorted(request.answers)})
+    audit.record(session, principal, "update", name, [document.person_id], detail=",".join(sorted(request.answers)))
+    return to_proto(session, document)
+
+
+def snapshot_of(session: Session, template: Template, document: Document, principal: Principal,
+                at: datetime) -> str:
+    """Everything the completed document says, readable on its own years later."""
+    person = session.get(Person, document.person_id)
+    answers = _answers(document)
+    values = {k: a["value"] for k, a in answers.items() if a["status"] == ANSWERED}
+    sections = []
+    for section, questions in template.visible(values):
+        sections.append({"title": section.title, "questions": [
+            {"id": q.id, "label": q.label, **answers.get(q.id, {"value": "", "status": NOT_YET_ASKED, "reason": ""})}
+            for q in questions]})
+    doc = {
+        "document": make_name("documents", document.id),
+        "template": {"id": template.name, "version": template.version, "title": template.title},
+        "child": json_format.MessageToDict(people.to_proto(person), preserving_proto_field_name=True),
+        "start_date": iso(document.start_date),
+        "author": document.author_name,
+        "completed_by": {"user": principal.user_name, "name": principal.display_name},
+        "completed_at": at.isoformat(timespec="seconds"),
+        "sections": sections,
+    }
+    doc["child"].pop("etag", None)
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def end(session: Session, principal: Principal, library: TemplateLibrary, request: pb.EndDocumentRequest) -> pb.Document:
+    if request.state not in ENDS:
+        raise InvalidArgument("A document ends as completed, cancelled or postponed.", {"state": "not an end"})
+    if request.state != pb.DOCUMENT_STATE_COMPLETED and not request.reason.strip():
+        raise InvalidArgument(f"Say why this is being {ENDS[request.state]}.", {"reason": "required"})
+    document = _open_for_change(session, principal, request.name, request.etag)
+    template = find_template(library, document.template_id, document.template_version)
+    now = datetime.now(timezone.utc)
+    if request.state == pb.DOCUMENT_STATE_COMPLETED:
+        answers = _answers(document)
+        values = {k: a["value"] for k, a in answers.items() if a["status"] == ANSWERED}
+        missing = {f"answers.{q.id}": f"{q.label} is needed to complete this"
+                   for _, questions in template.visible(values) for q in questions
+                   if q.mandatory and answers.get(q.id, {}).get("status") != ANSWERED}
+        people.raise_if_invalid(missing, f"The {template.title} could not be completed; it")
+        text = snapshot_of(session, template, document, principal, now)
+        session.add(DocumentSnapshot(document_id=document.id, snapshot_json=text,
+                                     sha256=hashlib.sha256(text.encode()).hexdigest(), created_at=now))
+    document.state = request.state
+    document.end_reason = request.reason.strip()
+    document.ended_at = now
+    document.updated_at = now
+    document.version += 1
+    session.flush()
+    name = make_name("documents", document.id)
+    outbox.append(session, principal, "document.ended", name, document.person_id,
+                  {"document": name, "state": ENDS[request.state], "template_id": template.name,
+                   "ended_date": iso(today_london(now)), "reason": document.end_reason})
+    audit.record(session, principal, ENDS[request.state], name, [document.person_id])
+    return to_proto(session, document)
