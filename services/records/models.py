@@ -58,6 +58,32 @@ class PersonCharacteristic(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
+class RelationshipType(Base):
+    """The council's list: administrators add types ("mother's partner" ships) without code."""
+
+    __tablename__ = "relationship_types"
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Relationship(Base):
+    """How `other` is related to `child`, as the child's record reads it."""
+
+    __tablename__ = "relationships"
+    __table_args__ = (Index("ix_relationships_child", "child_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    type_code: Mapped[str] = mapped_column(ForeignKey("relationship_types.code"))
+    lives_with_child: Mapped[bool] = mapped_column(Boolean, default=False)
+    start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_user: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Contact(Base):
     __tablename__ = "contacts"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -9,7 +9,7 @@ from services.common.auth import caller
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
-from services.records import access, documents, drafts, frontdoor, outbox, people
+from services.records import access, documents, drafts, frontdoor, outbox, people, relationships
 from services.records.template_library import TemplateLibrary
 
 PUBLIC_METHODS: set[str] = set()
@@ -140,6 +140,23 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def EndDocument(self, request, context):
         who = caller()
         return await self._write(lambda s: documents.end(s, who, self.library, request))
+
+    async def ListRelationshipTypes(self, request, context):
+        caller()
+        return await self.db.read(lambda s: pb.ListRelationshipTypesResponse(types=relationships.list_types(s)))
+
+    async def CreateRelationshipType(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: relationships.create_type(s, who, request.type))
+
+    async def CreateRelationship(self, request, context):
+        who = caller()
+        return await self._write(lambda s: relationships.create(s, who, request.relationship))
+
+    async def ListRelationships(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: pb.ListRelationshipsResponse(
+            relationships=relationships.list_for(s, who, request.child, request.needs_review_only)))
 
     async def WatchEvents(self, request, context):
         access.require_service(caller())

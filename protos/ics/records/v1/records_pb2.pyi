@@ -541,3 +541,75 @@ class EndDocumentRequest(_message.Message):
     reason: str
     etag: str
     def __init__(self, name: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., reason: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class RelationshipType(_message.Message):
+    __slots__ = ("code", "label", "needs_review")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    label: str
+    needs_review: bool
+    def __init__(self, code: _Optional[str] = ..., label: _Optional[str] = ..., needs_review: _Optional[bool] = ...) -> None: ...
+
+class ListRelationshipTypesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListRelationshipTypesResponse(_message.Message):
+    __slots__ = ("types",)
+    TYPES_FIELD_NUMBER: _ClassVar[int]
+    types: _containers.RepeatedCompositeFieldContainer[RelationshipType]
+    def __init__(self, types: _Optional[_Iterable[_Union[RelationshipType, _Mapping]]] = ...) -> None: ...
+
+class CreateRelationshipTypeRequest(_message.Message):
+    __slots__ = ("type",)
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    type: RelationshipType
+    def __init__(self, type: _Optional[_Union[RelationshipType, _Mapping]] = ...) -> None: ...
+
+class Relationship(_message.Message):
+    __slots__ = ("name", "child", "other", "type_code", "label", "lives_with_child", "needs_review", "other_display_name", "start_date", "end_date", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CHILD_FIELD_NUMBER: _ClassVar[int]
+    OTHER_FIELD_NUMBER: _ClassVar[int]
+    TYPE_CODE_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    LIVES_WITH_CHILD_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    OTHER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    child: str
+    other: str
+    type_code: str
+    label: str
+    lives_with_child: bool
+    needs_review: bool
+    other_display_name: str
+    start_date: str
+    end_date: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., child: _Optional[str] = ..., other: _Optional[str] = ..., type_code: _Optional[str] = ..., label: _Optional[str] = ..., lives_with_child: _Optional[bool] = ..., needs_review: _Optional[bool] = ..., other_display_name: _Optional[str] = ..., start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class CreateRelationshipRequest(_message.Message):
+    __slots__ = ("relationship",)
+    RELATIONSHIP_FIELD_NUMBER: _ClassVar[int]
+    relationship: Relationship
+    def __init__(self, relationship: _Optional[_Union[Relationship, _Mapping]] = ...) -> None: ...
+
+class ListRelationshipsRequest(_message.Message):
+    __slots__ = ("child", "needs_review_only")
+    CHILD_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_REVIEW_ONLY_FIELD_NUMBER: _ClassVar[int]
+    child: str
+    needs_review_only: bool
+    def __init__(self, child: _Optional[str] = ..., needs_review_only: _Optional[bool] = ...) -> None: ...
+
+class ListRelationshipsResponse(_message.Message):
+    __slots__ = ("relationships",)
+    RELATIONSHIPS_FIELD_NUMBER: _ClassVar[int]
+    relationships: _containers.RepeatedCompositeFieldContainer[Relationship]
+    def __init__(self, relationships: _Optional[_Iterable[_Union[Relationship, _Mapping]]] = ...) -> None: ...

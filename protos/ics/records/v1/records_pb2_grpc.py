@@ -132,6 +132,26 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
                 _registered_method=True)
+        self.ListRelationshipTypes = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListRelationshipTypes',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipTypesRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipTypesResponse.FromString,
+                _registered_method=True)
+        self.CreateRelationshipType = channel.unary_unary(
+                '/ics.records.v1.RecordsService/CreateRelationshipType',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.CreateRelationshipTypeRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.RelationshipType.FromString,
+                _registered_method=True)
+        self.CreateRelationship = channel.unary_unary(
+                '/ics.records.v1.RecordsService/CreateRelationship',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.CreateRelationshipRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Relationship.FromString,
+                _registered_method=True)
+        self.ListRelationships = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListRelationships',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsResponse.FromString,
+                _registered_method=True)
         self.WatchEvents = channel.unary_stream(
                 '/ics.records.v1.RecordsService/WatchEvents',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.WatchEventsRequest.SerializeToString,
@@ -266,6 +286,31 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListRelationshipTypes(self, request, context):
+        """Relationships, each relative to one child (R-FAMILY); the list of types is the council's.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateRelationshipType(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateRelationship(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRelationships(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchEvents(self, request, context):
         """The outbox: every change, in commit order, from a cursor; resumable. Service callers only.
         """
@@ -370,6 +415,26 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.EndDocument,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'ListRelationshipTypes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRelationshipTypes,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipTypesRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipTypesResponse.SerializeToString,
+            ),
+            'CreateRelationshipType': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRelationshipType,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CreateRelationshipTypeRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.RelationshipType.SerializeToString,
+            ),
+            'CreateRelationship': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRelationship,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CreateRelationshipRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Relationship.SerializeToString,
+            ),
+            'ListRelationships': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRelationships,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsResponse.SerializeToString,
             ),
             'WatchEvents': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchEvents,
@@ -893,6 +958,114 @@ class RecordsService:
             '/ics.records.v1.RecordsService/EndDocument',
             ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRelationshipTypes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListRelationshipTypes',
+            ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipTypesRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipTypesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateRelationshipType(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/CreateRelationshipType',
+            ics_dot_records_dot_v1_dot_records__pb2.CreateRelationshipTypeRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.RelationshipType.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateRelationship(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/CreateRelationship',
+            ics_dot_records_dot_v1_dot_records__pb2.CreateRelationshipRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Relationship.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRelationships(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListRelationships',
+            ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,119 @@
+"""Relationships relative to each child (R-FAMILY): "mother's partner" exists, a council adds
+its own types without code, and "not known yet" is listed for review rather than forgotten."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ics.records.v1 import records_pb2 as pb
+from services.common.auth import Principal
+from services.common.dates import iso, parse_date
+from services.common.errors import AlreadyExists, InvalidArgument, PermissionDenied
+from services.common.names import make_name, parse_name
+from services.records import access, audit, outbox, people
+from services.records.models import Person, Relationship, RelationshipType
+
+TYPE_ADMIN_ROLES = ("admin", "manager")
+
+
+def type_to_proto(row: RelationshipType) -> pb.RelationshipType:
+    return pb.RelationshipType(code=row.code, label=row.label, needs_review=row.needs_review)
+
+
+def list_types(session: Session) -> list[pb.RelationshipType]:
+    return [type_to_proto(t) for t in session.scalars(select(RelationshipType).order_by(RelationshipType.label))]
+
+
+def create_type(session: Session, principal: Principal, wanted: pb.RelationshipType) -> pb.RelationshipType:
+    if not principal.has_any_role(*TYPE_ADMIN_ROLES):
+        raise PermissionDenied("Only administrators and managers can add relationship types.")
+    code = wanted.code.strip().lower()
+    violations = {}
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,59}", code):
+        violations["type.code"] = "lower-case letters, digits and _, starting with a letter"
+    if not wanted.label.strip():
+        violations["type.label"] = "required: how it reads on the child's record"
+    people.raise_if_invalid(violations, "The relationship type")
+    if session.get(RelationshipType, code) is not None:
+        raise AlreadyExists(f"There is already a relationship type {code}.")
+    row = RelationshipType(code=code, label=wanted.label.strip(), needs_review=wanted.needs_review)
+    session.add(row)
+    session.flush()
+    return type_to_proto(row)
+
+
+def to_proto(row: Relationship, kind: RelationshipType, other_name: str) -> pb.Relationship:
+    return pb.Relationship(
+        name=make_name("relationships", row.id), child=make_name("people", row.child_id),
+        other=make_name("people", row.other_id), type_code=row.type_code, label=kind.label,
+        lives_with_child=row.lives_with_child, needs_review=kind.needs_review, other_display_name=other_name,
+        start_date=iso(row.start_date), end_date=iso(row.end_date), etag=str(row.version),
+    )
+
+
+def _optional_date(value: str, field: str, violations: dict[str, str]) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return parse_date(value, field)
+    except InvalidArgument as exc:
+        violations.update(exc.violations)
+        return None
+
+
+def create(session: Session, principal: Principal, wanted: pb.Relationship) -> pb.Relationship:
+    access.require_casework(principal, "record relationships")
+    violations: dict[str, str] = {}
+    kind = session.get(RelationshipType, wanted.type_code)
+    if kind is None:
+        violations["relationship.type_code"] = "not a relationship type this council uses; see ListRelationshipTypes"
+    start = _optional_date(wanted.start_date, "relationship.start_date", violations)
+    end = _optional_date(wanted.end_date, "relationship.end_date", violations)
+    if start and end and end < start:
+        violations["relationship.end_date"] = "is before the start date"
+    if wanted.child and wanted.child == wanted.other:
+        violations["relationship.other"] = "must be someone other than the child"
+    people.raise_if_invalid(violations, "The relationship")
+    child = people.get_visible(session, principal, parse_name(wanted.child, "people", "relationship.child"))
+    other = people.get_visible(session, principal, parse_name(wanted.other, "people", "relationship.other"))
+    duplicate = session.scalar(select(Relationship.id).where(
+        Relationship.child_id == child.id, Relationship.other_id == other.id,
+        Relationship.type_code == kind.code, Relationship.end_date.is_(None)))
+    if duplicate:
+        raise AlreadyExists(f"{people.display_name(other)} is already recorded as {kind.label.lower()} of "
+                            f"{people.display_name(child)}.", make_name("relationships", duplicate))
+    row = Relationship(child_id=child.id, other_id=other.id, type_code=kind.code,
+                       lives_with_child=wanted.lives_with_child, start_date=start, end_date=end, version=1,
+                       created_by_user=principal.user_id, created_at=datetime.now(timezone.utc))
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise InvalidArgument("The relationship refers to a type or person that no longer exists.") from None
+    name = make_name("relationships", row.id)
+    outbox.append(session, principal, "relationship.created", name, child.id,
+                  {"relationship": name, "child": make_name("people", child.id), "other": make_name("people", other.id),
+                   "type_code": kind.code, "needs_review": kind.needs_review})
+    audit.record(session, principal, "create", name, [child.id, other.id])
+    return to_proto(row, kind, people.display_name(other))
+
+
+def list_for(session: Session, principal: Principal, child_name: str, needs_review_only: bool) -> list[pb.Relationship]:
+    access.require_casework(principal, "read relationships")
+    child = people.get_visible(session, principal, parse_name(child_name, "people", "child"))
+    rows = session.execute(
+        select(Relationship, RelationshipType).join(RelationshipType, RelationshipType.code == Relationship.type_code)
+        .where(Relationship.child_id == child.id).order_by(Relationship.id)).all()
+    found = []
+    for row, kind in rows:
+        if needs_review_only and not kind.needs_review:
+            continue
+        other = session.scalar(select(Person).where(Person.id == row.other_id).where(access.visible_people(principal)))
+        found.append(to_proto(row, kind, people.display_name(other) if other else "someone whose record you cannot see"))
+    audit.record(session, principal, "list", f"people/{child.id}/relationships", [child.id])
+    return found
