@@ -8,12 +8,12 @@ and the council's own closure days.
 
 from __future__ import annotations
 
-import calendar as _cal
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+
 
 NATIONS = {"england": "ENG", "wales": "WLS"}
 
@@ -56,10 +56,3 @@ class WorkingCalendar:
             return -self.working_days_between(end, start)
         return sum(1 for offset in range(1, (end - start).days + 1)
                    if self.is_working_day(start + timedelta(days=offset)))
-
-
-def add_months(start: date, months: int) -> date:
-    """Same day N months later, or that month's last day where it has no such day."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(start.day, _cal.monthrange(year, month)[1]))

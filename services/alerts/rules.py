@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
 
-from services.alerts.calendar import NATIONS, WorkingCalendar, add_months
+from services.alerts.calendar import NATIONS, WorkingCalendar
+from services.common.dates import add_months
 
 UNITS = ("working_days", "calendar_days", "weeks", "months")
 

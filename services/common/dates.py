@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -51,3 +52,10 @@ def past_date_or_today(value: str, field: str, label: str, violations: dict[str,
     elif earliest and when < earliest:
         violations[field] = f"cannot be before {earliest:%Y}"
     return when
+
+
+def add_months(start: date, months: int) -> date:
+    """Same day N months later, or that month's last day where it has no such day (SPEC §4)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

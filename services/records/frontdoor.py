@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
-from services.common.dates import iso, past_date_or_today
+from services.common.dates import add_months, iso, past_date_or_today
 from services.common.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
 from services.common.names import make_name, parse_name
 from services.records import access, audit, drafts, outbox, people
@@ -23,6 +23,11 @@ DECISION_LABELS = {
     pb.REFERRAL_DECISION_ASSESSMENT: "assessment",
     pb.REFERRAL_DECISION_STRATEGY_DISCUSSION: "strategy discussion",
 }
+
+
+def within_12_months(earlier: date, later: date) -> bool:
+    """The CIN census counts a re-referral as one within 12 months of the previous referral."""
+    return later <= add_months(earlier, 12)
 
 
 def contact_to_proto(contact: Contact) -> pb.Contact:
@@ -55,6 +60,8 @@ def referral_to_proto(referral: Referral, person: Person, reason: str) -> pb.Ref
         etag=str(referral.version),
         person_display_name=people.display_name(person),
         reason=reason,
+        previous_referral=make_name("referrals", referral.previous_referral_id),
+        re_referral=referral.re_referral,
     )
     if referral.decided_by_user:
         msg.decided_by.user_name = make_name("users", referral.decided_by_user)
@@ -126,9 +133,13 @@ def record_contact(session: Session, principal: Principal, request: pb.RecordCon
     )
     session.add(contact)
     session.flush()
+    previous = session.scalar(select(Referral).where(Referral.person_id == person.id)
+                              .order_by(Referral.received_date.desc(), Referral.id.desc()).limit(1))
     referral = Referral(
         contact_id=contact.id, person_id=person.id, team_id=team_id, received_date=received,
         state=pb.REFERRAL_STATE_AWAITING_DECISION, decision=0, version=1, created_at=now,
+        previous_referral_id=previous.id if previous else None,
+        re_referral=bool(previous and within_12_months(previous.received_date, received)),
     )
     session.add(referral)
     session.flush()
@@ -146,7 +157,9 @@ def record_contact(session: Session, principal: Principal, request: pb.RecordCon
     outbox.append(session, principal, "referral.created", make_name("referrals", referral.id), person.id,
                   {"referral": make_name("referrals", referral.id), "person": make_name("people", person.id),
                    "person_display_name": name, "received_date": iso(received),
-                   "team": make_name("teams", team_id), "assignee": ""})
+                   "team": make_name("teams", team_id), "assignee": "",
+                   "previous_referral": make_name("referrals", referral.previous_referral_id),
+                   "re_referral": referral.re_referral})
     audit.record(session, principal, "create", make_name("contacts", contact.id), [person.id])
     try:
         session.flush()

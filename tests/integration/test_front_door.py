@@ -200,3 +200,15 @@ def test_update_person_takes_a_mask_and_refuses_a_stale_etag(client_factory):
         update(pb.Person(name=person.name, restricted=True), "restricted")
     assert exc.value.code == "INVALID_ARGUMENT"
     assert duty.get_person(person.name).postcode == "ZZ9 9ZZ"
+
+
+def test_a_second_referral_is_linked_to_the_first_as_a_re_referral(client_factory):
+    duty = client_factory("duty")
+    first = record(duty, received_date="2026-01-10")
+    second = record(duty, first.person.name)
+    assert not first.referral.re_referral and not first.referral.previous_referral
+    assert second.referral.previous_referral == first.referral.name
+    assert second.referral.re_referral == (date.fromisoformat(second.referral.received_date)
+                                           <= date(2027, 1, 10))
+    listed = {r.name: r for r in duty.list_referrals(page_size=500)}
+    assert listed[second.referral.name].previous_referral == first.referral.name

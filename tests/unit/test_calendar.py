@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.alerts import rules
-from services.alerts.calendar import WorkingCalendar, add_months
+from services.alerts.calendar import WorkingCalendar
+from services.common.dates import add_months
 
 ENGLAND = WorkingCalendar("england")
 

@@ -225,7 +225,7 @@ class RecordContactResponse(_message.Message):
     def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ..., referral: _Optional[_Union[Referral, _Mapping]] = ..., person: _Optional[_Union[Person, _Mapping]] = ...) -> None: ...
 
 class Referral(_message.Message):
-    __slots__ = ("name", "person", "contact", "team", "received_date", "state", "decision", "decision_reason", "decided_by", "decide_time", "decided_date", "etag", "person_display_name", "reason")
+    __slots__ = ("name", "person", "contact", "team", "received_date", "state", "decision", "decision_reason", "decided_by", "decide_time", "decided_date", "etag", "person_display_name", "reason", "previous_referral", "re_referral")
     NAME_FIELD_NUMBER: _ClassVar[int]
     PERSON_FIELD_NUMBER: _ClassVar[int]
     CONTACT_FIELD_NUMBER: _ClassVar[int]
@@ -240,6 +240,8 @@ class Referral(_message.Message):
     ETAG_FIELD_NUMBER: _ClassVar[int]
     PERSON_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_REFERRAL_FIELD_NUMBER: _ClassVar[int]
+    RE_REFERRAL_FIELD_NUMBER: _ClassVar[int]
     name: str
     person: str
     contact: str
@@ -254,7 +256,9 @@ class Referral(_message.Message):
     etag: str
     person_display_name: str
     reason: str
-    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., contact: _Optional[str] = ..., team: _Optional[str] = ..., received_date: _Optional[str] = ..., state: _Optional[_Union[ReferralState, str]] = ..., decision: _Optional[_Union[ReferralDecision, str]] = ..., decision_reason: _Optional[str] = ..., decided_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_date: _Optional[str] = ..., etag: _Optional[str] = ..., person_display_name: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    previous_referral: str
+    re_referral: bool
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., contact: _Optional[str] = ..., team: _Optional[str] = ..., received_date: _Optional[str] = ..., state: _Optional[_Union[ReferralState, str]] = ..., decision: _Optional[_Union[ReferralDecision, str]] = ..., decision_reason: _Optional[str] = ..., decided_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_date: _Optional[str] = ..., etag: _Optional[str] = ..., person_display_name: _Optional[str] = ..., reason: _Optional[str] = ..., previous_referral: _Optional[str] = ..., re_referral: _Optional[bool] = ...) -> None: ...
 
 class GetReferralRequest(_message.Message):
     __slots__ = ("name",)
