@@ -147,7 +147,35 @@ def cmd_line(args) -> int:
     return _run_front_end(Targets.from_config(args.data, args.config), line=True)
 
 
+def cmd_verify_document(args) -> int:
+    """Offline: needs only the exported bundle, which carries the records service's public key."""
+    import json
+
+    from services.records.signing import verify_bundle
+
+    try:
+        bundle = json.loads(open(args.file, encoding="utf-8").read())
+    except (OSError, ValueError) as exc:
+        print(f"Error: cannot read {args.file} as an exported document: {exc}", file=sys.stderr)
+        return 2
+    if args.public_key:
+        bundle["public_key_pem"] = open(args.public_key, encoding="utf-8").read()
+    problems = verify_bundle(bundle)
+    title = f"{bundle.get('title', 'Document')} ({bundle.get('document', '?')})"
+    if problems:
+        print(f"{title} FAILED verification:")
+        for problem in problems:
+            print(f"- {problem}")
+        return 1
+    signers = "; ".join(f"{s['payload']['signer_name']} as {s['payload']['role'].replace('_', ' ')}, "
+                        f"{s['payload']['signed_at']}" for s in bundle["signatures"])
+    print(f"{title} verified: the content is exactly as signed. Signed by {signers}.")
+    return 0
+
+
 def cmd_admin(args) -> int:
+    if args.admin == "verify-document":
+        return cmd_verify_document(args)
     config = _config(args)
     if args.admin == "migrate":
         unknown = [s for s in args.services if s not in SERVICES]
@@ -232,6 +260,10 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--team", action="append", type=int, default=[], help="team id; repeatable; first is their own")
     user.add_argument("--password-stdin", action="store_true")
     verify = asub.add_parser("audit-verify", help="check the records audit chain")
+    check_doc = asub.add_parser("verify-document", help="check an exported document and its signatures, offline")
+    check_doc.add_argument("file", help="the bundle from ExportDocument")
+    check_doc.add_argument("--public-key", help="the records service's public key (PEM) to trust instead of the "
+                                                "one in the bundle")
     for sub_parser in (mig, seed, team, user, verify):
         _common(sub_parser, nested=True)
     admin.set_defaults(func=cmd_admin)

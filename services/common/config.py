@@ -60,9 +60,15 @@ class IcsConfig:
     rule_set: str = "england-current"
     alerts_service_username: str = "svc-alerts"
     alerts_service_password_file: Path | None = None
+    # records: the Ed25519 key documents are signed with (made on first start if absent).
+    signing_key_file: Path | None = None
 
     def __getitem__(self, service: str) -> ServiceSettings:
         return self.services[service]
+
+    @property
+    def records_signing_key_file(self) -> Path:
+        return self.signing_key_file or self.data_dir / "secrets" / "records-signing.key"
 
     @property
     def service_password_file(self) -> Path:
@@ -71,7 +77,7 @@ class IcsConfig:
 
 _SERVICE_FIELD_TYPES = {f.name: f.type for f in fields(ServiceSettings) if f.name != "name"}
 _TOP_LEVEL = {"data_dir", "demo", "token_ttl_seconds", "session_max_seconds", "rule_set",
-              "alerts_service_username", "alerts_service_password_file"}
+              "alerts_service_username", "alerts_service_password_file", "signing_key_file"}
 
 
 def _coerce(key: str, value: object, kind: str) -> object:
@@ -117,7 +123,7 @@ def load_config(
         if value is None:
             continue
         current = getattr(cfg, key)
-        if key in {"data_dir", "alerts_service_password_file"}:
+        if key in {"data_dir", "alerts_service_password_file", "signing_key_file"}:
             setattr(cfg, key, Path(value))
         elif isinstance(current, bool):
             setattr(cfg, key, _coerce(key, value, "bool"))

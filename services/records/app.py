@@ -9,17 +9,19 @@ from services.common.db import Database
 from services.common.server import ServiceRunner
 from services.records.outbox import EventSignal
 from services.records.service import PUBLIC_METHODS, RecordsServicer
+from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
 
 def build(config: IcsConfig) -> ServiceRunner:
     settings = config["records"]
     library = TemplateLibrary.load()  # a broken template file stops start-up, saying which and why
+    signer = Signer.load_or_create(config.records_signing_key_file)
     db = Database(settings.database_url)
     verifier = IdentityTokenVerifier(config["identity"].target())
 
     def register(server):
-        records_pb2_grpc.add_RecordsServiceServicer_to_server(RecordsServicer(db, EventSignal(), library), server)
+        records_pb2_grpc.add_RecordsServiceServicer_to_server(RecordsServicer(db, EventSignal(), library, signer), server)
         return [records_pb2.DESCRIPTOR.services_by_name["RecordsService"].full_name]
 
     async def on_stop():

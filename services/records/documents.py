@@ -16,10 +16,12 @@ from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import iso, past_date_or_today, today_london
-from services.common.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.errors import (Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound,
+                                    PermissionDenied)
 from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
-from services.records.models import Document, DocumentSnapshot, IdempotencyKey, Person
+from services.records.models import Document, DocumentSignature, DocumentSnapshot, IdempotencyKey, Person
+from services.records.signing import Signer
 from services.records.template_library import Question, Template, TemplateLibrary
 
 ANSWERED = cpb.ANSWER_STATUS_ANSWERED
@@ -67,7 +69,16 @@ def to_proto(session: Session, document: Document) -> pb.Document:
     snapshot = session.get(DocumentSnapshot, document.id)
     if snapshot is not None:
         msg.snapshot_json, msg.snapshot_sha256 = snapshot.snapshot_json, snapshot.sha256
+    for row in _signatures(session, document.id):
+        signature = msg.signatures.add(role=row.role, method=row.method, signer_name=row.signer_name,
+                                       witnessed_by=row.witnessed_by_name)
+        signature.sign_time.FromDatetime(row.signed_at)
     return msg
+
+
+def _signatures(session: Session, document_id: int) -> list[DocumentSignature]:
+    return list(session.scalars(select(DocumentSignature).where(DocumentSignature.document_id == document_id)
+                                .order_by(DocumentSignature.id)))
 
 
 def _check_value(question: Question, value: str) -> str | None:
@@ -251,7 +262,8 @@ def snapshot_of(session: Session, template: Template, document: Document, princi
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def end(session: Session, principal: Principal, library: TemplateLibrary, request: pb.EndDocumentRequest) -> pb.Document:
+def end(session: Session, principal: Principal, library: TemplateLibrary, signer: Signer,
+        request: pb.EndDocumentRequest) -> pb.Document:
     if request.state not in ENDS:
         raise InvalidArgument("A document ends as completed, cancelled or postponed.", {"state": "not an end"})
     if request.state != pb.DOCUMENT_STATE_COMPLETED and not request.reason.strip():
@@ -267,8 +279,10 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, reques
                    if q.mandatory and answers.get(q.id, {}).get("status") != ANSWERED}
         people.raise_if_invalid(missing, f"The {template.title} could not be completed; it")
         text = snapshot_of(session, template, document, principal, now)
-        session.add(DocumentSnapshot(document_id=document.id, snapshot_json=text,
-                                     sha256=hashlib.sha256(text.encode()).hexdigest(), created_at=now))
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        session.add(DocumentSnapshot(document_id=document.id, snapshot_json=text, sha256=digest, created_at=now))
+        _add_signature(session, signer, document, digest, "social_worker", "electronic", principal.display_name,
+                       principal, now)
     document.state = request.state
     document.end_reason = request.reason.strip()
     document.ended_at = now
@@ -281,3 +295,73 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, reques
                    "ended_date": iso(today_london(now)), "reason": document.end_reason})
     audit.record(session, principal, ENDS[request.state], name, [document.person_id])
     return to_proto(session, document)
+
+
+SIGNER_ROLES = ("social_worker", "team_leader", "parent", "young_person", "other_professional")
+METHODS = ("electronic", "witnessed_in_person", "printed_copy")
+# Only these roles may sign electronically as themselves in each capacity.
+ELECTRONIC = {"social_worker": ("duty", "worker", "leader", "manager"), "team_leader": ("leader", "manager"),
+              "other_professional": ("duty", "worker", "leader", "manager")}
+
+
+def _add_signature(session: Session, signer: Signer, document: Document, digest: str, role: str, method: str,
+                   name: str, principal: Principal, at: datetime) -> None:
+    electronic = method == "electronic"
+    payload = {
+        "document": make_name("documents", document.id), "snapshot_sha256": digest, "role": role,
+        "method": method, "signer_name": name, "signer_user": principal.user_name if electronic else "",
+        "witnessed_by": "" if electronic else principal.display_name, "signed_at": at.isoformat(timespec="seconds"),
+    }
+    session.add(DocumentSignature(
+        document_id=document.id, role=role, method=method, signer_name=name,
+        signer_user=principal.user_id if electronic else None,
+        witnessed_by_user=None if electronic else principal.user_id,
+        witnessed_by_name="" if electronic else principal.display_name, signed_at=at,
+        payload_json=json.dumps(payload, sort_keys=True), signature=signer.sign(payload)))
+
+
+def sign(session: Session, principal: Principal, signer: Signer, request: pb.SignDocumentRequest) -> pb.Document:
+    access.require_casework(principal, "sign documents")
+    violations = {}
+    if request.role not in SIGNER_ROLES:
+        violations["role"] = f"one of {', '.join(SIGNER_ROLES)}"
+    if request.method not in METHODS:
+        violations["method"] = f"one of {', '.join(METHODS)}"
+    if request.method != "electronic" and not request.signer_name.strip():
+        violations["signer_name"] = "required: who signed in front of you or on the printed copy"
+    people.raise_if_invalid(violations, "The signature")
+    if request.method == "electronic":
+        allowed = ELECTRONIC.get(request.role)
+        if not allowed or not principal.has_any_role(*allowed):
+            raise PermissionDenied(f"You cannot sign as {request.role.replace('_', ' ')} yourself; a parent or "
+                                   "young person signs in front of you (witnessed_in_person) or on a printed copy.")
+    document = _visible(session, principal, parse_name(request.name, "documents"), for_update=True)
+    snapshot = session.get(DocumentSnapshot, document.id)
+    if document.state != pb.DOCUMENT_STATE_COMPLETED or snapshot is None:
+        raise FailedPrecondition(f"Only a completed {document.title} can be signed: it is "
+                                 f"{STATE_WORDS.get(document.state, 'not completed')}.")
+    name = principal.display_name if request.method == "electronic" else request.signer_name.strip()
+    now = datetime.now(timezone.utc)
+    _add_signature(session, signer, document, snapshot.sha256, request.role, request.method, name, principal, now)
+    document.version += 1
+    session.flush()
+    ref = make_name("documents", document.id)
+    outbox.append(session, principal, "document.signed", ref, document.person_id,
+                  {"document": ref, "role": request.role, "method": request.method})
+    audit.record(session, principal, "sign", ref, [document.person_id], detail=request.role)
+    return to_proto(session, document)
+
+
+def export(session: Session, principal: Principal, signer: Signer, document_id: int) -> str:
+    document = _visible(session, principal, document_id)
+    snapshot = session.get(DocumentSnapshot, document.id)
+    if snapshot is None:
+        raise FailedPrecondition(f"This {document.title} is not completed, so there is nothing final to export.")
+    audit.record(session, principal, "export", make_name("documents", document_id), [document.person_id])
+    return json.dumps({
+        "document": make_name("documents", document.id), "title": document.title,
+        "snapshot_json": snapshot.snapshot_json, "snapshot_sha256": snapshot.sha256,
+        "signatures": [{"payload": json.loads(s.payload_json), "signature": s.signature}
+                       for s in _signatures(session, document.id)],
+        "public_key_pem": signer.public_pem,
+    }, indent=2, ensure_ascii=False)

@@ -155,6 +155,23 @@ class DocumentSnapshot(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class DocumentSignature(Base):
+    """Who signed a completed document, in what role and how, over which snapshot (R-SIGN)."""
+
+    __tablename__ = "document_signatures"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(40))
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signer_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    witnessed_by_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    witnessed_by_name: Mapped[str] = mapped_column(String(200), default="")
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload_json: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(Text)
+
+
 class Draft(Base):
     __tablename__ = "drafts"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

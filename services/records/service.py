@@ -10,6 +10,7 @@ from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
 from services.records import access, documents, drafts, frontdoor, outbox, people, relationships
+from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
 PUBLIC_METHODS: set[str] = set()
@@ -17,11 +18,12 @@ WATCH_BATCH = 500
 
 
 class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
-    def __init__(self, db: Database, signal: outbox.EventSignal, library: TemplateLibrary,
+    def __init__(self, db: Database, signal: outbox.EventSignal, library: TemplateLibrary, signer: Signer,
                  poll_seconds: float = 1.0):
         self.db = db
         self.signal = signal
         self.library = library
+        self.signer = signer
         self.poll_seconds = poll_seconds
 
     async def _write(self, fn):
@@ -139,7 +141,17 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
 
     async def EndDocument(self, request, context):
         who = caller()
-        return await self._write(lambda s: documents.end(s, who, self.library, request))
+        return await self._write(lambda s: documents.end(s, who, self.library, self.signer, request))
+
+    async def SignDocument(self, request, context):
+        who = caller()
+        return await self._write(lambda s: documents.sign(s, who, self.signer, request))
+
+    async def ExportDocument(self, request, context):
+        who = caller()
+        document_id = parse_name(request.name, "documents")
+        return await self.db.write(lambda s: pb.ExportDocumentResponse(
+            bundle_json=documents.export(s, who, self.signer, document_id)))
 
     async def ListRelationshipTypes(self, request, context):
         caller()

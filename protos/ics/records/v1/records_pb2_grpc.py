@@ -132,6 +132,16 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
                 _registered_method=True)
+        self.SignDocument = channel.unary_unary(
+                '/ics.records.v1.RecordsService/SignDocument',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.SignDocumentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+                _registered_method=True)
+        self.ExportDocument = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ExportDocument',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentResponse.FromString,
+                _registered_method=True)
         self.ListRelationshipTypes = channel.unary_unary(
                 '/ics.records.v1.RecordsService/ListRelationshipTypes',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipTypesRequest.SerializeToString,
@@ -286,6 +296,20 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SignDocument(self, request, context):
+        """Adds a signature over the completed document's snapshot (R-SIGN); completing signs as the author.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportDocument(self, request, context):
+        """The snapshot, its signatures and the public key, for checking offline: ics admin verify-document.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListRelationshipTypes(self, request, context):
         """Relationships, each relative to one child (R-FAMILY); the list of types is the council's.
         """
@@ -415,6 +439,16 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.EndDocument,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'SignDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.SignDocument,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.SignDocumentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'ExportDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportDocument,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentResponse.SerializeToString,
             ),
             'ListRelationshipTypes': grpc.unary_unary_rpc_method_handler(
                     servicer.ListRelationshipTypes,
@@ -958,6 +992,60 @@ class RecordsService:
             '/ics.records.v1.RecordsService/EndDocument',
             ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SignDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/SignDocument',
+            ics_dot_records_dot_v1_dot_records__pb2.SignDocumentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ExportDocument',
+            ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,84 @@
+"""R-SIGN and R-FREEZE: completing signs the snapshot; others sign it too; an exported document
+verifies offline, and any tampering makes `ics admin verify-document` fail."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from ics.common.v1 import common_pb2 as cpb
+from ics.records.v1 import records_pb2 as pb
+from tui.core.errors import ServiceError
+
+
+def call(client, method: str, request):
+    return client._call("records", getattr(client.records, method), request)
+
+
+def a(value: str) -> cpb.Answer:
+    return cpb.Answer(value=value, status=cpb.ANSWER_STATUS_ANSWERED)
+
+
+@pytest.fixture
+def completed(client_factory):
+    duty = client_factory("duty")
+    child = call(duty, "CreatePerson", pb.CreatePersonRequest(person=pb.Person(
+        given_name="Sig", family_name=f"Nature{uuid.uuid4().hex[:6]}", date_of_birth="2013-03-03", sex=pb.SEX_MALE)))
+    doc = call(duty, "CreateDocument", pb.CreateDocumentRequest(person=child.name, template_id="contact-record", answers={
+        "date_of_birth": a("2013-03-03"), "sex": a("M"), "contact_date": a("2026-11-20"),
+        "reason": a("Teacher worried"), "outcome": a("referral")}))
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "SignDocument", pb.SignDocumentRequest(name=doc.name, role="social_worker", method="electronic"))
+    assert exc.value.code == "FAILED_PRECONDITION"  # nothing final to sign yet
+    done = call(duty, "EndDocument", pb.EndDocumentRequest(name=doc.name, etag=doc.etag,
+                                                           state=pb.DOCUMENT_STATE_COMPLETED))
+    return duty, done
+
+
+def verify(path, *extra) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "services.cli", "admin", "verify-document", str(path), *extra],
+                          capture_output=True, text=True)
+
+
+def test_signed_document_verifies_offline_and_tampering_fails(completed, client_factory, tmp_path):
+    duty, done = completed
+    assert [(s.role, s.signer_name) for s in done.signatures] == [("social_worker", "Dana Duty")]
+    leader = client_factory("leader")
+    call(leader, "SignDocument", pb.SignDocumentRequest(name=done.name, role="team_leader", method="electronic"))
+    signed = call(duty, "SignDocument", pb.SignDocumentRequest(
+        name=done.name, role="parent", method="witnessed_in_person", signer_name="Sam Parent"))
+    assert [s.role for s in signed.signatures] == ["social_worker", "team_leader", "parent"]
+    assert signed.signatures[2].witnessed_by == "Dana Duty"
+
+    bundle = json.loads(call(duty, "ExportDocument", pb.ExportDocumentRequest(name=done.name)).bundle_json)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(bundle))
+    result = verify(good)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "verified" in result.stdout and "Lee Leader as team leader" in result.stdout
+
+    tampered = dict(bundle, snapshot_json=bundle["snapshot_json"].replace("Teacher worried", "Nothing to see"))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(tampered))
+    result = verify(bad)
+    assert result.returncode == 1 and "changed after signing" in result.stdout
+
+    forged = json.loads(json.dumps(bundle))
+    forged["signatures"][1]["payload"]["signer_name"] = "Someone Else"
+    (tmp_path / "forged.json").write_text(json.dumps(forged))
+    result = verify(tmp_path / "forged.json")
+    assert result.returncode == 1 and "Someone Else (team_leader) is not valid" in result.stdout
+
+
+def test_only_a_team_leader_signs_as_team_leader(completed):
+    duty, done = completed
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "SignDocument", pb.SignDocumentRequest(name=done.name, role="team_leader", method="electronic"))
+    assert exc.value.code == "PERMISSION_DENIED"
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "SignDocument", pb.SignDocumentRequest(name=done.name, role="parent", method="printed_copy"))
+    assert exc.value.code == "INVALID_ARGUMENT" and "signer_name" in exc.value.violations
