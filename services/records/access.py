@@ -4,7 +4,8 @@ The rules are simple today and live only here, so later rules (allocation, restr
 with explicit grants, break-glass) change one predicate rather than every query:
 - the front door (duty, team leaders, managers) can find any child who is not restricted, so a
   duty worker can tell at once whether a child is already known;
-- a social worker sees the children their team holds or has a referral for;
+- a social worker sees the children their team holds or has a referral for, and the children
+  allocated to them (whichever team they are in);
 - restricted children are seen only by the team that holds them;
 - everyone else (administrators of users, service accounts) sees no child at all.
 """
@@ -16,12 +17,13 @@ from sqlalchemy.orm import aliased
 
 from services.common.auth import Principal
 from services.common.errors import PermissionDenied
-from services.records.models import Person, Referral
+from services.records.models import Allocation, Person, Referral
 
 FRONT_DOOR_ROLES = ("duty", "leader", "manager")
 CASEWORK_ROLES = ("duty", "worker", "leader", "manager")
 DECISION_ROLES = ("duty", "leader", "manager")
 _held = aliased(Referral)
+_allocated = aliased(Allocation)
 
 
 def visible_people(principal: Principal) -> ColumnElement[bool]:
@@ -32,10 +34,13 @@ def visible_people(principal: Principal) -> ColumnElement[bool]:
         exists(select(_held.id).where(and_(_held.person_id == Person.id, _held.team_id.in_(teams)))
                .correlate(Person)),
     )
+    allocated_to_me = exists(select(_allocated.id).where(and_(
+        _allocated.person_id == Person.id, _allocated.worker_user == principal.user_id,
+        _allocated.end_date.is_(None))).correlate(Person))
     if principal.has_any_role(*FRONT_DOOR_ROLES):
-        return or_(Person.restricted.is_(False), held_by_my_team)
+        return or_(Person.restricted.is_(False), held_by_my_team, allocated_to_me)
     if principal.has_any_role("worker"):
-        return held_by_my_team
+        return or_(held_by_my_team, allocated_to_me)
     return false()
 
 

@@ -19,7 +19,7 @@ from services.common.dates import iso, past_date_or_today, today_london
 from services.common.errors import (Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound,
                                     PermissionDenied)
 from services.common.names import make_name, parse_name
-from services.records import access, audit, outbox, people
+from services.records import access, allocations, audit, outbox, people
 from services.records.models import Document, DocumentSignature, DocumentSnapshot, IdempotencyKey, Person
 from services.records.signing import Signer
 from services.records.template_library import Question, Template, TemplateLibrary
@@ -248,8 +248,11 @@ def snapshot_of(session: Session, template: Template, document: Document, princi
         sections.append({"title": section.title, "questions": [
             {"id": q.id, "label": q.label, **answers.get(q.id, {"value": "", "status": NOT_YET_ASKED, "reason": ""})}
             for q in questions]})
+    held = allocations.on(session, document.person_id, today_london(at))
     doc = {
         "document": make_name("documents", document.id),
+        # From allocation history as it stood on the day, never retyped (R-ONE-TRUTH).
+        "appointed_social_worker": held.worker_name if held else "not allocated",
         "template": {"id": template.name, "version": template.version, "title": template.title},
         "child": json_format.MessageToDict(people.to_proto(person), preserving_proto_field_name=True),
         "start_date": iso(document.start_date),

@@ -84,6 +84,25 @@ class Relationship(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Allocation(Base):
+    """Who held the case, from when to when: never overwritten, only ended (R-ONE-TRUTH)."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (Index("ix_allocations_person", "person_id", "start_date"),
+                      Index("ix_allocations_worker_open", "worker_user", "end_date"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    worker_user: Mapped[int] = mapped_column(Integer)
+    worker_name: Mapped[str] = mapped_column(String(200))
+    team_id: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    allocated_by_user: Mapped[int] = mapped_column(Integer)
+    allocated_by_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Contact(Base):
     __tablename__ = "contacts"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

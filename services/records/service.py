@@ -9,7 +9,7 @@ from services.common.auth import caller
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
-from services.records import access, documents, drafts, frontdoor, outbox, people, relationships
+from services.records import access, allocations, documents, drafts, frontdoor, outbox, people, relationships
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
@@ -169,6 +169,15 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self.db.write(lambda s: pb.ListRelationshipsResponse(
             relationships=relationships.list_for(s, who, request.child, request.needs_review_only)))
+
+    async def AllocateWorker(self, request, context):
+        who = caller()
+        return await self._write(lambda s: allocations.allocate(s, who, request.allocation))
+
+    async def ListAllocations(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: pb.ListAllocationsResponse(
+            allocations=allocations.history(s, who, request.person)))
 
     async def WatchEvents(self, request, context):
         access.require_service(caller())

@@ -657,3 +657,43 @@ class ListRelationshipsResponse(_message.Message):
     RELATIONSHIPS_FIELD_NUMBER: _ClassVar[int]
     relationships: _containers.RepeatedCompositeFieldContainer[Relationship]
     def __init__(self, relationships: _Optional[_Iterable[_Union[Relationship, _Mapping]]] = ...) -> None: ...
+
+class Allocation(_message.Message):
+    __slots__ = ("name", "person", "worker", "worker_display_name", "team", "start_date", "end_date", "reason", "allocated_by")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    WORKER_FIELD_NUMBER: _ClassVar[int]
+    WORKER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    TEAM_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATED_BY_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    person: str
+    worker: str
+    worker_display_name: str
+    team: str
+    start_date: str
+    end_date: str
+    reason: str
+    allocated_by: _common_pb2.Actor
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., worker: _Optional[str] = ..., worker_display_name: _Optional[str] = ..., team: _Optional[str] = ..., start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., reason: _Optional[str] = ..., allocated_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ...) -> None: ...
+
+class AllocateWorkerRequest(_message.Message):
+    __slots__ = ("allocation",)
+    ALLOCATION_FIELD_NUMBER: _ClassVar[int]
+    allocation: Allocation
+    def __init__(self, allocation: _Optional[_Union[Allocation, _Mapping]] = ...) -> None: ...
+
+class ListAllocationsRequest(_message.Message):
+    __slots__ = ("person",)
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    def __init__(self, person: _Optional[str] = ...) -> None: ...
+
+class ListAllocationsResponse(_message.Message):
+    __slots__ = ("allocations",)
+    ALLOCATIONS_FIELD_NUMBER: _ClassVar[int]
+    allocations: _containers.RepeatedCompositeFieldContainer[Allocation]
+    def __init__(self, allocations: _Optional[_Iterable[_Union[Allocation, _Mapping]]] = ...) -> None: ...

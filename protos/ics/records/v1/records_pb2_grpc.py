@@ -162,6 +162,16 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsResponse.FromString,
                 _registered_method=True)
+        self.AllocateWorker = channel.unary_unary(
+                '/ics.records.v1.RecordsService/AllocateWorker',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.AllocateWorkerRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Allocation.FromString,
+                _registered_method=True)
+        self.ListAllocations = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListAllocations',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.FromString,
+                _registered_method=True)
         self.WatchEvents = channel.unary_stream(
                 '/ics.records.v1.RecordsService/WatchEvents',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.WatchEventsRequest.SerializeToString,
@@ -335,6 +345,19 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AllocateWorker(self, request, context):
+        """Allocation history: the one source of "appointed social worker" on every document (R-ONE-TRUTH).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAllocations(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchEvents(self, request, context):
         """The outbox: every change, in commit order, from a cursor; resumable. Service callers only.
         """
@@ -469,6 +492,16 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListRelationships,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsResponse.SerializeToString,
+            ),
+            'AllocateWorker': grpc.unary_unary_rpc_method_handler(
+                    servicer.AllocateWorker,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.AllocateWorkerRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Allocation.SerializeToString,
+            ),
+            'ListAllocations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAllocations,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.SerializeToString,
             ),
             'WatchEvents': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchEvents,
@@ -1154,6 +1187,60 @@ class RecordsService:
             '/ics.records.v1.RecordsService/ListRelationships',
             ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AllocateWorker(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/AllocateWorker',
+            ics_dot_records_dot_v1_dot_records__pb2.AllocateWorkerRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Allocation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAllocations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListAllocations',
+            ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.FromString,
             options,
             channel_credentials,
             insecure,
