@@ -103,6 +103,20 @@ class Allocation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ChronologyEntry(Base):
+    """A significant event a worker adds by hand; generated entries come from the outbox."""
+
+    __tablename__ = "chronology_entries"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    event_date: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    author_user: Mapped[int] = mapped_column(Integer)
+    author_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Contact(Base):
     __tablename__ = "contacts"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -9,7 +9,8 @@ from services.common.auth import caller
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
-from services.records import access, allocations, documents, drafts, frontdoor, outbox, people, relationships
+from services.records import (access, allocations, chronology, documents, drafts, frontdoor, outbox, people,
+                              relationships)
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
@@ -178,6 +179,14 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self.db.write(lambda s: pb.ListAllocationsResponse(
             allocations=allocations.history(s, who, request.person)))
+
+    async def GetChronology(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: chronology.get(s, who, request.person, request.significant_only))
+
+    async def AddChronologyEntry(self, request, context):
+        who = caller()
+        return await self._write(lambda s: chronology.add(s, who, request.person, request.entry))
 
     async def WatchEvents(self, request, context):
         access.require_service(caller())

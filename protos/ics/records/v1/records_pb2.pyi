@@ -697,3 +697,45 @@ class ListAllocationsResponse(_message.Message):
     ALLOCATIONS_FIELD_NUMBER: _ClassVar[int]
     allocations: _containers.RepeatedCompositeFieldContainer[Allocation]
     def __init__(self, allocations: _Optional[_Iterable[_Union[Allocation, _Mapping]]] = ...) -> None: ...
+
+class ChronologyEntry(_message.Message):
+    __slots__ = ("date", "title", "detail", "curated", "significant", "source", "recorded_by")
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    CURATED_FIELD_NUMBER: _ClassVar[int]
+    SIGNIFICANT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
+    date: str
+    title: str
+    detail: str
+    curated: bool
+    significant: bool
+    source: str
+    recorded_by: str
+    def __init__(self, date: _Optional[str] = ..., title: _Optional[str] = ..., detail: _Optional[str] = ..., curated: _Optional[bool] = ..., significant: _Optional[bool] = ..., source: _Optional[str] = ..., recorded_by: _Optional[str] = ...) -> None: ...
+
+class Chronology(_message.Message):
+    __slots__ = ("person", "entries")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    entries: _containers.RepeatedCompositeFieldContainer[ChronologyEntry]
+    def __init__(self, person: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[ChronologyEntry, _Mapping]]] = ...) -> None: ...
+
+class GetChronologyRequest(_message.Message):
+    __slots__ = ("person", "significant_only")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    SIGNIFICANT_ONLY_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    significant_only: bool
+    def __init__(self, person: _Optional[str] = ..., significant_only: _Optional[bool] = ...) -> None: ...
+
+class AddChronologyEntryRequest(_message.Message):
+    __slots__ = ("person", "entry")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    entry: ChronologyEntry
+    def __init__(self, person: _Optional[str] = ..., entry: _Optional[_Union[ChronologyEntry, _Mapping]] = ...) -> None: ...

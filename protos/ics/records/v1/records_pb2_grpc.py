@@ -172,6 +172,16 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.FromString,
                 _registered_method=True)
+        self.GetChronology = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GetChronology',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetChronologyRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Chronology.FromString,
+                _registered_method=True)
+        self.AddChronologyEntry = channel.unary_unary(
+                '/ics.records.v1.RecordsService/AddChronologyEntry',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.AddChronologyEntryRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ChronologyEntry.FromString,
+                _registered_method=True)
         self.WatchEvents = channel.unary_stream(
                 '/ics.records.v1.RecordsService/WatchEvents',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.WatchEventsRequest.SerializeToString,
@@ -358,6 +368,19 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetChronology(self, request, context):
+        """The chronology: generated from what happened, plus significant entries a worker curates.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddChronologyEntry(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchEvents(self, request, context):
         """The outbox: every change, in commit order, from a cursor; resumable. Service callers only.
         """
@@ -502,6 +525,16 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListAllocations,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.SerializeToString,
+            ),
+            'GetChronology': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetChronology,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GetChronologyRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Chronology.SerializeToString,
+            ),
+            'AddChronologyEntry': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddChronologyEntry,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.AddChronologyEntryRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ChronologyEntry.SerializeToString,
             ),
             'WatchEvents': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchEvents,
@@ -1241,6 +1274,60 @@ class RecordsService:
             '/ics.records.v1.RecordsService/ListAllocations',
             ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetChronology(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GetChronology',
+            ics_dot_records_dot_v1_dot_records__pb2.GetChronologyRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Chronology.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddChronologyEntry(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/AddChronologyEntry',
+            ics_dot_records_dot_v1_dot_records__pb2.AddChronologyEntryRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ChronologyEntry.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,102 @@
+"""The chronology (L1015, L3600): generated from the outbox — every contact, referral, decision,
+document, allocation — merged with the significant entries workers add, oldest first."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ics.records.v1 import records_pb2 as pb
+from services.common.auth import Principal
+from services.common.dates import iso, parse_date, today_london
+from services.common.errors import InvalidArgument
+from services.common.names import make_name, parse_name
+from services.records import access, audit, outbox, people
+from services.records.models import ChronologyEntry, Contact, Document, OutboxEvent
+
+# Which events tell the child's story, and how each reads. Routine edits (a changed postcode, an
+# answer typed into a document) are in the audit, not the chronology.
+SIGNIFICANT = {"contact.recorded", "referral.decided", "document.ended", "allocation.started"}
+
+
+def _sentence(session: Session, event: OutboxEvent, payload: dict) -> tuple[str, str, str] | None:
+    """(date, title, detail) for an event, or None if it is not part of the story."""
+    on = iso(today_london(event.occurred_at))
+    kind = event.type
+    if kind == "person.created":
+        return on, "First recorded in ICS", ""
+    if kind == "contact.recorded":
+        contact = session.get(Contact, int(event.subject.split("/")[1]))
+        return payload.get("received_date", on), "Contact received", contact.reason if contact else ""
+    if kind == "referral.created":
+        linked = " (a re-referral)" if payload.get("re_referral") else ""
+        return payload.get("received_date", on), f"Referral opened{linked}", ""
+    if kind == "referral.decided":
+        decision = payload.get("decision", "").removeprefix("REFERRAL_DECISION_").replace("_", " ").lower()
+        return payload.get("decided_date", on), f"Referral decided: {decision}", ""
+    if kind in ("document.created", "document.ended"):
+        document = session.get(Document, int(event.subject.split("/")[1]))
+        title = document.title if document else "Document"
+        if kind == "document.created":
+            return payload.get("start_date", on), f"{title} started", ""
+        return payload.get("ended_date", on), f"{title} {payload.get('state', 'ended')}", payload.get("reason", "")
+    if kind == "allocation.started":
+        return payload.get("start_date", on), "Case allocated", ""
+    if kind == "relationship.created":
+        return on, "Relationship recorded", ""
+    return None
+
+
+def get(session: Session, principal: Principal, person_name: str, significant_only: bool) -> pb.Chronology:
+    access.require_casework(principal, "read chronologies")
+    person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
+    entries = []
+    for event in session.scalars(select(OutboxEvent).where(OutboxEvent.person_id == person.id)
+                                 .order_by(OutboxEvent.sequence)):
+        line = _sentence(session, event, json.loads(event.payload_json))
+        if line is None or (significant_only and event.type not in SIGNIFICANT):
+            continue
+        when, title, detail = line
+        entries.append(pb.ChronologyEntry(date=when, title=title, detail=detail, curated=False,
+                                          significant=event.type in SIGNIFICANT, source=event.subject,
+                                          recorded_by=event.actor_name))
+    for row in session.scalars(select(ChronologyEntry).where(ChronologyEntry.person_id == person.id)):
+        entries.append(pb.ChronologyEntry(date=iso(row.event_date), title=row.title, detail=row.detail, curated=True,
+                                          significant=True, source=make_name("chronology", row.id),
+                                          recorded_by=row.author_name))
+    entries.sort(key=lambda e: e.date)  # stable: same-day entries keep the order they happened
+    audit.record(session, principal, "read", f"people/{person.id}/chronology", [person.id])
+    return pb.Chronology(person=make_name("people", person.id), entries=entries)
+
+
+def add(session: Session, principal: Principal, person_name: str, entry: pb.ChronologyEntry) -> pb.ChronologyEntry:
+    access.require_casework(principal, "add to chronologies")
+    violations = {}
+    if not entry.title.strip():
+        violations["entry.title"] = "required: what happened, in one line"
+    when = None
+    if not entry.date.strip():
+        violations["entry.date"] = "required: when it happened"
+    else:
+        try:
+            when = parse_date(entry.date, "entry.date", "date")
+        except InvalidArgument as exc:
+            violations.update(exc.violations)
+        else:
+            if when > today_london():
+                violations["entry.date"] = "cannot be in the future"
+    people.raise_if_invalid(violations, "The chronology entry")
+    person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
+    row = ChronologyEntry(person_id=person.id, event_date=when, title=entry.title.strip()[:300],
+                          detail=entry.detail.strip(), author_user=principal.user_id,
+                          author_name=principal.display_name, created_at=datetime.now(timezone.utc))
+    session.add(row)
+    session.flush()
+    name = make_name("chronology", row.id)
+    outbox.append(session, principal, "chronology.entry_added", name, person.id, {"entry": name})
+    audit.record(session, principal, "create", name, [person.id])
+    return pb.ChronologyEntry(date=iso(when), title=row.title, detail=row.detail, curated=True, significant=True,
+                              source=name, recorded_by=row.author_name)
