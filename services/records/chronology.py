@@ -19,7 +19,7 @@ from services.records.models import ChronologyEntry, Contact, Document, OutboxEv
 
 # Which events tell the child's story, and how each reads. Routine edits (a changed postcode, an
 # answer typed into a document) are in the audit, not the chronology.
-SIGNIFICANT = {"contact.recorded", "referral.decided", "document.ended", "allocation.started"}
+SIGNIFICANT = {"contact.recorded", "referral.decided", "document.ended", "allocation.started", "episode.closed"}
 
 
 def _sentence(session: Session, event: OutboxEvent, payload: dict) -> tuple[str, str, str] | None:
@@ -45,6 +45,9 @@ def _sentence(session: Session, event: OutboxEvent, payload: dict) -> tuple[str,
         return payload.get("ended_date", on), f"{title} {payload.get('state', 'ended')}", payload.get("reason", "")
     if kind == "allocation.started":
         return payload.get("start_date", on), "Case allocated", ""
+    if kind == "episode.closed":
+        reason = payload.get("reason", "")
+        return payload.get("closed_date", on), "Case closed", "" if reason == "referral_nfa" else reason
     if kind == "relationship.created":
         return on, "Relationship recorded", ""
     return None

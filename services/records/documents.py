@@ -19,8 +19,8 @@ from services.common.dates import iso, past_date_or_today, today_london
 from services.common.errors import (Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound,
                                     PermissionDenied)
 from services.common.names import make_name, parse_name
-from services.records import access, allocations, audit, outbox, people
-from services.records.models import Document, DocumentSignature, DocumentSnapshot, IdempotencyKey, Person
+from services.records import access, allocations, audit, episodes, outbox, people
+from services.records.models import Document, DocumentSignature, DocumentSnapshot, Episode, IdempotencyKey, Person
 from services.records.signing import Signer
 from services.records.template_library import Question, Template, TemplateLibrary
 
@@ -55,7 +55,7 @@ def to_proto(session: Session, document: Document) -> pb.Document:
         name=make_name("documents", document.id), person=make_name("people", document.person_id),
         template_id=document.template_id, template_version=document.template_version, title=document.title,
         state=document.state, etag=str(document.version), end_reason=document.end_reason,
-        start_date=iso(document.start_date),
+        start_date=iso(document.start_date), episode=make_name("episodes", document.episode_id),
     )
     for key, answer in _answers(document).items():
         msg.answers[key].CopyFrom(cpb.Answer(**answer))
@@ -170,6 +170,7 @@ def create(session: Session, principal: Principal, library: TemplateLibrary,
         state=pb.DOCUMENT_STATE_IN_PROGRESS, answers_json=json.dumps(_merge({}, request.answers), sort_keys=True),
         start_date=start, end_reason="", author_user=principal.user_id, author_username=principal.username,
         author_name=principal.display_name, version=1, created_at=now, updated_at=now,
+        episode_id=(current.id if (current := episodes.open_for(session, person.id)) else None),
     )
     session.add(document)
     session.flush()
@@ -286,6 +287,8 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, signer
         session.add(DocumentSnapshot(document_id=document.id, snapshot_json=text, sha256=digest, created_at=now))
         _add_signature(session, signer, document, digest, "social_worker", "electronic", principal.display_name,
                        principal, now)
+        if template.kind == "closure":
+            _close_episode(session, principal, template, document, answers)
     document.state = request.state
     document.end_reason = request.reason.strip()
     document.ended_at = now
@@ -298,6 +301,24 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, signer
                    "ended_date": iso(today_london(now)), "reason": document.end_reason})
     audit.record(session, principal, ENDS[request.state], name, [document.person_id])
     return to_proto(session, document)
+
+
+def _statutory_answer(template: Template, answers: dict[str, dict], item: str) -> str:
+    """The answer to whichever question feeds this CIN census item, so no question id is hard-coded."""
+    for question in template.questions():
+        if ("cin", item) in question.statutory and answers.get(question.id, {}).get("status") == ANSWERED:
+            return answers[question.id]["value"]
+    return ""
+
+
+def _close_episode(session: Session, principal: Principal, template: Template, document: Document,
+                   answers: dict[str, dict]) -> None:
+    episode = session.get(Episode, document.episode_id) if document.episode_id else None
+    if episode is None:
+        return
+    closed = _statutory_answer(template, answers, "CINclosureDate")
+    reason = _statutory_answer(template, answers, "ReasonForClosure")
+    episodes.close(session, principal, episode, date.fromisoformat(closed) if closed else today_london(), reason)
 
 
 SIGNER_ROLES = ("social_worker", "team_leader", "parent", "young_person", "other_professional")

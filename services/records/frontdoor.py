@@ -13,8 +13,8 @@ from services.common.auth import Principal
 from services.common.dates import add_months, iso, past_date_or_today
 from services.common.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
 from services.common.names import make_name, parse_name
-from services.records import access, audit, drafts, outbox, people
-from services.records.models import Contact, IdempotencyKey, Person, Referral
+from services.records import access, audit, drafts, episodes, outbox, people
+from services.records.models import Contact, Episode, IdempotencyKey, Person, Referral
 
 OLDEST_CONTACT = date(2000, 1, 1)
 DECISION_LABELS = {
@@ -62,6 +62,7 @@ def referral_to_proto(referral: Referral, person: Person, reason: str) -> pb.Ref
         reason=reason,
         previous_referral=make_name("referrals", referral.previous_referral_id),
         re_referral=referral.re_referral,
+        episode=make_name("episodes", referral.episode_id),
     )
     if referral.decided_by_user:
         msg.decided_by.user_name = make_name("users", referral.decided_by_user)
@@ -140,6 +141,7 @@ def record_contact(session: Session, principal: Principal, request: pb.RecordCon
         state=pb.REFERRAL_STATE_AWAITING_DECISION, decision=0, version=1, created_at=now,
         previous_referral_id=previous.id if previous else None,
         re_referral=bool(previous and within_12_months(previous.received_date, received)),
+        episode_id=episodes.join_or_open(session, person.id, received).id,
     )
     session.add(referral)
     session.flush()
@@ -259,6 +261,12 @@ def decide(session: Session, principal: Principal, request: pb.DecideReferralReq
     referral.decided_at = datetime.now(timezone.utc)
     referral.decided_date = decided
     referral.version += 1
+    if request.decision in episodes.NFA_DECISIONS and referral.episode_id:
+        episode = session.get(Episode, referral.episode_id)
+        if episode is not None and not session.scalar(select(Referral.id).where(
+                Referral.episode_id == episode.id, Referral.id != referral.id,
+                Referral.state == pb.REFERRAL_STATE_AWAITING_DECISION)):
+            episodes.close(session, principal, episode, decided, "referral_nfa")
     outbox.append(session, principal, "referral.decided", make_name("referrals", referral.id), referral.person_id,
                   {"referral": make_name("referrals", referral.id), "decided_date": iso(decided),
                    "decision": pb.ReferralDecision.Name(request.decision)})

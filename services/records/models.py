@@ -117,6 +117,21 @@ class ChronologyEntry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Episode(Base):
+    """A child's journey from a referral to closure. Re-referrals open a new one, linked back."""
+
+    __tablename__ = "episodes"
+    __table_args__ = (Index("ix_episodes_person_state", "person_id", "state"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    state: Mapped[int] = mapped_column(Integer)
+    opened_date: Mapped[date] = mapped_column(Date)
+    closed_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closure_reason: Mapped[str] = mapped_column(String(40), default="")
+    previous_episode_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Contact(Base):
     __tablename__ = "contacts"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -152,6 +167,7 @@ class Referral(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     previous_referral_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     re_referral: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    episode_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 
 
 class Document(Base):
@@ -175,6 +191,7 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    episode_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 
 
 class DocumentSnapshot(Base):

@@ -9,8 +9,8 @@ from services.common.auth import caller
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
-from services.records import (access, allocations, chronology, documents, drafts, frontdoor, outbox, people,
-                              relationships)
+from services.records import (access, allocations, chronology, documents, drafts, episodes, frontdoor, outbox,
+                              people, relationships)
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
@@ -179,6 +179,10 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self.db.write(lambda s: pb.ListAllocationsResponse(
             allocations=allocations.history(s, who, request.person)))
+
+    async def ListEpisodes(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: pb.ListEpisodesResponse(episodes=episodes.list_for(s, who, request.person)))
 
     async def GetChronology(self, request, context):
         who = caller()

@@ -53,6 +53,12 @@ class DocumentState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DOCUMENT_STATE_COMPLETED: _ClassVar[DocumentState]
     DOCUMENT_STATE_CANCELLED: _ClassVar[DocumentState]
     DOCUMENT_STATE_POSTPONED: _ClassVar[DocumentState]
+
+class EpisodeState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EPISODE_STATE_UNSPECIFIED: _ClassVar[EpisodeState]
+    EPISODE_STATE_OPEN: _ClassVar[EpisodeState]
+    EPISODE_STATE_CLOSED: _ClassVar[EpisodeState]
 SEX_UNSPECIFIED: Sex
 SEX_FEMALE: Sex
 SEX_MALE: Sex
@@ -80,6 +86,9 @@ DOCUMENT_STATE_IN_PROGRESS: DocumentState
 DOCUMENT_STATE_COMPLETED: DocumentState
 DOCUMENT_STATE_CANCELLED: DocumentState
 DOCUMENT_STATE_POSTPONED: DocumentState
+EPISODE_STATE_UNSPECIFIED: EpisodeState
+EPISODE_STATE_OPEN: EpisodeState
+EPISODE_STATE_CLOSED: EpisodeState
 
 class Person(_message.Message):
     __slots__ = ("name", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "restricted", "etag", "create_time", "display_name", "nhs_number", "upn", "council_child_id", "characteristics")
@@ -225,7 +234,7 @@ class RecordContactResponse(_message.Message):
     def __init__(self, contact: _Optional[_Union[Contact, _Mapping]] = ..., referral: _Optional[_Union[Referral, _Mapping]] = ..., person: _Optional[_Union[Person, _Mapping]] = ...) -> None: ...
 
 class Referral(_message.Message):
-    __slots__ = ("name", "person", "contact", "team", "received_date", "state", "decision", "decision_reason", "decided_by", "decide_time", "decided_date", "etag", "person_display_name", "reason", "previous_referral", "re_referral")
+    __slots__ = ("name", "person", "contact", "team", "received_date", "state", "decision", "decision_reason", "decided_by", "decide_time", "decided_date", "etag", "person_display_name", "reason", "previous_referral", "re_referral", "episode")
     NAME_FIELD_NUMBER: _ClassVar[int]
     PERSON_FIELD_NUMBER: _ClassVar[int]
     CONTACT_FIELD_NUMBER: _ClassVar[int]
@@ -242,6 +251,7 @@ class Referral(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_REFERRAL_FIELD_NUMBER: _ClassVar[int]
     RE_REFERRAL_FIELD_NUMBER: _ClassVar[int]
+    EPISODE_FIELD_NUMBER: _ClassVar[int]
     name: str
     person: str
     contact: str
@@ -258,7 +268,8 @@ class Referral(_message.Message):
     reason: str
     previous_referral: str
     re_referral: bool
-    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., contact: _Optional[str] = ..., team: _Optional[str] = ..., received_date: _Optional[str] = ..., state: _Optional[_Union[ReferralState, str]] = ..., decision: _Optional[_Union[ReferralDecision, str]] = ..., decision_reason: _Optional[str] = ..., decided_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_date: _Optional[str] = ..., etag: _Optional[str] = ..., person_display_name: _Optional[str] = ..., reason: _Optional[str] = ..., previous_referral: _Optional[str] = ..., re_referral: _Optional[bool] = ...) -> None: ...
+    episode: str
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., contact: _Optional[str] = ..., team: _Optional[str] = ..., received_date: _Optional[str] = ..., state: _Optional[_Union[ReferralState, str]] = ..., decision: _Optional[_Union[ReferralDecision, str]] = ..., decision_reason: _Optional[str] = ..., decided_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_date: _Optional[str] = ..., etag: _Optional[str] = ..., person_display_name: _Optional[str] = ..., reason: _Optional[str] = ..., previous_referral: _Optional[str] = ..., re_referral: _Optional[bool] = ..., episode: _Optional[str] = ...) -> None: ...
 
 class GetReferralRequest(_message.Message):
     __slots__ = ("name",)
@@ -428,7 +439,7 @@ class GetTemplateRequest(_message.Message):
     def __init__(self, template_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
 
 class Document(_message.Message):
-    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date", "signatures")
+    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date", "signatures", "episode")
     class AnswersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -453,6 +464,7 @@ class Document(_message.Message):
     END_TIME_FIELD_NUMBER: _ClassVar[int]
     START_DATE_FIELD_NUMBER: _ClassVar[int]
     SIGNATURES_FIELD_NUMBER: _ClassVar[int]
+    EPISODE_FIELD_NUMBER: _ClassVar[int]
     name: str
     person: str
     template_id: str
@@ -470,7 +482,8 @@ class Document(_message.Message):
     end_time: _timestamp_pb2.Timestamp
     start_date: str
     signatures: _containers.RepeatedCompositeFieldContainer[Signature]
-    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ...) -> None: ...
+    episode: str
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., episode: _Optional[str] = ...) -> None: ...
 
 class Signature(_message.Message):
     __slots__ = ("role", "method", "signer_name", "witnessed_by", "sign_time")
@@ -739,3 +752,37 @@ class AddChronologyEntryRequest(_message.Message):
     person: str
     entry: ChronologyEntry
     def __init__(self, person: _Optional[str] = ..., entry: _Optional[_Union[ChronologyEntry, _Mapping]] = ...) -> None: ...
+
+class Episode(_message.Message):
+    __slots__ = ("name", "person", "state", "opened_date", "closed_date", "closure_reason", "previous_episode", "referrals", "documents")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    OPENED_DATE_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_DATE_FIELD_NUMBER: _ClassVar[int]
+    CLOSURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_EPISODE_FIELD_NUMBER: _ClassVar[int]
+    REFERRALS_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    person: str
+    state: EpisodeState
+    opened_date: str
+    closed_date: str
+    closure_reason: str
+    previous_episode: str
+    referrals: _containers.RepeatedScalarFieldContainer[str]
+    documents: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., state: _Optional[_Union[EpisodeState, str]] = ..., opened_date: _Optional[str] = ..., closed_date: _Optional[str] = ..., closure_reason: _Optional[str] = ..., previous_episode: _Optional[str] = ..., referrals: _Optional[_Iterable[str]] = ..., documents: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListEpisodesRequest(_message.Message):
+    __slots__ = ("person",)
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    def __init__(self, person: _Optional[str] = ...) -> None: ...
+
+class ListEpisodesResponse(_message.Message):
+    __slots__ = ("episodes",)
+    EPISODES_FIELD_NUMBER: _ClassVar[int]
+    episodes: _containers.RepeatedCompositeFieldContainer[Episode]
+    def __init__(self, episodes: _Optional[_Iterable[_Union[Episode, _Mapping]]] = ...) -> None: ...

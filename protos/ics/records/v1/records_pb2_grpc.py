@@ -172,6 +172,11 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.FromString,
                 _registered_method=True)
+        self.ListEpisodes = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListEpisodes',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesResponse.FromString,
+                _registered_method=True)
         self.GetChronology = channel.unary_unary(
                 '/ics.records.v1.RecordsService/GetChronology',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetChronologyRequest.SerializeToString,
@@ -368,6 +373,13 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListEpisodes(self, request, context):
+        """Episodes: each child's journey from referral to closure; nothing stays open unnoticed (R-STATE).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetChronology(self, request, context):
         """The chronology: generated from what happened, plus significant entries a worker curates.
         """
@@ -525,6 +537,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListAllocations,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.SerializeToString,
+            ),
+            'ListEpisodes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEpisodes,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesResponse.SerializeToString,
             ),
             'GetChronology': grpc.unary_unary_rpc_method_handler(
                     servicer.GetChronology,
@@ -1274,6 +1291,33 @@ class RecordsService:
             '/ics.records.v1.RecordsService/ListAllocations',
             ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEpisodes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListEpisodes',
+            ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesResponse.FromString,
             options,
             channel_credentials,
             insecure,
