@@ -28,7 +28,9 @@ ANSWERED = cpb.ANSWER_STATUS_ANSWERED
 NOT_YET_ASKED = cpb.ANSWER_STATUS_NOT_YET_ASKED
 ENDS = {pb.DOCUMENT_STATE_COMPLETED: "completed", pb.DOCUMENT_STATE_CANCELLED: "cancelled",
         pb.DOCUMENT_STATE_POSTPONED: "postponed"}
-STATE_WORDS = {pb.DOCUMENT_STATE_IN_PROGRESS: "in progress", **ENDS}
+STATE_WORDS = {pb.DOCUMENT_STATE_IN_PROGRESS: "in progress", pb.DOCUMENT_STATE_SUBMITTED: "waiting for approval",
+               **ENDS}
+APPROVER_ROLES = ("leader", "manager")
 
 
 def template_to_proto(template: Template) -> pb.Template:
@@ -56,7 +58,11 @@ def to_proto(session: Session, document: Document) -> pb.Document:
         template_id=document.template_id, template_version=document.template_version, title=document.title,
         state=document.state, etag=str(document.version), end_reason=document.end_reason,
         start_date=iso(document.start_date), episode=make_name("episodes", document.episode_id),
+        return_comments=document.return_comments or "",
     )
+    if document.submitted_by_user:
+        msg.submitted_by.user_name = make_name("users", document.submitted_by_user)
+        msg.submitted_by.display_name = document.submitted_by_name
     for key, answer in _answers(document).items():
         msg.answers[key].CopyFrom(cpb.Answer(**answer))
     msg.author.user_name = make_name("users", document.author_user)
@@ -276,31 +282,111 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, signer
     template = find_template(library, document.template_id, document.template_version)
     now = datetime.now(timezone.utc)
     if request.state == pb.DOCUMENT_STATE_COMPLETED:
-        answers = _answers(document)
-        values = {k: a["value"] for k, a in answers.items() if a["status"] == ANSWERED}
-        missing = {f"answers.{q.id}": f"{q.label} is needed to complete this"
-                   for _, questions in template.visible(values) for q in questions
-                   if q.mandatory and answers.get(q.id, {}).get("status") != ANSWERED}
-        people.raise_if_invalid(missing, f"The {template.title} could not be completed; it")
-        text = snapshot_of(session, template, document, principal, now)
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        session.add(DocumentSnapshot(document_id=document.id, snapshot_json=text, sha256=digest, created_at=now))
-        _add_signature(session, signer, document, digest, "social_worker", "electronic", principal.display_name,
-                       principal, now)
-        if template.kind == "closure":
-            _close_episode(session, principal, template, document, answers)
-    document.state = request.state
-    document.end_reason = request.reason.strip()
+        _require_mandatory(template, document, "completed")
+        _freeze(session, signer, template, document, principal, principal, now, now)
+    return _finish(session, principal, template, document, request.state, request.reason.strip(), now)
+
+
+def _require_mandatory(template: Template, document: Document, doing: str) -> None:
+    answers = _answers(document)
+    values = {k: a["value"] for k, a in answers.items() if a["status"] == ANSWERED}
+    missing = {f"answers.{q.id}": f"{q.label} is needed before this can be {doing}"
+               for _, questions in template.visible(values) for q in questions
+               if q.mandatory and answers.get(q.id, {}).get("status") != ANSWERED}
+    people.raise_if_invalid(missing, f"The {template.title} could not be {doing}; it")
+
+
+def _freeze(session: Session, signer: Signer, template: Template, document: Document, author: Principal,
+            completer: Principal, authored_at: datetime, now: datetime) -> str:
+    """The snapshot (R-FREEZE) and the author's signature over it; returns its hash."""
+    text = snapshot_of(session, template, document, completer, now)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    session.add(DocumentSnapshot(document_id=document.id, snapshot_json=text, sha256=digest, created_at=now))
+    _add_signature(session, signer, document, digest, "social_worker", "electronic", author.display_name,
+                   author, authored_at)
+    if template.kind == "closure":
+        _close_episode(session, completer, template, document, _answers(document))
+    return digest
+
+
+def _finish(session: Session, principal: Principal, template: Template, document: Document, state: int,
+            reason: str, now: datetime) -> pb.Document:
+    document.state = state
+    document.end_reason = reason
     document.ended_at = now
     document.updated_at = now
     document.version += 1
     session.flush()
     name = make_name("documents", document.id)
     outbox.append(session, principal, "document.ended", name, document.person_id,
-                  {"document": name, "state": ENDS[request.state], "template_id": template.name,
-                   "ended_date": iso(today_london(now)), "reason": document.end_reason})
-    audit.record(session, principal, ENDS[request.state], name, [document.person_id])
+                  {"document": name, "state": ENDS[state], "template_id": template.name,
+                   "ended_date": iso(today_london(now)), "reason": reason})
+    audit.record(session, principal, ENDS[state], name, [document.person_id])
     return to_proto(session, document)
+
+
+def _for_review(session: Session, principal: Principal, request: pb.ReviewDocumentRequest, state: int) -> Document:
+    document = _visible(session, principal, parse_name(request.name, "documents"), for_update=True)
+    if not request.etag:
+        raise InvalidArgument("Send the etag of the version you are reviewing.", {"etag": "required"})
+    if request.etag != str(document.version):
+        raise Aborted(f"This {document.title} changed since you opened it. Reload it, then try again.")
+    if document.state != state:
+        raise FailedPrecondition(f"This {document.title} is {STATE_WORDS.get(document.state, 'not ready')}, so it "
+                                 f"cannot be {'submitted' if state == pb.DOCUMENT_STATE_IN_PROGRESS else 'reviewed'} now.")
+    return document
+
+
+def _review_event(session: Session, principal: Principal, document: Document, kind: str, payload: dict) -> pb.Document:
+    document.version += 1
+    document.updated_at = datetime.now(timezone.utc)
+    session.flush()
+    name = make_name("documents", document.id)
+    outbox.append(session, principal, f"document.{kind}", name, document.person_id, {"document": name, **payload})
+    audit.record(session, principal, kind, name, [document.person_id])
+    return to_proto(session, document)
+
+
+def submit(session: Session, principal: Principal, library: TemplateLibrary, request: pb.ReviewDocumentRequest) -> pb.Document:
+    access.require_casework(principal, "submit documents")
+    document = _for_review(session, principal, request, pb.DOCUMENT_STATE_IN_PROGRESS)
+    _require_mandatory(find_template(library, document.template_id, document.template_version), document, "submitted")
+    document.state = pb.DOCUMENT_STATE_SUBMITTED
+    document.submitted_by_user, document.submitted_by_name = principal.user_id, principal.display_name
+    document.submitted_at = datetime.now(timezone.utc)
+    return _review_event(session, principal, document, "submitted", {"submitted_by": principal.user_name})
+
+
+def _require_approver(principal: Principal, document: Document) -> None:
+    if not principal.has_any_role(*APPROVER_ROLES):
+        raise PermissionDenied("Only team leaders and managers approve or return work.")
+    if document.submitted_by_user == principal.user_id:
+        raise PermissionDenied("You cannot approve or return your own work; another team leader must.")
+
+
+def approve(session: Session, principal: Principal, library: TemplateLibrary, signer: Signer,
+            request: pb.ReviewDocumentRequest) -> pb.Document:
+    document = _for_review(session, principal, request, pb.DOCUMENT_STATE_SUBMITTED)
+    _require_approver(principal, document)
+    template = find_template(library, document.template_id, document.template_version)
+    now = datetime.now(timezone.utc)
+    author = Principal(user_name=make_name("users", document.submitted_by_user), username="",
+                display_name=document.submitted_by_name)
+    digest = _freeze(session, signer, template, document, author, principal, document.submitted_at or now, now)
+    _add_signature(session, signer, document, digest, "team_leader", "electronic", principal.display_name,
+                   principal, now)
+    document.return_comments = ""
+    return _finish(session, principal, template, document, pb.DOCUMENT_STATE_COMPLETED, "", now)
+
+
+def send_back(session: Session, principal: Principal, request: pb.ReviewDocumentRequest) -> pb.Document:
+    if not request.comments.strip():
+        raise InvalidArgument("Say what needs changing, so the worker knows.", {"comments": "required"})
+    document = _for_review(session, principal, request, pb.DOCUMENT_STATE_SUBMITTED)
+    _require_approver(principal, document)
+    document.state = pb.DOCUMENT_STATE_IN_PROGRESS
+    document.return_comments = request.comments.strip()
+    return _review_event(session, principal, document, "returned", {"comments": document.return_comments})
 
 
 def _statutory_answer(template: Template, answers: dict[str, dict], item: str) -> str:

@@ -192,6 +192,10 @@ class Document(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     episode_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    submitted_by_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    submitted_by_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    return_comments: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class DocumentSnapshot(Base):

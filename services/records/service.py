@@ -144,6 +144,18 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self._write(lambda s: documents.end(s, who, self.library, self.signer, request))
 
+    async def SubmitDocument(self, request, context):
+        who = caller()
+        return await self._write(lambda s: documents.submit(s, who, self.library, request))
+
+    async def ApproveDocument(self, request, context):
+        who = caller()
+        return await self._write(lambda s: documents.approve(s, who, self.library, self.signer, request))
+
+    async def ReturnDocument(self, request, context):
+        who = caller()
+        return await self._write(lambda s: documents.send_back(s, who, request))
+
     async def SignDocument(self, request, context):
         who = caller()
         return await self._write(lambda s: documents.sign(s, who, self.signer, request))

@@ -82,3 +82,40 @@ def test_only_a_team_leader_signs_as_team_leader(completed):
     with pytest.raises(ServiceError) as exc:
         call(duty, "SignDocument", pb.SignDocumentRequest(name=done.name, role="parent", method="printed_copy"))
     assert exc.value.code == "INVALID_ARGUMENT" and "signer_name" in exc.value.violations
+
+
+def test_submit_then_a_team_leader_returns_then_approves(client_factory, tmp_path):
+    duty, leader = client_factory("duty"), client_factory("leader")
+    child = call(duty, "CreatePerson", pb.CreatePersonRequest(person=pb.Person(
+        given_name="Sub", family_name=f"Mitted{uuid.uuid4().hex[:6]}", date_of_birth="2011-01-01", sex=pb.SEX_FEMALE)))
+    doc = call(duty, "CreateDocument", pb.CreateDocumentRequest(person=child.name, template_id="contact-record"))
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "SubmitDocument", pb.ReviewDocumentRequest(name=doc.name, etag=doc.etag))
+    assert exc.value.code == "INVALID_ARGUMENT" and "submitted" in exc.value.message
+    doc = call(duty, "UpdateDocument", pb.UpdateDocumentRequest(name=doc.name, etag=doc.etag, answers={
+        "date_of_birth": a("2011-01-01"), "sex": a("F"), "contact_date": a("2026-11-20"),
+        "reason": a("Health visitor worried"), "outcome": a("referral")}))
+    submitted = call(duty, "SubmitDocument", pb.ReviewDocumentRequest(name=doc.name, etag=doc.etag))
+    assert submitted.state == pb.DOCUMENT_STATE_SUBMITTED and submitted.submitted_by.display_name == "Dana Duty"
+    with pytest.raises(ServiceError) as exc:  # locked while it waits
+        call(duty, "UpdateDocument", pb.UpdateDocumentRequest(name=doc.name, etag=submitted.etag,
+                                                              answers={"reason": a("changed")}))
+    assert exc.value.code == "FAILED_PRECONDITION"
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "ApproveDocument", pb.ReviewDocumentRequest(name=doc.name, etag=submitted.etag))
+    assert exc.value.code == "PERMISSION_DENIED"
+
+    returned = call(leader, "ReturnDocument", pb.ReviewDocumentRequest(
+        name=doc.name, etag=submitted.etag, comments="Say who was at the home"))
+    assert returned.state == pb.DOCUMENT_STATE_IN_PROGRESS and returned.return_comments == "Say who was at the home"
+    fixed = call(duty, "UpdateDocument", pb.UpdateDocumentRequest(name=doc.name, etag=returned.etag, answers={
+        "reason": a("Health visitor worried; mother and partner at home")}))
+    again = call(duty, "SubmitDocument", pb.ReviewDocumentRequest(name=doc.name, etag=fixed.etag))
+    approved = call(leader, "ApproveDocument", pb.ReviewDocumentRequest(name=doc.name, etag=again.etag))
+    assert approved.state == pb.DOCUMENT_STATE_COMPLETED and approved.return_comments == ""
+    assert [(s.role, s.signer_name) for s in approved.signatures] == [("social_worker", "Dana Duty"),
+                                                                      ("team_leader", "Lee Leader")]
+    assert "mother and partner" in approved.snapshot_json
+    bundle = tmp_path / "approved.json"
+    bundle.write_text(call(duty, "ExportDocument", pb.ExportDocumentRequest(name=doc.name)).bundle_json)
+    assert verify(bundle).returncode == 0

@@ -53,6 +53,7 @@ class DocumentState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DOCUMENT_STATE_COMPLETED: _ClassVar[DocumentState]
     DOCUMENT_STATE_CANCELLED: _ClassVar[DocumentState]
     DOCUMENT_STATE_POSTPONED: _ClassVar[DocumentState]
+    DOCUMENT_STATE_SUBMITTED: _ClassVar[DocumentState]
 
 class EpisodeState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -86,6 +87,7 @@ DOCUMENT_STATE_IN_PROGRESS: DocumentState
 DOCUMENT_STATE_COMPLETED: DocumentState
 DOCUMENT_STATE_CANCELLED: DocumentState
 DOCUMENT_STATE_POSTPONED: DocumentState
+DOCUMENT_STATE_SUBMITTED: DocumentState
 EPISODE_STATE_UNSPECIFIED: EpisodeState
 EPISODE_STATE_OPEN: EpisodeState
 EPISODE_STATE_CLOSED: EpisodeState
@@ -439,7 +441,7 @@ class GetTemplateRequest(_message.Message):
     def __init__(self, template_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
 
 class Document(_message.Message):
-    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date", "signatures", "episode")
+    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date", "signatures", "episode", "return_comments", "submitted_by")
     class AnswersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -465,6 +467,8 @@ class Document(_message.Message):
     START_DATE_FIELD_NUMBER: _ClassVar[int]
     SIGNATURES_FIELD_NUMBER: _ClassVar[int]
     EPISODE_FIELD_NUMBER: _ClassVar[int]
+    RETURN_COMMENTS_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_BY_FIELD_NUMBER: _ClassVar[int]
     name: str
     person: str
     template_id: str
@@ -483,7 +487,9 @@ class Document(_message.Message):
     start_date: str
     signatures: _containers.RepeatedCompositeFieldContainer[Signature]
     episode: str
-    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., episode: _Optional[str] = ...) -> None: ...
+    return_comments: str
+    submitted_by: _common_pb2.Actor
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., episode: _Optional[str] = ..., return_comments: _Optional[str] = ..., submitted_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ...) -> None: ...
 
 class Signature(_message.Message):
     __slots__ = ("role", "method", "signer_name", "witnessed_by", "sign_time")
@@ -786,3 +792,13 @@ class ListEpisodesResponse(_message.Message):
     EPISODES_FIELD_NUMBER: _ClassVar[int]
     episodes: _containers.RepeatedCompositeFieldContainer[Episode]
     def __init__(self, episodes: _Optional[_Iterable[_Union[Episode, _Mapping]]] = ...) -> None: ...
+
+class ReviewDocumentRequest(_message.Message):
+    __slots__ = ("name", "etag", "comments")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    COMMENTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    etag: str
+    comments: str
+    def __init__(self, name: _Optional[str] = ..., etag: _Optional[str] = ..., comments: _Optional[str] = ...) -> None: ...

@@ -132,6 +132,21 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
                 _registered_method=True)
+        self.SubmitDocument = channel.unary_unary(
+                '/ics.records.v1.RecordsService/SubmitDocument',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+                _registered_method=True)
+        self.ApproveDocument = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ApproveDocument',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+                _registered_method=True)
+        self.ReturnDocument = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ReturnDocument',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+                _registered_method=True)
         self.SignDocument = channel.unary_unary(
                 '/ics.records.v1.RecordsService/SignDocument',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.SignDocumentRequest.SerializeToString,
@@ -321,6 +336,26 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SubmitDocument(self, request, context):
+        """Sign-off: the worker submits; a team leader approves (completes it, freezing the snapshot with
+        both signatures) or returns it with comments.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveDocument(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReturnDocument(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SignDocument(self, request, context):
         """Adds a signature over the completed document's snapshot (R-SIGN); completing signs as the author.
         """
@@ -496,6 +531,21 @@ def add_RecordsServiceServicer_to_server(servicer, server):
             'EndDocument': grpc.unary_unary_rpc_method_handler(
                     servicer.EndDocument,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'SubmitDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubmitDocument,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'ApproveDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveDocument,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'ReturnDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReturnDocument,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
             ),
             'SignDocument': grpc.unary_unary_rpc_method_handler(
@@ -1074,6 +1124,87 @@ class RecordsService:
             target,
             '/ics.records.v1.RecordsService/EndDocument',
             ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubmitDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/SubmitDocument',
+            ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ApproveDocument',
+            ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReturnDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ReturnDocument',
+            ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
             options,
             channel_credentials,
