@@ -20,7 +20,8 @@ from services.common.errors import (Aborted, AlreadyExists, FailedPrecondition, 
                                     PermissionDenied)
 from services.common.names import make_name, parse_name
 from services.records import access, allocations, audit, episodes, outbox, people
-from services.records.models import Document, DocumentSignature, DocumentSnapshot, Episode, IdempotencyKey, Person
+from services.records.models import (Document, DocumentSignature, DocumentSnapshot, Episode, IdempotencyKey, Person,
+                                     Relationship)
 from services.records.signing import Signer
 from services.records.template_library import Question, Template, TemplateLibrary
 
@@ -31,6 +32,8 @@ ENDS = {pb.DOCUMENT_STATE_COMPLETED: "completed", pb.DOCUMENT_STATE_CANCELLED: "
 STATE_WORDS = {pb.DOCUMENT_STATE_IN_PROGRESS: "in progress", pb.DOCUMENT_STATE_SUBMITTED: "waiting for approval",
                **ENDS}
 APPROVER_ROLES = ("leader", "manager")
+# Work that counts as "already started" for R-DUP; cancelled and postponed work does not block.
+LIVE_STATES = (pb.DOCUMENT_STATE_IN_PROGRESS, pb.DOCUMENT_STATE_SUBMITTED, pb.DOCUMENT_STATE_COMPLETED)
 
 
 def template_to_proto(template: Template) -> pb.Template:
@@ -165,31 +168,41 @@ def create(session: Session, principal: Principal, library: TemplateLibrary,
     # R-DUP: the same work for the same child starting the same day is one piece of work.
     twin = session.scalar(select(Document).where(
         Document.person_id == person.id, Document.template_id == template.name, Document.start_date == start,
-        Document.state.in_([pb.DOCUMENT_STATE_IN_PROGRESS, pb.DOCUMENT_STATE_COMPLETED])))
+        Document.state.in_(LIVE_STATES)))
     if twin is not None:
         raise AlreadyExists(f"A {template.title} for {people.display_name(person)} starting {iso(start)} already "
                             f"exists (documents/{twin.id}, by {twin.author_name}). Open that one instead.",
                             make_name("documents", twin.id))
+    document = _new_document(session, principal, template, person, _merge({}, request.answers), start)
+    if request.request_id:
+        session.add(IdempotencyKey(request_id=request.request_id, user_id=principal.user_id,
+                                   method="CreateDocument", result_name=make_name("documents", document.id),
+                                   created_at=document.created_at))
+    return to_proto(session, document)
+
+
+def _new_document(session: Session, principal: Principal, template: Template, person: Person, answers: dict,
+                  start: date, copied_from: str = "") -> Document:
     now = datetime.now(timezone.utc)
     document = Document(
         person_id=person.id, template_id=template.name, template_version=template.version, title=template.title,
-        state=pb.DOCUMENT_STATE_IN_PROGRESS, answers_json=json.dumps(_merge({}, request.answers), sort_keys=True),
-        start_date=start, end_reason="", author_user=principal.user_id, author_username=principal.username,
+        state=pb.DOCUMENT_STATE_IN_PROGRESS, answers_json=json.dumps(answers, sort_keys=True), start_date=start,
+        end_reason="", author_user=principal.user_id, author_username=principal.username,
         author_name=principal.display_name, version=1, created_at=now, updated_at=now,
         episode_id=(current.id if (current := episodes.open_for(session, person.id)) else None),
     )
     session.add(document)
     session.flush()
     name = make_name("documents", document.id)
-    if request.request_id:
-        session.add(IdempotencyKey(request_id=request.request_id, user_id=principal.user_id,
-                                   method="CreateDocument", result_name=name, created_at=now))
-    outbox.append(session, principal, "document.created", name, person.id,
-                  {"document": name, "person": make_name("people", person.id), "template_id": template.name,
-                   "template_version": template.version, "kind": template.kind, "start_date": iso(start),
-                   "person_display_name": people.display_name(person), "assignee": principal.user_name})
-    audit.record(session, principal, "create", name, [person.id])
-    return to_proto(session, document)
+    payload = {"document": name, "person": make_name("people", person.id), "template_id": template.name,
+               "template_version": template.version, "kind": template.kind, "start_date": iso(start),
+               "person_display_name": people.display_name(person), "assignee": principal.user_name}
+    if copied_from:
+        payload["copied_from"] = copied_from
+    outbox.append(session, principal, "document.created", name, person.id, payload)
+    audit.record(session, principal, "copy" if copied_from else "create", name, [person.id],
+                 detail=f"from {copied_from}" if copied_from else "")
+    return document
 
 
 def read(session: Session, principal: Principal, document_id: int) -> pb.Document:
@@ -475,3 +488,47 @@ def export(session: Session, principal: Principal, signer: Signer, document_id: 
                        for s in _signatures(session, document.id)],
         "public_key_pem": signer.public_pem,
     }, indent=2, ensure_ascii=False)
+
+
+# What siblings share: how the family is parented and lives, and the family's pen picture. Each
+# child's own developmental needs, views and identifiers are never copied.
+FAMILY_DOMAINS = ("parenting_capacity", "family_and_environmental_factors")
+FAMILY_QUESTIONS = ("pen_picture",)
+SIBLING_TYPES = ("sibling", "half_sibling", "step_sibling")
+
+
+def family_question_ids(template: Template) -> set[str]:
+    return {q.id for section in template.sections for q in section.questions
+            if section.domain in FAMILY_DOMAINS or q.id in FAMILY_QUESTIONS}
+
+
+def copy_to_siblings(session: Session, principal: Principal, library: TemplateLibrary,
+                     request: pb.CopyDocumentToSiblingsRequest) -> list[pb.Document]:
+    access.require_casework(principal, "copy documents")
+    source = _visible(session, principal, parse_name(request.name, "documents"))
+    template = find_template(library, source.template_id, source.template_version)
+    if not request.siblings:
+        raise InvalidArgument("Choose at least one brother or sister to copy to.", {"siblings": "required"})
+    shared = family_question_ids(template)
+    answers = {k: v for k, v in _answers(source).items() if k in shared}
+    copies = []
+    for sibling_name in request.siblings:
+        sibling = people.get_visible(session, principal, parse_name(sibling_name, "people", "siblings"))
+        related = session.scalar(select(Relationship.id).where(
+            Relationship.type_code.in_(SIBLING_TYPES),
+            ((Relationship.child_id == source.person_id) & (Relationship.other_id == sibling.id))
+            | ((Relationship.child_id == sibling.id) & (Relationship.other_id == source.person_id))))
+        if not related:
+            raise FailedPrecondition(f"{people.display_name(sibling)} is not recorded as a brother or sister of this "
+                                     "child. Record the relationship first, then copy.")
+        twin = session.scalar(select(Document).where(
+            Document.person_id == sibling.id, Document.template_id == template.name,
+            Document.start_date == source.start_date,
+            Document.state.in_(LIVE_STATES)))
+        if twin is not None:
+            raise AlreadyExists(f"{people.display_name(sibling)} already has a {template.title} starting "
+                                f"{iso(source.start_date)} (documents/{twin.id}).", make_name("documents", twin.id))
+        copy = _new_document(session, principal, template, sibling, answers, source.start_date,
+                             copied_from=make_name("documents", source.id))
+        copies.append(to_proto(session, copy))
+    return copies

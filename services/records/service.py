@@ -144,6 +144,11 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self._write(lambda s: documents.end(s, who, self.library, self.signer, request))
 
+    async def CopyDocumentToSiblings(self, request, context):
+        who = caller()
+        return await self._write(lambda s: pb.CopyDocumentToSiblingsResponse(
+            documents=documents.copy_to_siblings(s, who, self.library, request)))
+
     async def SubmitDocument(self, request, context):
         who = caller()
         return await self._write(lambda s: documents.submit(s, who, self.library, request))

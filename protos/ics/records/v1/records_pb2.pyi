@@ -802,3 +802,17 @@ class ReviewDocumentRequest(_message.Message):
     etag: str
     comments: str
     def __init__(self, name: _Optional[str] = ..., etag: _Optional[str] = ..., comments: _Optional[str] = ...) -> None: ...
+
+class CopyDocumentToSiblingsRequest(_message.Message):
+    __slots__ = ("name", "siblings")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SIBLINGS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    siblings: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., siblings: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class CopyDocumentToSiblingsResponse(_message.Message):
+    __slots__ = ("documents",)
+    DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    documents: _containers.RepeatedCompositeFieldContainer[Document]
+    def __init__(self, documents: _Optional[_Iterable[_Union[Document, _Mapping]]] = ...) -> None: ...

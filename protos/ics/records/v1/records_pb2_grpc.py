@@ -132,6 +132,11 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
                 _registered_method=True)
+        self.CopyDocumentToSiblings = channel.unary_unary(
+                '/ics.records.v1.RecordsService/CopyDocumentToSiblings',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsResponse.FromString,
+                _registered_method=True)
         self.SubmitDocument = channel.unary_unary(
                 '/ics.records.v1.RecordsService/SubmitDocument',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.SerializeToString,
@@ -336,6 +341,14 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CopyDocumentToSiblings(self, request, context):
+        """Family sections are entered once: copies the family answers into a new document for each
+        sibling (R-FAMILY); each child's own sections are left for that child.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SubmitDocument(self, request, context):
         """Sign-off: the worker submits; a team leader approves (completes it, freezing the snapshot with
         both signatures) or returns it with comments.
@@ -532,6 +545,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.EndDocument,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'CopyDocumentToSiblings': grpc.unary_unary_rpc_method_handler(
+                    servicer.CopyDocumentToSiblings,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsResponse.SerializeToString,
             ),
             'SubmitDocument': grpc.unary_unary_rpc_method_handler(
                     servicer.SubmitDocument,
@@ -1125,6 +1143,33 @@ class RecordsService:
             '/ics.records.v1.RecordsService/EndDocument',
             ics_dot_records_dot_v1_dot_records__pb2.EndDocumentRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CopyDocumentToSiblings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/CopyDocumentToSiblings',
+            ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsResponse.FromString,
             options,
             channel_credentials,
             insecure,
