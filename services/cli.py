@@ -173,6 +173,40 @@ def cmd_verify_document(args) -> int:
     return 0
 
 
+def cmd_generate(args, config: IcsConfig) -> int:
+    """A synthetic council through the records service's own write paths; needs the demo staff."""
+    from datetime import date
+
+    from services.common.db import Database
+    from services.identity import store as identity_store
+    from services.identity.models import User
+    from services.records.generate import generate
+    from services.records.signing import Signer
+    from services.records.template_library import TemplateLibrary
+    from sqlalchemy import select
+
+    from services import demo_data
+
+    migrate_all(config)
+    identity_db = Database(config["identity"].database_url)
+    if not demo_data.is_seeded(identity_db):  # the demo council's staff do the work
+        demo_data.seed_identity(identity_db, config)
+    far = identity_store.now_utc().replace(year=2100)
+    staff = identity_db.read_sync(lambda s: {
+        u.username: identity_store.principal_for(u, far)
+        for u in s.scalars(select(User).where(User.username.in_(("duty", "leader"))))})
+    identity_db.dispose()
+    db = Database(config["records"].database_url)
+    until = date.fromisoformat(args.until) if args.until else date.today()
+    started = time.monotonic()
+    made = generate(db, TemplateLibrary.load(), Signer.load_or_create(config.records_signing_key_file), staff,
+                    args.children, args.years, args.seed, until)
+    db.dispose()
+    print(f"Generated {made.children} children, {made.contacts} contacts and referrals, {made.documents} completed "
+          f"documents in {time.monotonic() - started:.1f}s (seed {args.seed}, until {until}).")
+    return 0
+
+
 def cmd_admin(args) -> int:
     if args.admin == "verify-document":
         return cmd_verify_document(args)
@@ -206,6 +240,8 @@ def cmd_admin(args) -> int:
             s, args.username, args.name or args.username, password, args.role, args.team))
         print(f"Created users/{user.id} {user.username}.")
         return 0
+    if args.admin == "generate":
+        return cmd_generate(args, config)
     if args.admin == "audit-verify":
         from services.records import audit
 
@@ -264,7 +300,12 @@ def parser() -> argparse.ArgumentParser:
     check_doc.add_argument("file", help="the bundle from ExportDocument")
     check_doc.add_argument("--public-key", help="the records service's public key (PEM) to trust instead of the "
                                                 "one in the bundle")
-    for sub_parser in (mig, seed, team, user, verify):
+    gen = asub.add_parser("generate", help="a synthetic council through the records service's write paths")
+    gen.add_argument("--children", type=int, default=100)
+    gen.add_argument("--years", type=int, default=2)
+    gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("--until", help="last day of the history, YYYY-MM-DD (default today)")
+    for sub_parser in (mig, seed, team, user, verify, gen):
         _common(sub_parser, nested=True)
     admin.set_defaults(func=cmd_admin)
     return top
