@@ -37,10 +37,11 @@ def visible_people(principal: Principal) -> ColumnElement[bool]:
     allocated_to_me = exists(select(_allocated.id).where(and_(
         _allocated.person_id == Person.id, _allocated.worker_user == principal.user_id,
         _allocated.end_date.is_(None))).correlate(Person))
+    # A record merged into another is reached through the one it was merged into.
     if principal.has_any_role(*FRONT_DOOR_ROLES):
-        return or_(Person.restricted.is_(False), held_by_my_team, allocated_to_me)
+        return and_(Person.merged_into_id.is_(None), or_(Person.restricted.is_(False), held_by_my_team, allocated_to_me))
     if principal.has_any_role("worker"):
-        return or_(held_by_my_team, allocated_to_me)
+        return and_(Person.merged_into_id.is_(None), or_(held_by_my_team, allocated_to_me))
     return false()
 
 

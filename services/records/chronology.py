@@ -15,7 +15,7 @@ from services.common.dates import iso, parse_date, today_london
 from services.common.errors import InvalidArgument
 from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
-from services.records.models import ChronologyEntry, Contact, Document, OutboxEvent
+from services.records.models import ChronologyEntry, Contact, Document, OutboxEvent, Person
 
 # Which events tell the child's story, and how each reads. Routine edits (a changed postcode, an
 # answer typed into a document) are in the audit, not the chronology.
@@ -56,8 +56,10 @@ def _sentence(session: Session, event: OutboxEvent, payload: dict) -> tuple[str,
 def get(session: Session, principal: Principal, person_name: str, significant_only: bool) -> pb.Chronology:
     access.require_casework(principal, "read chronologies")
     person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
+    # Records merged into this one tell part of the same story.
+    ids = [person.id, *session.scalars(select(Person.id).where(Person.merged_into_id == person.id))]
     entries = []
-    for event in session.scalars(select(OutboxEvent).where(OutboxEvent.person_id == person.id)
+    for event in session.scalars(select(OutboxEvent).where(OutboxEvent.person_id.in_(ids))
                                  .order_by(OutboxEvent.sequence)):
         line = _sentence(session, event, json.loads(event.payload_json))
         if line is None or (significant_only and event.type not in SIGNIFICANT):

@@ -42,8 +42,26 @@ class Person(Base):
     nhs_number: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
     upn: Mapped[str | None] = mapped_column(String(13), nullable=True, index=True)
     council_child_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    # Set when this record was merged into another (the duplicate of one child); undoable.
+    merged_into_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     characteristics: Mapped[list["PersonCharacteristic"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="PersonCharacteristic.key")
+
+
+class PersonMerge(Base):
+    """What a merge moved, record by record, so undoing it restores exactly what was there."""
+
+    __tablename__ = "person_merges"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    keep_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    duplicate_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    moved_json: Mapped[str] = mapped_column(Text)
+    merged_by_user: Mapped[int] = mapped_column(Integer)
+    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    undone_by_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    undo_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class PersonCharacteristic(Base):

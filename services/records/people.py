@@ -196,7 +196,8 @@ def likely_duplicate(session: Session, principal: Principal, given: str, family:
     """The strongest existing match on name and date of birth, searched over every child (not
     only those the caller can see) so that restricted records are not duplicated either."""
     wanted = f"{fold(given)} {fold(family)}".strip()
-    for person in session.scalars(select(Person).where(Person.date_of_birth == dob).limit(500)):
+    for person in session.scalars(select(Person).where(Person.date_of_birth == dob, Person.merged_into_id.is_(None))
+                                  .limit(500)):
         if fuzz.token_sort_ratio(wanted, f"{person.given_key} {person.family_key}") >= DUPLICATE_SCORE:
             return person
     return None
@@ -211,7 +212,7 @@ def refuse_shared_identifier(session: Session, principal: Principal, person: pb.
     clauses = ([Person.nhs_number == nhs] if nhs else []) + ([Person.upn == upn] if upn else [])
     if not clauses:
         return
-    query = select(Person).where(or_(*clauses))
+    query = select(Person).where(or_(*clauses)).where(Person.merged_into_id.is_(None))
     if exclude is not None:
         query = query.where(Person.id != exclude)
     holder = session.scalar(query.limit(1))

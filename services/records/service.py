@@ -9,8 +9,8 @@ from services.common.auth import caller
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
-from services.records import (access, allocations, chronology, documents, drafts, episodes, frontdoor, outbox,
-                              people, relationships)
+from services.records import (access, allocations, chronology, documents, drafts, episodes, frontdoor, merges,
+                              outbox, people, relationships)
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
@@ -47,6 +47,14 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         paths = list(request.update_mask.paths)
         return await self._write(lambda s: people.to_proto(people.update(s, who, request.person, paths)))
+
+    async def MergePeople(self, request, context):
+        who = caller()
+        return await self._write(lambda s: merges.merge(s, who, request))
+
+    async def UndoMerge(self, request, context):
+        who = caller()
+        return await self._write(lambda s: merges.undo(s, who, request))
 
     async def SearchPeople(self, request, context):
         who = caller()

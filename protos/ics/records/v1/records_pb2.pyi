@@ -816,3 +816,37 @@ class CopyDocumentToSiblingsResponse(_message.Message):
     DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
     documents: _containers.RepeatedCompositeFieldContainer[Document]
     def __init__(self, documents: _Optional[_Iterable[_Union[Document, _Mapping]]] = ...) -> None: ...
+
+class PersonMerge(_message.Message):
+    __slots__ = ("name", "keep", "duplicate", "reason", "records_moved", "undone")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KEEP_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_MOVED_FIELD_NUMBER: _ClassVar[int]
+    UNDONE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    keep: str
+    duplicate: str
+    reason: str
+    records_moved: int
+    undone: bool
+    def __init__(self, name: _Optional[str] = ..., keep: _Optional[str] = ..., duplicate: _Optional[str] = ..., reason: _Optional[str] = ..., records_moved: _Optional[int] = ..., undone: _Optional[bool] = ...) -> None: ...
+
+class MergePeopleRequest(_message.Message):
+    __slots__ = ("keep", "duplicate", "reason")
+    KEEP_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    keep: str
+    duplicate: str
+    reason: str
+    def __init__(self, keep: _Optional[str] = ..., duplicate: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class UndoMergeRequest(_message.Message):
+    __slots__ = ("name", "reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...

@@ -52,6 +52,16 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.UpdatePersonRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Person.FromString,
                 _registered_method=True)
+        self.MergePeople = channel.unary_unary(
+                '/ics.records.v1.RecordsService/MergePeople',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.MergePeopleRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.PersonMerge.FromString,
+                _registered_method=True)
+        self.UndoMerge = channel.unary_unary(
+                '/ics.records.v1.RecordsService/UndoMerge',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.UndoMergeRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.PersonMerge.FromString,
+                _registered_method=True)
         self.SearchPeople = channel.unary_unary(
                 '/ics.records.v1.RecordsService/SearchPeople',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.SearchPeopleRequest.SerializeToString,
@@ -233,6 +243,19 @@ class RecordsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def UpdatePerson(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MergePeople(self, request, context):
+        """Two records of one child become one; undoing it puts every record back where it was.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UndoMerge(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -465,6 +488,16 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.UpdatePerson,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.UpdatePersonRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Person.SerializeToString,
+            ),
+            'MergePeople': grpc.unary_unary_rpc_method_handler(
+                    servicer.MergePeople,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.MergePeopleRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.PersonMerge.SerializeToString,
+            ),
+            'UndoMerge': grpc.unary_unary_rpc_method_handler(
+                    servicer.UndoMerge,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.UndoMergeRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.PersonMerge.SerializeToString,
             ),
             'SearchPeople': grpc.unary_unary_rpc_method_handler(
                     servicer.SearchPeople,
@@ -711,6 +744,60 @@ class RecordsService:
             '/ics.records.v1.RecordsService/UpdatePerson',
             ics_dot_records_dot_v1_dot_records__pb2.UpdatePersonRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.Person.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MergePeople(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/MergePeople',
+            ics_dot_records_dot_v1_dot_records__pb2.MergePeopleRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.PersonMerge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UndoMerge(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/UndoMerge',
+            ics_dot_records_dot_v1_dot_records__pb2.UndoMergeRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.PersonMerge.FromString,
             options,
             channel_credentials,
             insecure,
