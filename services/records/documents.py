@@ -142,7 +142,7 @@ def _merge(stored: dict[str, dict], answers) -> dict[str, dict]:
     return merged
 
 
-def _visible(session: Session, principal: Principal, document_id: int, for_update: bool = False) -> Document:
+def visible_document(session: Session, principal: Principal, document_id: int, for_update: bool = False) -> Document:
     query = (select(Document).join(Person, Person.id == Document.person_id)
              .where(Document.id == document_id).where(access.visible_people(principal)))
     if for_update and session.get_bind().dialect.name == "postgresql":
@@ -159,7 +159,7 @@ def create(session: Session, principal: Principal, library: TemplateLibrary,
     if request.request_id:
         key = session.get(IdempotencyKey, request.request_id)
         if key is not None and key.user_id == principal.user_id and key.method == "CreateDocument":
-            return to_proto(session, _visible(session, principal, parse_name(key.result_name, "documents")))
+            return to_proto(session, visible_document(session, principal, parse_name(key.result_name, "documents")))
     template = find_template(library, request.template_id)
     person = people.get_visible(session, principal, parse_name(request.person, "people", "person"))
     violations = validate_answers(template, request.answers)
@@ -207,7 +207,7 @@ def _new_document(session: Session, principal: Principal, template: Template, pe
 
 def read(session: Session, principal: Principal, document_id: int) -> pb.Document:
     access.require_casework(principal, "read documents")
-    document = _visible(session, principal, document_id)
+    document = visible_document(session, principal, document_id)
     audit.record(session, principal, "read", make_name("documents", document_id), [document.person_id])
     return to_proto(session, document)
 
@@ -229,7 +229,7 @@ def list_for(session: Session, principal: Principal, request: pb.ListDocumentsRe
 
 def _open_for_change(session: Session, principal: Principal, name: str, etag: str) -> Document:
     access.require_casework(principal, "change documents")
-    document = _visible(session, principal, parse_name(name, "documents"), for_update=True)
+    document = visible_document(session, principal, parse_name(name, "documents"), for_update=True)
     if not etag:
         raise InvalidArgument("Send the etag of the version you are changing, so no one's work is overwritten.",
                               {"etag": "required"})
@@ -339,7 +339,7 @@ def _finish(session: Session, principal: Principal, template: Template, document
 
 
 def _for_review(session: Session, principal: Principal, request: pb.ReviewDocumentRequest, state: int) -> Document:
-    document = _visible(session, principal, parse_name(request.name, "documents"), for_update=True)
+    document = visible_document(session, principal, parse_name(request.name, "documents"), for_update=True)
     if not request.etag:
         raise InvalidArgument("Send the etag of the version you are reviewing.", {"etag": "required"})
     if request.etag != str(document.version):
@@ -458,7 +458,7 @@ def sign(session: Session, principal: Principal, signer: Signer, request: pb.Sig
         if not allowed or not principal.has_any_role(*allowed):
             raise PermissionDenied(f"You cannot sign as {request.role.replace('_', ' ')} yourself; a parent or "
                                    "young person signs in front of you (witnessed_in_person) or on a printed copy.")
-    document = _visible(session, principal, parse_name(request.name, "documents"), for_update=True)
+    document = visible_document(session, principal, parse_name(request.name, "documents"), for_update=True)
     snapshot = session.get(DocumentSnapshot, document.id)
     if document.state != pb.DOCUMENT_STATE_COMPLETED or snapshot is None:
         raise FailedPrecondition(f"Only a completed {document.title} can be signed: it is "
@@ -476,7 +476,7 @@ def sign(session: Session, principal: Principal, signer: Signer, request: pb.Sig
 
 
 def export(session: Session, principal: Principal, signer: Signer, document_id: int) -> str:
-    document = _visible(session, principal, document_id)
+    document = visible_document(session, principal, document_id)
     snapshot = session.get(DocumentSnapshot, document.id)
     if snapshot is None:
         raise FailedPrecondition(f"This {document.title} is not completed, so there is nothing final to export.")
@@ -505,7 +505,7 @@ def family_question_ids(template: Template) -> set[str]:
 def copy_to_siblings(session: Session, principal: Principal, library: TemplateLibrary,
                      request: pb.CopyDocumentToSiblingsRequest) -> list[pb.Document]:
     access.require_casework(principal, "copy documents")
-    source = _visible(session, principal, parse_name(request.name, "documents"))
+    source = visible_document(session, principal, parse_name(request.name, "documents"))
     template = find_template(library, source.template_id, source.template_version)
     if not request.siblings:
         raise InvalidArgument("Choose at least one brother or sister to copy to.", {"siblings": "required"})

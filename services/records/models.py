@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.common.db import new_base
@@ -242,6 +243,25 @@ class DocumentSignature(Base):
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     payload_json: Mapped[str] = mapped_column(Text)
     signature: Mapped[str] = mapped_column(Text)
+
+
+class Attachment(Base):
+    """A file attached to a document; its SHA-256 is taken when it arrives and never changes."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(30))
+    provenance: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    added_by_user: Mapped[int] = mapped_column(Integer)
+    added_by_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Draft(Base):

@@ -9,7 +9,7 @@ from services.common.auth import caller
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
-from services.records import (access, allocations, chronology, documents, drafts, episodes, frontdoor, merges,
+from services.records import (access, allocations, attachments, chronology, documents, drafts, episodes, frontdoor, merges,
                               outbox, people, relationships)
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
@@ -156,6 +156,15 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self._write(lambda s: pb.CopyDocumentToSiblingsResponse(
             documents=documents.copy_to_siblings(s, who, self.library, request)))
+
+    async def AddAttachment(self, request, context):
+        who = caller()
+        return await self._write(lambda s: attachments.add(s, who, request.attachment))
+
+    async def GetAttachment(self, request, context):
+        who = caller()
+        attachment_id = parse_name(request.name, "attachments")
+        return await self.db.write(lambda s: attachments.get(s, who, attachment_id))
 
     async def SubmitDocument(self, request, context):
         who = caller()

@@ -850,3 +850,41 @@ class UndoMergeRequest(_message.Message):
     name: str
     reason: str
     def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class Attachment(_message.Message):
+    __slots__ = ("name", "document", "filename", "media_type", "kind", "provenance", "description", "sha256", "size_bytes", "content", "added_by")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PROVENANCE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    ADDED_BY_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    document: str
+    filename: str
+    media_type: str
+    kind: str
+    provenance: str
+    description: str
+    sha256: str
+    size_bytes: int
+    content: bytes
+    added_by: _common_pb2.Actor
+    def __init__(self, name: _Optional[str] = ..., document: _Optional[str] = ..., filename: _Optional[str] = ..., media_type: _Optional[str] = ..., kind: _Optional[str] = ..., provenance: _Optional[str] = ..., description: _Optional[str] = ..., sha256: _Optional[str] = ..., size_bytes: _Optional[int] = ..., content: _Optional[bytes] = ..., added_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ...) -> None: ...
+
+class AddAttachmentRequest(_message.Message):
+    __slots__ = ("attachment",)
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
+    attachment: Attachment
+    def __init__(self, attachment: _Optional[_Union[Attachment, _Mapping]] = ...) -> None: ...
+
+class GetAttachmentRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...

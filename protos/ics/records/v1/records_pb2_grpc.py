@@ -147,6 +147,16 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsResponse.FromString,
                 _registered_method=True)
+        self.AddAttachment = channel.unary_unary(
+                '/ics.records.v1.RecordsService/AddAttachment',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.AddAttachmentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Attachment.FromString,
+                _registered_method=True)
+        self.GetAttachment = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GetAttachment',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetAttachmentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Attachment.FromString,
+                _registered_method=True)
         self.SubmitDocument = channel.unary_unary(
                 '/ics.records.v1.RecordsService/SubmitDocument',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.SerializeToString,
@@ -372,6 +382,20 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddAttachment(self, request, context):
+        """Drawings, symbols, audio and scans attached to a document, with their provenance and a
+        SHA-256 so anyone can tell the file is the one that was attached (R-VOICE).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAttachment(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SubmitDocument(self, request, context):
         """Sign-off: the worker submits; a team leader approves (completes it, freezing the snapshot with
         both signatures) or returns it with comments.
@@ -583,6 +607,16 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.CopyDocumentToSiblings,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsResponse.SerializeToString,
+            ),
+            'AddAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddAttachment,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.AddAttachmentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Attachment.SerializeToString,
+            ),
+            'GetAttachment': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAttachment,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GetAttachmentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Attachment.SerializeToString,
             ),
             'SubmitDocument': grpc.unary_unary_rpc_method_handler(
                     servicer.SubmitDocument,
@@ -1257,6 +1291,60 @@ class RecordsService:
             '/ics.records.v1.RecordsService/CopyDocumentToSiblings',
             ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.CopyDocumentToSiblingsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/AddAttachment',
+            ics_dot_records_dot_v1_dot_records__pb2.AddAttachmentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Attachment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAttachment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GetAttachment',
+            ics_dot_records_dot_v1_dot_records__pb2.GetAttachmentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Attachment.FromString,
             options,
             channel_credentials,
             insecure,
