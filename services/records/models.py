@@ -264,6 +264,63 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Plan(Base):
+    __tablename__ = "plans"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    start_date: Mapped[date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_user: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PlanOutcome(Base):
+    __tablename__ = "plan_outcomes"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PlanAction(Base):
+    __tablename__ = "plan_actions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("plan_outcomes.id"), index=True)
+    who: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(Text)
+    by_when: Mapped[date] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PlanActionChange(Base):
+    """Every version of an action, so the plan's history is kept without re-creating it."""
+
+    __tablename__ = "plan_action_changes"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("plan_actions.id"), index=True)
+    who: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(Text)
+    by_when: Mapped[date] = mapped_column(Date)
+    done: Mapped[bool] = mapped_column(Boolean)
+    changed_by_name: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutcomeReview(Base):
+    __tablename__ = "outcome_reviews"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(ForeignKey("plan_outcomes.id"), index=True)
+    review_date: Mapped[date] = mapped_column(Date)
+    review_document_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    progress: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Draft(Base):
     __tablename__ = "drafts"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

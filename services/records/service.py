@@ -9,8 +9,8 @@ from services.common.auth import caller
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
-from services.records import (access, allocations, attachments, chronology, documents, drafts, episodes, frontdoor, merges,
-                              outbox, people, relationships)
+from services.records import (access, allocations, attachments, chronology, documents, drafts, episodes, frontdoor,
+                              merges, outbox, people, plans, relationships)
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
@@ -217,6 +217,26 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def ListEpisodes(self, request, context):
         who = caller()
         return await self.db.write(lambda s: pb.ListEpisodesResponse(episodes=episodes.list_for(s, who, request.person)))
+
+    async def CreatePlan(self, request, context):
+        who = caller()
+        return await self._write(lambda s: plans.create(s, who, request))
+
+    async def GetPlan(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: plans.get(s, who, request.name))
+
+    async def UpdateAction(self, request, context):
+        who = caller()
+        return await self._write(lambda s: plans.update_action(s, who, request))
+
+    async def RecordReview(self, request, context):
+        who = caller()
+        return await self._write(lambda s: plans.record_review(s, who, request))
+
+    async def GetOutcomeProgress(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: plans.progress(s, who, request.person))
 
     async def GetChronology(self, request, context):
         who = caller()

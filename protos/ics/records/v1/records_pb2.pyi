@@ -60,6 +60,14 @@ class EpisodeState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EPISODE_STATE_UNSPECIFIED: _ClassVar[EpisodeState]
     EPISODE_STATE_OPEN: _ClassVar[EpisodeState]
     EPISODE_STATE_CLOSED: _ClassVar[EpisodeState]
+
+class Progress(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PROGRESS_UNSPECIFIED: _ClassVar[Progress]
+    PROGRESS_ACHIEVED: _ClassVar[Progress]
+    PROGRESS_PARTLY: _ClassVar[Progress]
+    PROGRESS_NOT_YET: _ClassVar[Progress]
+    PROGRESS_NO_LONGER_RELEVANT: _ClassVar[Progress]
 SEX_UNSPECIFIED: Sex
 SEX_FEMALE: Sex
 SEX_MALE: Sex
@@ -91,6 +99,11 @@ DOCUMENT_STATE_SUBMITTED: DocumentState
 EPISODE_STATE_UNSPECIFIED: EpisodeState
 EPISODE_STATE_OPEN: EpisodeState
 EPISODE_STATE_CLOSED: EpisodeState
+PROGRESS_UNSPECIFIED: Progress
+PROGRESS_ACHIEVED: Progress
+PROGRESS_PARTLY: Progress
+PROGRESS_NOT_YET: Progress
+PROGRESS_NO_LONGER_RELEVANT: Progress
 
 class Person(_message.Message):
     __slots__ = ("name", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "restricted", "etag", "create_time", "display_name", "nhs_number", "upn", "council_child_id", "characteristics")
@@ -888,3 +901,165 @@ class GetAttachmentRequest(_message.Message):
     NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class PlanAction(_message.Message):
+    __slots__ = ("name", "who", "what", "by_when", "done", "etag", "history")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    WHO_FIELD_NUMBER: _ClassVar[int]
+    WHAT_FIELD_NUMBER: _ClassVar[int]
+    BY_WHEN_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    HISTORY_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    who: str
+    what: str
+    by_when: str
+    done: bool
+    etag: str
+    history: _containers.RepeatedCompositeFieldContainer[PlanActionChange]
+    def __init__(self, name: _Optional[str] = ..., who: _Optional[str] = ..., what: _Optional[str] = ..., by_when: _Optional[str] = ..., done: _Optional[bool] = ..., etag: _Optional[str] = ..., history: _Optional[_Iterable[_Union[PlanActionChange, _Mapping]]] = ...) -> None: ...
+
+class PlanActionChange(_message.Message):
+    __slots__ = ("who", "what", "by_when", "done", "changed_by", "change_time")
+    WHO_FIELD_NUMBER: _ClassVar[int]
+    WHAT_FIELD_NUMBER: _ClassVar[int]
+    BY_WHEN_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_BY_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    who: str
+    what: str
+    by_when: str
+    done: bool
+    changed_by: str
+    change_time: _timestamp_pb2.Timestamp
+    def __init__(self, who: _Optional[str] = ..., what: _Optional[str] = ..., by_when: _Optional[str] = ..., done: _Optional[bool] = ..., changed_by: _Optional[str] = ..., change_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class PlanOutcome(_message.Message):
+    __slots__ = ("name", "text", "current", "actions", "latest_progress")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    LATEST_PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    text: str
+    current: bool
+    actions: _containers.RepeatedCompositeFieldContainer[PlanAction]
+    latest_progress: Progress
+    def __init__(self, name: _Optional[str] = ..., text: _Optional[str] = ..., current: _Optional[bool] = ..., actions: _Optional[_Iterable[_Union[PlanAction, _Mapping]]] = ..., latest_progress: _Optional[_Union[Progress, str]] = ...) -> None: ...
+
+class Plan(_message.Message):
+    __slots__ = ("name", "person", "kind", "start_date", "outcomes", "etag", "reviews")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    REVIEWS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    person: str
+    kind: str
+    start_date: str
+    outcomes: _containers.RepeatedCompositeFieldContainer[PlanOutcome]
+    etag: str
+    reviews: int
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., kind: _Optional[str] = ..., start_date: _Optional[str] = ..., outcomes: _Optional[_Iterable[_Union[PlanOutcome, _Mapping]]] = ..., etag: _Optional[str] = ..., reviews: _Optional[int] = ...) -> None: ...
+
+class NewOutcome(_message.Message):
+    __slots__ = ("text", "actions")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    actions: _containers.RepeatedCompositeFieldContainer[PlanAction]
+    def __init__(self, text: _Optional[str] = ..., actions: _Optional[_Iterable[_Union[PlanAction, _Mapping]]] = ...) -> None: ...
+
+class CreatePlanRequest(_message.Message):
+    __slots__ = ("person", "kind", "start_date", "outcomes", "request_id")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    kind: str
+    start_date: str
+    outcomes: _containers.RepeatedCompositeFieldContainer[NewOutcome]
+    request_id: str
+    def __init__(self, person: _Optional[str] = ..., kind: _Optional[str] = ..., start_date: _Optional[str] = ..., outcomes: _Optional[_Iterable[_Union[NewOutcome, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class GetPlanRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class UpdateActionRequest(_message.Message):
+    __slots__ = ("plan", "action", "outcome")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    plan: str
+    action: PlanAction
+    outcome: str
+    def __init__(self, plan: _Optional[str] = ..., action: _Optional[_Union[PlanAction, _Mapping]] = ..., outcome: _Optional[str] = ...) -> None: ...
+
+class OutcomeReview(_message.Message):
+    __slots__ = ("outcome", "progress", "note")
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    outcome: str
+    progress: Progress
+    note: str
+    def __init__(self, outcome: _Optional[str] = ..., progress: _Optional[_Union[Progress, str]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class RecordReviewRequest(_message.Message):
+    __slots__ = ("plan", "etag", "review_date", "review_document", "progress", "new_outcomes", "retire_outcomes")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_DATE_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    NEW_OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    RETIRE_OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    plan: str
+    etag: str
+    review_date: str
+    review_document: str
+    progress: _containers.RepeatedCompositeFieldContainer[OutcomeReview]
+    new_outcomes: _containers.RepeatedCompositeFieldContainer[NewOutcome]
+    retire_outcomes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, plan: _Optional[str] = ..., etag: _Optional[str] = ..., review_date: _Optional[str] = ..., review_document: _Optional[str] = ..., progress: _Optional[_Iterable[_Union[OutcomeReview, _Mapping]]] = ..., new_outcomes: _Optional[_Iterable[_Union[NewOutcome, _Mapping]]] = ..., retire_outcomes: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class OutcomeProgressEntry(_message.Message):
+    __slots__ = ("plan", "outcome", "outcome_text", "review_date", "progress", "note")
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_TEXT_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_DATE_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    plan: str
+    outcome: str
+    outcome_text: str
+    review_date: str
+    progress: Progress
+    note: str
+    def __init__(self, plan: _Optional[str] = ..., outcome: _Optional[str] = ..., outcome_text: _Optional[str] = ..., review_date: _Optional[str] = ..., progress: _Optional[_Union[Progress, str]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class OutcomeProgress(_message.Message):
+    __slots__ = ("person", "entries")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    entries: _containers.RepeatedCompositeFieldContainer[OutcomeProgressEntry]
+    def __init__(self, person: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[OutcomeProgressEntry, _Mapping]]] = ...) -> None: ...
+
+class GetOutcomeProgressRequest(_message.Message):
+    __slots__ = ("person",)
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    def __init__(self, person: _Optional[str] = ...) -> None: ...

@@ -217,6 +217,31 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesResponse.FromString,
                 _registered_method=True)
+        self.CreatePlan = channel.unary_unary(
+                '/ics.records.v1.RecordsService/CreatePlan',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.CreatePlanRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
+                _registered_method=True)
+        self.GetPlan = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GetPlan',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetPlanRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
+                _registered_method=True)
+        self.UpdateAction = channel.unary_unary(
+                '/ics.records.v1.RecordsService/UpdateAction',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.UpdateActionRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
+                _registered_method=True)
+        self.RecordReview = channel.unary_unary(
+                '/ics.records.v1.RecordsService/RecordReview',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.RecordReviewRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
+                _registered_method=True)
+        self.GetOutcomeProgress = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GetOutcomeProgress',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetOutcomeProgressRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.OutcomeProgress.FromString,
+                _registered_method=True)
         self.GetChronology = channel.unary_unary(
                 '/ics.records.v1.RecordsService/GetChronology',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetChronologyRequest.SerializeToString,
@@ -475,6 +500,39 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreatePlan(self, request, context):
+        """Plans as living documents (R-OUTCOMES): outcomes for the child, each with who does what by
+        when. Actions change any day, with their history; outcomes change only at a review, which
+        records progress against each one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPlan(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateAction(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordReview(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetOutcomeProgress(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetChronology(self, request, context):
         """The chronology: generated from what happened, plus significant entries a worker curates.
         """
@@ -677,6 +735,31 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListEpisodes,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesResponse.SerializeToString,
+            ),
+            'CreatePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreatePlan,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CreatePlanRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.SerializeToString,
+            ),
+            'GetPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPlan,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GetPlanRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.SerializeToString,
+            ),
+            'UpdateAction': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateAction,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.UpdateActionRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.SerializeToString,
+            ),
+            'RecordReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordReview,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.RecordReviewRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.SerializeToString,
+            ),
+            'GetOutcomeProgress': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOutcomeProgress,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GetOutcomeProgressRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.OutcomeProgress.SerializeToString,
             ),
             'GetChronology': grpc.unary_unary_rpc_method_handler(
                     servicer.GetChronology,
@@ -1669,6 +1752,141 @@ class RecordsService:
             '/ics.records.v1.RecordsService/ListEpisodes',
             ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreatePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/CreatePlan',
+            ics_dot_records_dot_v1_dot_records__pb2.CreatePlanRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GetPlan',
+            ics_dot_records_dot_v1_dot_records__pb2.GetPlanRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateAction(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/UpdateAction',
+            ics_dot_records_dot_v1_dot_records__pb2.UpdateActionRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/RecordReview',
+            ics_dot_records_dot_v1_dot_records__pb2.RecordReviewRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetOutcomeProgress(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GetOutcomeProgress',
+            ics_dot_records_dot_v1_dot_records__pb2.GetOutcomeProgressRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.OutcomeProgress.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,247 @@
+"""Plans as living documents (R-OUTCOMES; L408, L3834, L3913, L4826, L2533).
+
+Outcomes are changes for the child ("Ava goes to school every day"), never activities
+("attend school") or "ongoing"; each has actions: who does what by when. Actions change any day
+with every version kept; outcomes change only at a review, which records progress against every
+current outcome, so the child's record shows progress over time across plans and reviews.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ics.records.v1 import records_pb2 as pb
+from services.common.auth import Principal
+from services.common.dates import iso, parse_date, past_date_or_today
+from services.common.errors import Aborted, InvalidArgument, NotFound
+from services.common.names import make_name, parse_name
+from services.records import access, audit, outbox, people
+from services.records.models import (IdempotencyKey, OutcomeReview, Person, Plan, PlanAction, PlanActionChange,
+                                     PlanOutcome)
+
+KINDS = ("child_in_need", "child_protection", "care", "pathway", "adoption")
+# What the report found written as "outcomes": activities and non-answers (L2533).
+NOT_AN_OUTCOME = re.compile(
+    r"^\s*(ongoing|on-going|continue|continuing|as above|n/?a|none|tbc|to be confirmed|attend|engage|complete|"
+    r"undertake|refer|monitor|support|work with|liaise|visit|arrange|provide)\b", re.IGNORECASE)
+
+
+def outcome_problem(text: str) -> str | None:
+    if not text.strip():
+        return "required"
+    if NOT_AN_OUTCOME.match(text):
+        return ("describes an activity, not a change for the child; say what will be different for them, "
+                "e.g. 'Ava goes to school every day'")
+    return None
+
+
+def _check_actions(actions, prefix: str, violations: dict[str, str]) -> list[tuple[str, str, date]]:
+    checked = []
+    for index, action in enumerate(actions):
+        where = f"{prefix}.actions[{index}]"
+        if not action.who.strip():
+            violations[f"{where}.who"] = "required: who will do it"
+        if not action.what.strip():
+            violations[f"{where}.what"] = "required: what they will do"
+        when = None
+        if not action.by_when.strip():
+            violations[f"{where}.by_when"] = "required: by when"
+        else:
+            try:
+                when = parse_date(action.by_when, f"{where}.by_when", "by when")
+            except InvalidArgument as exc:
+                violations.update(exc.violations)
+        checked.append((action.who.strip(), action.what.strip(), when))
+    return checked
+
+
+def _check_outcomes(outcomes, prefix: str, violations: dict[str, str]) -> list[tuple[str, list]]:
+    checked = []
+    for index, outcome in enumerate(outcomes):
+        if problem := outcome_problem(outcome.text):
+            violations[f"{prefix}[{index}].text"] = problem
+        if not outcome.actions:
+            violations[f"{prefix}[{index}].actions"] = "at least one: who does what by when"
+        checked.append((outcome.text.strip(), _check_actions(outcome.actions, f"{prefix}[{index}]", violations)))
+    return checked
+
+
+def _add_action(session: Session, principal: Principal, outcome_id: int, who: str, what: str, when: date) -> PlanAction:
+    action = PlanAction(outcome_id=outcome_id, who=who, what=what, by_when=when, done=False, version=1)
+    session.add(action)
+    session.flush()
+    _remember(session, principal, action)
+    return action
+
+
+def _remember(session: Session, principal: Principal, action: PlanAction) -> None:
+    session.add(PlanActionChange(action_id=action.id, who=action.who, what=action.what, by_when=action.by_when,
+                                 done=action.done, changed_by_name=principal.display_name,
+                                 changed_at=datetime.now(timezone.utc)))
+
+
+def _add_outcomes(session: Session, principal: Principal, plan: Plan, outcomes) -> None:
+    for text, actions in outcomes:
+        outcome = PlanOutcome(plan_id=plan.id, text=text, current=True, created_at=datetime.now(timezone.utc))
+        session.add(outcome)
+        session.flush()
+        for who, what, when in actions:
+            _add_action(session, principal, outcome.id, who, what, when)
+
+
+def to_proto(session: Session, plan: Plan) -> pb.Plan:
+    msg = pb.Plan(name=make_name("plans", plan.id), person=make_name("people", plan.person_id), kind=plan.kind,
+                  start_date=iso(plan.start_date), etag=str(plan.version))
+    outcome_ids = []
+    for outcome in session.scalars(select(PlanOutcome).where(PlanOutcome.plan_id == plan.id).order_by(PlanOutcome.id)):
+        outcome_ids.append(outcome.id)
+        latest = session.scalar(select(OutcomeReview.progress).where(OutcomeReview.outcome_id == outcome.id)
+                                .order_by(OutcomeReview.review_date.desc(), OutcomeReview.id.desc()).limit(1))
+        item = msg.outcomes.add(name=make_name("outcomes", outcome.id), text=outcome.text, current=outcome.current,
+                                latest_progress=latest or 0)
+        for action in session.scalars(select(PlanAction).where(PlanAction.outcome_id == outcome.id)
+                                      .order_by(PlanAction.id)):
+            entry = item.actions.add(name=make_name("actions", action.id), who=action.who, what=action.what,
+                                     by_when=iso(action.by_when), done=action.done, etag=str(action.version))
+            for change in session.scalars(select(PlanActionChange).where(PlanActionChange.action_id == action.id)
+                                          .order_by(PlanActionChange.id)):
+                past = entry.history.add(who=change.who, what=change.what, by_when=iso(change.by_when),
+                                         done=change.done, changed_by=change.changed_by_name)
+                past.change_time.FromDatetime(change.changed_at)
+    msg.reviews = len(set(session.scalars(select(OutcomeReview.review_date).where(
+        OutcomeReview.outcome_id.in_(outcome_ids))))) if outcome_ids else 0
+    return msg
+
+
+def _visible_plan(session: Session, principal: Principal, name: str) -> Plan:
+    plan = session.scalar(select(Plan).join(Person, Person.id == Plan.person_id)
+                          .where(Plan.id == parse_name(name, "plans")).where(access.visible_people(principal)))
+    if plan is None:
+        raise NotFound(f"No plan {name} is known to you.")
+    return plan
+
+
+def _event(session: Session, principal: Principal, plan: Plan, kind: str, payload: dict) -> None:
+    name = make_name("plans", plan.id)
+    outbox.append(session, principal, f"plan.{kind}", name, plan.person_id, {"plan": name, **payload})
+    audit.record(session, principal, kind, name, [plan.person_id])
+
+
+def create(session: Session, principal: Principal, request: pb.CreatePlanRequest) -> pb.Plan:
+    access.require_casework(principal, "write plans")
+    if request.request_id:
+        key = session.get(IdempotencyKey, request.request_id)
+        if key is not None and key.user_id == principal.user_id and key.method == "CreatePlan":
+            return to_proto(session, _visible_plan(session, principal, key.result_name))
+    violations: dict[str, str] = {}
+    if request.kind not in KINDS:
+        violations["kind"] = f"one of {', '.join(KINDS)}"
+    start = past_date_or_today(request.start_date, "start_date", "start date", violations)
+    if not request.outcomes:
+        violations["outcomes"] = "a plan states at least one outcome for the child"
+    outcomes = _check_outcomes(request.outcomes, "outcomes", violations)
+    people.raise_if_invalid(violations, "The plan")
+    person = people.get_visible(session, principal, parse_name(request.person, "people", "person"))
+    plan = Plan(person_id=person.id, kind=request.kind, start_date=start, version=1, created_by_user=principal.user_id,
+                created_at=datetime.now(timezone.utc))
+    session.add(plan)
+    session.flush()
+    _add_outcomes(session, principal, plan, outcomes)
+    if request.request_id:
+        session.add(IdempotencyKey(request_id=request.request_id, user_id=principal.user_id, method="CreatePlan",
+                                   result_name=make_name("plans", plan.id), created_at=plan.created_at))
+    _event(session, principal, plan, "created", {"kind": plan.kind, "outcomes": len(outcomes)})
+    return to_proto(session, plan)
+
+
+def get(session: Session, principal: Principal, name: str) -> pb.Plan:
+    access.require_casework(principal, "read plans")
+    plan = _visible_plan(session, principal, name)
+    audit.record(session, principal, "read", name, [plan.person_id])
+    return to_proto(session, plan)
+
+
+def update_action(session: Session, principal: Principal, request: pb.UpdateActionRequest) -> pb.Plan:
+    access.require_casework(principal, "change plans")
+    plan = _visible_plan(session, principal, request.plan)
+    violations: dict[str, str] = {}
+    [(who, what, when)] = _check_actions([request.action], "action", violations)
+    people.raise_if_invalid(violations, "The action")
+    if not request.action.name:  # a new action for an outcome, any day
+        outcome = session.get(PlanOutcome, parse_name(request.outcome, "outcomes", "outcome"))
+        if outcome is None or outcome.plan_id != plan.id or not outcome.current:
+            raise InvalidArgument("Add actions to one of this plan's current outcomes.", {"outcome": "not current"})
+        _add_action(session, principal, outcome.id, who, what, when)
+    else:
+        action = session.get(PlanAction, parse_name(request.action.name, "actions", "action.name"))
+        outcome = session.get(PlanOutcome, action.outcome_id) if action else None
+        if action is None or outcome.plan_id != plan.id:
+            raise NotFound(f"No action {request.action.name} in this plan.")
+        if request.action.etag != str(action.version):
+            raise Aborted("Someone changed this action since you opened the plan. Reload it and make your change again.")
+        action.who, action.what, action.by_when, action.done = who, what, when, request.action.done
+        action.version += 1
+        _remember(session, principal, action)
+    plan.version += 1
+    _event(session, principal, plan, "action_changed", {})
+    return to_proto(session, plan)
+
+
+def record_review(session: Session, principal: Principal, request: pb.RecordReviewRequest) -> pb.Plan:
+    access.require_casework(principal, "review plans")
+    plan = _visible_plan(session, principal, request.plan)
+    if request.etag != str(plan.version):
+        raise Aborted("The plan changed since you opened it. Reload it, then record the review.")
+    violations: dict[str, str] = {}
+    when = past_date_or_today(request.review_date, "review_date", "review date", violations)
+    current = {o.id: o for o in session.scalars(select(PlanOutcome).where(PlanOutcome.plan_id == plan.id,
+                                                                          PlanOutcome.current.is_(True)))}
+    reviewed = {}
+    for index, item in enumerate(request.progress):
+        outcome_id = parse_name(item.outcome, "outcomes", f"progress[{index}].outcome")
+        if outcome_id not in current:
+            violations[f"progress[{index}].outcome"] = "is not a current outcome of this plan"
+        if item.progress not in (pb.PROGRESS_ACHIEVED, pb.PROGRESS_PARTLY, pb.PROGRESS_NOT_YET,
+                                 pb.PROGRESS_NO_LONGER_RELEVANT):
+            violations[f"progress[{index}].progress"] = "achieved, partly, not yet, or no longer relevant"
+        reviewed[outcome_id] = item
+    for outcome_id, outcome in current.items():
+        if outcome_id not in reviewed:
+            violations[f"progress.outcomes/{outcome_id}"] = f"say how far '{outcome.text}' has come"
+    retire = {parse_name(n, "outcomes", "retire_outcomes") for n in request.retire_outcomes}
+    if retire - set(current):
+        violations["retire_outcomes"] = "only current outcomes can end at a review"
+    new = _check_outcomes(request.new_outcomes, "new_outcomes", violations)
+    people.raise_if_invalid(violations, "The review")
+    document_id = parse_name(request.review_document, "documents", "review_document") if request.review_document else None
+    now = datetime.now(timezone.utc)
+    for outcome_id, item in reviewed.items():
+        session.add(OutcomeReview(outcome_id=outcome_id, review_date=when, review_document_id=document_id,
+                                  progress=item.progress, note=item.note.strip(), recorded_by_name=principal.display_name,
+                                  created_at=now))
+    for outcome_id in retire:
+        current[outcome_id].current = False
+    _add_outcomes(session, principal, plan, new)
+    plan.version += 1
+    _event(session, principal, plan, "reviewed", {"review_date": iso(when), "new_outcomes": len(new),
+                                                   "ended_outcomes": len(retire)})
+    return to_proto(session, plan)
+
+
+def progress(session: Session, principal: Principal, person_name: str) -> pb.OutcomeProgress:
+    access.require_casework(principal, "read progress")
+    person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
+    rows = session.execute(
+        select(OutcomeReview, PlanOutcome).join(PlanOutcome, PlanOutcome.id == OutcomeReview.outcome_id)
+        .join(Plan, Plan.id == PlanOutcome.plan_id).where(Plan.person_id == person.id)
+        .order_by(OutcomeReview.review_date, OutcomeReview.id)).all()
+    audit.record(session, principal, "read", f"people/{person.id}/progress", [person.id])
+    return pb.OutcomeProgress(person=make_name("people", person.id), entries=[
+        pb.OutcomeProgressEntry(plan=make_name("plans", outcome.plan_id), outcome=make_name("outcomes", outcome.id),
+                                outcome_text=outcome.text, review_date=iso(review.review_date),
+                                progress=review.progress, note=review.note)
+        for review, outcome in rows])
