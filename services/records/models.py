@@ -321,6 +321,32 @@ class OutcomeReview(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Carer(Base):
+    __tablename__ = "carers"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    display_name: Mapped[str] = mapped_column(String(200))
+    postcode: Mapped[str] = mapped_column(String(16), default="")
+    urn: Mapped[str] = mapped_column(String(20), default="")
+    characteristics_json: Mapped[str] = mapped_column(Text, default="{}")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Placement(Base):
+    __tablename__ = "placements"
+    __table_args__ = (Index("ix_placements_child", "child_id", "start_date"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    carer_id: Mapped[int] = mapped_column(ForeignKey("carers.id"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    placement_type: Mapped[str] = mapped_column(String(10))
+    provider: Mapped[str] = mapped_column(String(10))
+    end_reason: Mapped[str] = mapped_column(String(10), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Draft(Base):
     __tablename__ = "drafts"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -94,15 +94,23 @@ def validate(person: pb.Person, prefix: str = "person") -> tuple[date | None, di
         violations[f"{prefix}.nhs_number"] = problem
     if person.upn.strip() and (problem := upn_problem(person.upn)):
         violations[f"{prefix}.upn"] = problem
-    for key, answer in person.characteristics.items():
-        field = f"{prefix}.characteristics.{key}"
-        if key not in CHARACTERISTICS:
-            violations[field] = f"is not one ICS records; known: {', '.join(CHARACTERISTICS)}"
+    violations.update(characteristic_violations(person.characteristics, f"{prefix}.characteristics", CHARACTERISTICS))
+    return dob, violations
+
+
+def characteristic_violations(answers, prefix: str, known: tuple[str, ...]) -> dict[str, str]:
+    """Who someone is, each answer with its status: a status without an answer (or the reverse)
+    is refused, so "declined" and "not known" never hide a real answer."""
+    violations = {}
+    for key, answer in answers.items():
+        field = f"{prefix}.{key}"
+        if key not in known:
+            violations[field] = f"is not one ICS records; known: {', '.join(known)}"
         elif answer.status == ANSWERED and not answer.value.strip():
             violations[field] = "is marked answered but has no answer; choose not known or declined instead"
         elif answer.status not in (0, ANSWERED) and answer.value.strip():
             violations[field] = "has an answer but is not marked answered"
-    return dob, violations
+    return violations
 
 
 def _apply(row: Person, person: pb.Person, dob: date | None, characteristics: bool) -> None:

@@ -10,7 +10,7 @@ from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
 from services.records import (access, allocations, attachments, chronology, documents, drafts, episodes, frontdoor,
-                              merges, outbox, people, plans, relationships)
+                              merges, outbox, people, placements, plans, relationships)
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
@@ -237,6 +237,27 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def GetOutcomeProgress(self, request, context):
         who = caller()
         return await self.db.write(lambda s: plans.progress(s, who, request.person))
+
+    async def CreateCarer(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: placements.create_carer(s, who, request.carer))
+
+    async def ListCarers(self, request, context):
+        who = caller()
+        return await self.db.read(lambda s: pb.ListCarersResponse(carers=placements.list_carers(s, who, request.kind)))
+
+    async def StartPlacement(self, request, context):
+        who = caller()
+        return await self._write(lambda s: placements.start(s, who, self.library, request.placement))
+
+    async def EndPlacement(self, request, context):
+        who = caller()
+        return await self._write(lambda s: placements.end(s, who, self.library, request))
+
+    async def ListPlacements(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: pb.ListPlacementsResponse(
+            placements=placements.list_for(s, who, request.child)))
 
     async def GetChronology(self, request, context):
         who = caller()

@@ -1063,3 +1063,98 @@ class GetOutcomeProgressRequest(_message.Message):
     PERSON_FIELD_NUMBER: _ClassVar[int]
     person: str
     def __init__(self, person: _Optional[str] = ...) -> None: ...
+
+class Carer(_message.Message):
+    __slots__ = ("name", "kind", "display_name", "postcode", "urn", "characteristics", "active")
+    class CharacteristicsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _common_pb2.Answer
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_common_pb2.Answer, _Mapping]] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    POSTCODE_FIELD_NUMBER: _ClassVar[int]
+    URN_FIELD_NUMBER: _ClassVar[int]
+    CHARACTERISTICS_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    kind: str
+    display_name: str
+    postcode: str
+    urn: str
+    characteristics: _containers.MessageMap[str, _common_pb2.Answer]
+    active: bool
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[str] = ..., display_name: _Optional[str] = ..., postcode: _Optional[str] = ..., urn: _Optional[str] = ..., characteristics: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., active: _Optional[bool] = ...) -> None: ...
+
+class CreateCarerRequest(_message.Message):
+    __slots__ = ("carer",)
+    CARER_FIELD_NUMBER: _ClassVar[int]
+    carer: Carer
+    def __init__(self, carer: _Optional[_Union[Carer, _Mapping]] = ...) -> None: ...
+
+class ListCarersRequest(_message.Message):
+    __slots__ = ("kind",)
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    def __init__(self, kind: _Optional[str] = ...) -> None: ...
+
+class ListCarersResponse(_message.Message):
+    __slots__ = ("carers",)
+    CARERS_FIELD_NUMBER: _ClassVar[int]
+    carers: _containers.RepeatedCompositeFieldContainer[Carer]
+    def __init__(self, carers: _Optional[_Iterable[_Union[Carer, _Mapping]]] = ...) -> None: ...
+
+class Placement(_message.Message):
+    __slots__ = ("name", "child", "carer", "carer_display_name", "start_date", "end_date", "placement_type", "provider", "end_reason", "postcode")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CHILD_FIELD_NUMBER: _ClassVar[int]
+    CARER_FIELD_NUMBER: _ClassVar[int]
+    CARER_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    PLACEMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    END_REASON_FIELD_NUMBER: _ClassVar[int]
+    POSTCODE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    child: str
+    carer: str
+    carer_display_name: str
+    start_date: str
+    end_date: str
+    placement_type: str
+    provider: str
+    end_reason: str
+    postcode: str
+    def __init__(self, name: _Optional[str] = ..., child: _Optional[str] = ..., carer: _Optional[str] = ..., carer_display_name: _Optional[str] = ..., start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., placement_type: _Optional[str] = ..., provider: _Optional[str] = ..., end_reason: _Optional[str] = ..., postcode: _Optional[str] = ...) -> None: ...
+
+class StartPlacementRequest(_message.Message):
+    __slots__ = ("placement",)
+    PLACEMENT_FIELD_NUMBER: _ClassVar[int]
+    placement: Placement
+    def __init__(self, placement: _Optional[_Union[Placement, _Mapping]] = ...) -> None: ...
+
+class EndPlacementRequest(_message.Message):
+    __slots__ = ("name", "end_date", "end_reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    end_date: str
+    end_reason: str
+    def __init__(self, name: _Optional[str] = ..., end_date: _Optional[str] = ..., end_reason: _Optional[str] = ...) -> None: ...
+
+class ListPlacementsRequest(_message.Message):
+    __slots__ = ("child",)
+    CHILD_FIELD_NUMBER: _ClassVar[int]
+    child: str
+    def __init__(self, child: _Optional[str] = ...) -> None: ...
+
+class ListPlacementsResponse(_message.Message):
+    __slots__ = ("placements",)
+    PLACEMENTS_FIELD_NUMBER: _ClassVar[int]
+    placements: _containers.RepeatedCompositeFieldContainer[Placement]
+    def __init__(self, placements: _Optional[_Iterable[_Union[Placement, _Mapping]]] = ...) -> None: ...

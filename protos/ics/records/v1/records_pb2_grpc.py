@@ -242,6 +242,31 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetOutcomeProgressRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.OutcomeProgress.FromString,
                 _registered_method=True)
+        self.CreateCarer = channel.unary_unary(
+                '/ics.records.v1.RecordsService/CreateCarer',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.CreateCarerRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Carer.FromString,
+                _registered_method=True)
+        self.ListCarers = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListCarers',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListCarersRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListCarersResponse.FromString,
+                _registered_method=True)
+        self.StartPlacement = channel.unary_unary(
+                '/ics.records.v1.RecordsService/StartPlacement',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.StartPlacementRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Placement.FromString,
+                _registered_method=True)
+        self.EndPlacement = channel.unary_unary(
+                '/ics.records.v1.RecordsService/EndPlacement',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.EndPlacementRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Placement.FromString,
+                _registered_method=True)
+        self.ListPlacements = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListPlacements',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsResponse.FromString,
+                _registered_method=True)
         self.GetChronology = channel.unary_unary(
                 '/ics.records.v1.RecordsService/GetChronology',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetChronologyRequest.SerializeToString,
@@ -533,6 +558,38 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateCarer(self, request, context):
+        """One register of carers (foster carers, private foster carers, adopters, children's homes),
+        with the equality data managers report on (L7660), and the placements made with them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCarers(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartPlacement(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EndPlacement(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPlacements(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetChronology(self, request, context):
         """The chronology: generated from what happened, plus significant entries a worker curates.
         """
@@ -760,6 +817,31 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.GetOutcomeProgress,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GetOutcomeProgressRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.OutcomeProgress.SerializeToString,
+            ),
+            'CreateCarer': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCarer,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CreateCarerRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Carer.SerializeToString,
+            ),
+            'ListCarers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCarers,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListCarersRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListCarersResponse.SerializeToString,
+            ),
+            'StartPlacement': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartPlacement,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.StartPlacementRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Placement.SerializeToString,
+            ),
+            'EndPlacement': grpc.unary_unary_rpc_method_handler(
+                    servicer.EndPlacement,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.EndPlacementRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Placement.SerializeToString,
+            ),
+            'ListPlacements': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPlacements,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsResponse.SerializeToString,
             ),
             'GetChronology': grpc.unary_unary_rpc_method_handler(
                     servicer.GetChronology,
@@ -1887,6 +1969,141 @@ class RecordsService:
             '/ics.records.v1.RecordsService/GetOutcomeProgress',
             ics_dot_records_dot_v1_dot_records__pb2.GetOutcomeProgressRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.OutcomeProgress.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateCarer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/CreateCarer',
+            ics_dot_records_dot_v1_dot_records__pb2.CreateCarerRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Carer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCarers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListCarers',
+            ics_dot_records_dot_v1_dot_records__pb2.ListCarersRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListCarersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartPlacement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/StartPlacement',
+            ics_dot_records_dot_v1_dot_records__pb2.StartPlacementRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Placement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EndPlacement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/EndPlacement',
+            ics_dot_records_dot_v1_dot_records__pb2.EndPlacementRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Placement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPlacements(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListPlacements',
+            ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsResponse.FromString,
             options,
             channel_credentials,
             insecure,
