@@ -113,3 +113,27 @@ def test_demo_no_tui_runs_three_services_and_stops_them_on_sigterm(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_draft_of_a_document_survives_an_expired_session(short_stack):
+    """R-DRAFT: the token runs out mid-form; after logging in again the same draft is there."""
+    from tui.core.client import IcsClient
+    from tui.core.errors import SessionExpired
+
+    client = IcsClient(short_stack.targets())
+    client.login("duty", "demo")
+    child = client._call("records", client.records.CreatePerson, records_pb2.CreatePersonRequest(person=records_pb2.Person(
+        given_name="Dee", family_name="Rafted", date_of_birth="2016-06-06", sex=records_pb2.SEX_FEMALE)))
+    doc = client._call("records", client.records.CreateDocument, records_pb2.CreateDocumentRequest(
+        person=child.name, template_id="single-assessment"))
+    draft = client.save_draft(records_pb2.Draft(kind="document", subject=doc.name,
+                                                 fields={"analysis": "Half-written analysis of the risks"}))
+    client.session.expires_at = time.time() + 3600  # stop the client refreshing, so the token really expires
+    time.sleep(2.5)
+    with pytest.raises(SessionExpired):
+        client.list_drafts("document")
+    client.login("duty", "demo")
+    resumed = [d for d in client.list_drafts("document") if d.subject == doc.name]
+    assert [d.name for d in resumed] == [draft.name]
+    assert resumed[0].fields["analysis"] == "Half-written analysis of the risks"
+    client.close()
