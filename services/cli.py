@@ -242,6 +242,11 @@ def cmd_admin(args) -> int:
         return 0
     if args.admin == "generate":
         return cmd_generate(args, config)
+    if args.admin == "signing-key":
+        from services.records.signing import Signer
+
+        print(Signer.load_or_create(config.records_signing_key_file).public_pem, end="")
+        return 0
     if args.admin == "audit-verify":
         from services.records import audit
 
@@ -300,12 +305,13 @@ def parser() -> argparse.ArgumentParser:
     check_doc.add_argument("file", help="the bundle from ExportDocument")
     check_doc.add_argument("--public-key", help="the records service's public key (PEM) to trust instead of the "
                                                 "one in the bundle")
+    key = asub.add_parser("signing-key", help="print the records service's public key, to check exported documents")
     gen = asub.add_parser("generate", help="a synthetic council through the records service's write paths")
     gen.add_argument("--children", type=int, default=100)
     gen.add_argument("--years", type=int, default=2)
     gen.add_argument("--seed", type=int, default=1)
     gen.add_argument("--until", help="last day of the history, YYYY-MM-DD (default today)")
-    for sub_parser in (mig, seed, team, user, verify, gen):
+    for sub_parser in (mig, seed, team, user, verify, gen, key):
         _common(sub_parser, nested=True)
     admin.set_defaults(func=cmd_admin)
     return top

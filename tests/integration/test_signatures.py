@@ -67,6 +67,15 @@ def test_signed_document_verifies_offline_and_tampering_fails(completed, client_
     result = verify(bad)
     assert result.returncode == 1 and "changed after signing" in result.stdout
 
+    # An attacker who re-signs with their own key and ships it in the bundle is caught by
+    # checking against the council's own public key.
+    key = subprocess.run([sys.executable, "-m", "services.cli", "admin", "signing-key", "--data",
+                          str(tmp_path / "other-council")], capture_output=True, text=True).stdout
+    assert key.startswith("-----BEGIN PUBLIC KEY-----")
+    (tmp_path / "other.pem").write_text(key)
+    result = verify(good, "--public-key", str(tmp_path / "other.pem"))
+    assert result.returncode == 1 and "is not valid" in result.stdout
+
     forged = json.loads(json.dumps(bundle))
     forged["signatures"][1]["payload"]["signer_name"] = "Someone Else"
     (tmp_path / "forged.json").write_text(json.dumps(forged))
