@@ -48,6 +48,10 @@ def build_runner(name: str, config: IcsConfig):
 def cmd_serve(args) -> int:
     config = _config(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if os.environ.get("ICS_MIGRATE_ON_START") == "1":
+        # Demo only: each service brings its own database up to date, all three at once. In
+        # production migrations are a separate step (deploy/systemd/ics-migrate@.service).
+        migrate_all(config, [args.service])
 
     async def main():
         runner = build_runner(args.service, config)
@@ -55,6 +59,24 @@ def cmd_serve(args) -> int:
 
     asyncio.run(main())
     return 0
+
+
+def demo_is_seeded(config: IcsConfig) -> bool:
+    """Cheap: does the identity database exist with users in it? (No migration machinery.)"""
+    from sqlalchemy import create_engine, inspect, text
+
+    from services.common.db import is_sqlite
+
+    url = config["identity"].database_url
+    if is_sqlite(url) and not os.path.exists(url.removeprefix("sqlite:///")):
+        return False
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return "users" in inspect(conn).get_table_names() and bool(
+                conn.execute(text("SELECT 1 FROM users LIMIT 1")).first())
+    finally:
+        engine.dispose()
 
 
 def seed_demo(config: IcsConfig) -> bool:
@@ -100,10 +122,20 @@ def cmd_demo(args) -> int:
 
     started = time.monotonic()
     config = _config(args, demo=True)
-    migrate_all(config)
-    if seed_demo(config):
+    if demo_is_seeded(config):
+        os.environ["ICS_MIGRATE_ON_START"] = "1"  # the services migrate themselves, in parallel
+    else:
+        migrate_all(config)
+        seed_demo(config)
         print(f"Seeded the demo council in {config.data_dir}.", flush=True)
     procs = ServiceProcesses(config, str(config.data_dir / "logs"))
+    if not args.no_tui:
+        # Import the front end while the services start: the worker waits for both anyway.
+        import importlib
+        import threading
+
+        threading.Thread(target=importlib.import_module, args=("tui.line.main" if args.line else "tui.app.main",),
+                         daemon=True).start()
     try:
         procs.start()
         wait_for_alerts_to_catch_up(config)

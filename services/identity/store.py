@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -20,8 +21,13 @@ LOCKOUT = timedelta(minutes=15)
 BAD_CREDENTIALS = "That username and password do not match. Check them and try again."
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verifying against this when the username is unknown keeps both answers equally slow.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this when the username is unknown keeps both answers equally slow.
+    Made on first use: an argon2 hash at import would slow every command's start."""
+    return _hasher.hash(secrets.token_hex(8))
 
 
 def now_utc() -> datetime:
@@ -116,7 +122,7 @@ def login(db: DbSession, username: str, password: str, ttl: int, max_age: int) -
     now = now_utc()
     if user is None or not user.active:
         try:
-            _hasher.verify(_DUMMY_HASH, password)
+            _hasher.verify(_dummy_hash(), password)
         except VerificationError:
             pass
         raise Unauthenticated(BAD_CREDENTIALS)
