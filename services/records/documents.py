@@ -20,8 +20,8 @@ from services.common.errors import (Aborted, AlreadyExists, FailedPrecondition, 
                                     PermissionDenied)
 from services.common.names import make_name, parse_name
 from services.records import access, allocations, audit, episodes, outbox, people
-from services.records.models import (Document, DocumentSignature, DocumentSnapshot, Episode, IdempotencyKey, Person,
-                                     Relationship)
+from services.records.models import (Document, DocumentAppendment, DocumentSignature, DocumentSnapshot, Episode,
+                                     IdempotencyKey, Person, Relationship)
 from services.records.signing import Signer
 from services.records.template_library import Question, Template, TemplateLibrary
 
@@ -61,8 +61,14 @@ def to_proto(session: Session, document: Document) -> pb.Document:
         template_id=document.template_id, template_version=document.template_version, title=document.title,
         state=document.state, etag=str(document.version), end_reason=document.end_reason,
         start_date=iso(document.start_date), episode=make_name("episodes", document.episode_id),
-        return_comments=document.return_comments or "",
+        return_comments=document.return_comments or "", supersedes=make_name("documents", document.supersedes_id),
     )
+    for note in session.scalars(select(DocumentAppendment).where(DocumentAppendment.document_id == document.id)
+                                .order_by(DocumentAppendment.id)):
+        added = msg.appendments.add(text=note.text)
+        added.author.user_name = make_name("users", note.author_user)
+        added.author.display_name = note.author_name
+        added.create_time.FromDatetime(note.created_at)
     if document.submitted_by_user:
         msg.submitted_by.user_name = make_name("users", document.submitted_by_user)
         msg.submitted_by.display_name = document.submitted_by_name
@@ -165,19 +171,53 @@ def create(session: Session, principal: Principal, library: TemplateLibrary,
     violations = validate_answers(template, request.answers)
     start = past_date_or_today(request.start_date, "start_date", "start date", violations)
     people.raise_if_invalid(violations, f"The {template.title}")
+    original = _superseded(session, principal, request, person.id, template) if request.supersedes else None
     # R-DUP: the same work for the same child starting the same day is one piece of work.
     twin = session.scalar(select(Document).where(
         Document.person_id == person.id, Document.template_id == template.name, Document.start_date == start,
-        Document.state.in_(LIVE_STATES)))
+        Document.state.in_(LIVE_STATES), Document.id != (original.id if original else -1)))
     if twin is not None:
         raise AlreadyExists(f"A {template.title} for {people.display_name(person)} starting {iso(start)} already "
                             f"exists (documents/{twin.id}, by {twin.author_name}). Open that one instead.",
                             make_name("documents", twin.id))
-    document = _new_document(session, principal, template, person, _merge({}, request.answers), start)
+    known = {q.id for q in template.questions()}
+    carried = {k: v for k, v in _answers(original).items() if k in known} if original else {}
+    document = _new_document(session, principal, template, person, _merge(carried, request.answers), start)
+    if original is not None:
+        document.supersedes_id = original.id
     if request.request_id:
         session.add(IdempotencyKey(request_id=request.request_id, user_id=principal.user_id,
                                    method="CreateDocument", result_name=make_name("documents", document.id),
                                    created_at=document.created_at))
+    return to_proto(session, document)
+
+
+def _superseded(session: Session, principal: Principal, request: pb.CreateDocumentRequest, person_id: int,
+                template: Template) -> Document:
+    original = visible_document(session, principal, parse_name(request.supersedes, "documents", "supersedes"))
+    if original.person_id != person_id or original.template_id != template.name:
+        raise InvalidArgument("A new version must be of the same record for the same child.",
+                              {"supersedes": "a different child or template"})
+    if original.state != pb.DOCUMENT_STATE_COMPLETED:
+        raise FailedPrecondition(f"Only a completed {original.title} needs a new version; change this one instead.")
+    return original
+
+
+def append(session: Session, principal: Principal, request: pb.AppendToDocumentRequest) -> pb.Document:
+    access.require_casework(principal, "add to documents")
+    if not request.text.strip():
+        raise InvalidArgument("Write what you are adding.", {"text": "required"})
+    document = visible_document(session, principal, parse_name(request.name, "documents"), for_update=True)
+    if document.state != pb.DOCUMENT_STATE_COMPLETED:
+        raise FailedPrecondition(f"This {document.title} is {STATE_WORDS[document.state]}: change it directly; "
+                                 "appendments are for completed records.")
+    session.add(DocumentAppendment(document_id=document.id, text=request.text.strip(), author_user=principal.user_id,
+                                   author_name=principal.display_name, created_at=datetime.now(timezone.utc)))
+    document.version += 1
+    session.flush()
+    name = make_name("documents", document.id)
+    outbox.append(session, principal, "document.appended", name, document.person_id, {"document": name})
+    audit.record(session, principal, "append", name, [document.person_id])
     return to_proto(session, document)
 
 

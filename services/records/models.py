@@ -215,6 +215,19 @@ class Document(Base):
     submitted_by_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     return_comments: Mapped[str] = mapped_column(Text, default="", server_default="")
+    supersedes_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class DocumentAppendment(Base):
+    """A later fact added to a completed document; the document itself never changes."""
+
+    __tablename__ = "document_appendments"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author_user: Mapped[int] = mapped_column(Integer)
+    author_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class DocumentSnapshot(Base):

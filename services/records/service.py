@@ -178,6 +178,10 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self._write(lambda s: documents.send_back(s, who, request))
 
+    async def AppendToDocument(self, request, context):
+        who = caller()
+        return await self._write(lambda s: documents.append(s, who, request))
+
     async def SignDocument(self, request, context):
         who = caller()
         return await self._write(lambda s: documents.sign(s, who, self.signer, request))

@@ -153,3 +153,29 @@ def test_a_worker_outside_the_team_cannot_read_the_document(child, client_factor
     with pytest.raises(ServiceError) as exc:
         call(client_factory("worker"), "GetDocument", pb.GetDocumentRequest(name=doc.name))
     assert exc.value.code == "NOT_FOUND"
+
+
+def test_completed_records_take_appendments_and_new_versions_not_edits(child):
+    duty, person = child
+    doc = new_contact_record(duty, person, date_of_birth=a("2015-05-05"), sex=a("M"), contact_date=a("2026-11-02"),
+                             reason=a("School worried"), outcome=a("referral"))
+    done = call(duty, "EndDocument", pb.EndDocumentRequest(name=doc.name, etag=doc.etag,
+                                                           state=pb.DOCUMENT_STATE_COMPLETED))
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "AppendToDocument", pb.AppendToDocumentRequest(name=done.name, text=" "))
+    assert exc.value.code == "INVALID_ARGUMENT"
+    appended = call(duty, "AppendToDocument", pb.AppendToDocumentRequest(
+        name=done.name, text="The school later said the bruise was from football."))
+    assert [n.text for n in appended.appendments] == ["The school later said the bruise was from football."]
+    assert appended.snapshot_json == done.snapshot_json  # the record as completed is untouched
+
+    version = call(duty, "CreateDocument", pb.CreateDocumentRequest(
+        person=person.name, template_id="contact-record", supersedes=done.name,
+        answers={"reason": a("School worried; bruise explained")}))
+    assert version.supersedes == done.name and version.state == pb.DOCUMENT_STATE_IN_PROGRESS
+    assert version.answers["outcome"].value == "referral"  # carried from the version it replaces
+    assert version.answers["reason"].value == "School worried; bruise explained"
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "CreateDocument", pb.CreateDocumentRequest(person=person.name, template_id="contact-record",
+                                                              supersedes=version.name))
+    assert exc.value.code == "FAILED_PRECONDITION"

@@ -454,7 +454,7 @@ class GetTemplateRequest(_message.Message):
     def __init__(self, template_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
 
 class Document(_message.Message):
-    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date", "signatures", "episode", "return_comments", "submitted_by")
+    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date", "signatures", "episode", "return_comments", "submitted_by", "appendments", "supersedes")
     class AnswersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -482,6 +482,8 @@ class Document(_message.Message):
     EPISODE_FIELD_NUMBER: _ClassVar[int]
     RETURN_COMMENTS_FIELD_NUMBER: _ClassVar[int]
     SUBMITTED_BY_FIELD_NUMBER: _ClassVar[int]
+    APPENDMENTS_FIELD_NUMBER: _ClassVar[int]
+    SUPERSEDES_FIELD_NUMBER: _ClassVar[int]
     name: str
     person: str
     template_id: str
@@ -502,7 +504,27 @@ class Document(_message.Message):
     episode: str
     return_comments: str
     submitted_by: _common_pb2.Actor
-    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., episode: _Optional[str] = ..., return_comments: _Optional[str] = ..., submitted_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ...) -> None: ...
+    appendments: _containers.RepeatedCompositeFieldContainer[Appendment]
+    supersedes: str
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., episode: _Optional[str] = ..., return_comments: _Optional[str] = ..., submitted_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., appendments: _Optional[_Iterable[_Union[Appendment, _Mapping]]] = ..., supersedes: _Optional[str] = ...) -> None: ...
+
+class Appendment(_message.Message):
+    __slots__ = ("text", "author", "create_time")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    author: _common_pb2.Actor
+    create_time: _timestamp_pb2.Timestamp
+    def __init__(self, text: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class AppendToDocumentRequest(_message.Message):
+    __slots__ = ("name", "text")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    text: str
+    def __init__(self, name: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
 class Signature(_message.Message):
     __slots__ = ("role", "method", "signer_name", "witnessed_by", "sign_time")
@@ -543,7 +565,7 @@ class ExportDocumentResponse(_message.Message):
     def __init__(self, bundle_json: _Optional[str] = ...) -> None: ...
 
 class CreateDocumentRequest(_message.Message):
-    __slots__ = ("person", "template_id", "answers", "request_id", "start_date")
+    __slots__ = ("person", "template_id", "answers", "request_id", "start_date", "supersedes")
     class AnswersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -556,12 +578,14 @@ class CreateDocumentRequest(_message.Message):
     ANSWERS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     START_DATE_FIELD_NUMBER: _ClassVar[int]
+    SUPERSEDES_FIELD_NUMBER: _ClassVar[int]
     person: str
     template_id: str
     answers: _containers.MessageMap[str, _common_pb2.Answer]
     request_id: str
     start_date: str
-    def __init__(self, person: _Optional[str] = ..., template_id: _Optional[str] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., request_id: _Optional[str] = ..., start_date: _Optional[str] = ...) -> None: ...
+    supersedes: str
+    def __init__(self, person: _Optional[str] = ..., template_id: _Optional[str] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., request_id: _Optional[str] = ..., start_date: _Optional[str] = ..., supersedes: _Optional[str] = ...) -> None: ...
 
 class GetDocumentRequest(_message.Message):
     __slots__ = ("name",)

@@ -172,6 +172,11 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
                 _registered_method=True)
+        self.AppendToDocument = channel.unary_unary(
+                '/ics.records.v1.RecordsService/AppendToDocument',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.AppendToDocumentRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+                _registered_method=True)
         self.SignDocument = channel.unary_unary(
                 '/ics.records.v1.RecordsService/SignDocument',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.SignDocumentRequest.SerializeToString,
@@ -466,6 +471,14 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AppendToDocument(self, request, context):
+        """A completed document never changes (R-FREEZE): later facts are appendments linked to it, or a
+        new version (CreateDocument with `supersedes`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SignDocument(self, request, context):
         """Adds a signature over the completed document's snapshot (R-SIGN); completing signs as the author.
         """
@@ -746,6 +759,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
             'ReturnDocument': grpc.unary_unary_rpc_method_handler(
                     servicer.ReturnDocument,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
+            ),
+            'AppendToDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.AppendToDocument,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.AppendToDocumentRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Document.SerializeToString,
             ),
             'SignDocument': grpc.unary_unary_rpc_method_handler(
@@ -1590,6 +1608,33 @@ class RecordsService:
             target,
             '/ics.records.v1.RecordsService/ReturnDocument',
             ics_dot_records_dot_v1_dot_records__pb2.ReviewDocumentRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AppendToDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/AppendToDocument',
+            ics_dot_records_dot_v1_dot_records__pb2.AppendToDocumentRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.Document.FromString,
             options,
             channel_credentials,
