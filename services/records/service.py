@@ -10,7 +10,7 @@ from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
 from services.records import (access, allocations, attachments, chronology, documents, drafts, episodes, frontdoor,
-                              merges, outbox, people, placements, plans, relationships)
+                              merges, outbox, people, placements, plans, relationships, story)
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
@@ -262,6 +262,10 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self.db.write(lambda s: pb.ListPlacementsResponse(
             placements=placements.list_for(s, who, request.child)))
+
+    async def GetCaseStory(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: story.tell(s, who, self.library, request.person))
 
     async def GetChronology(self, request, context):
         who = caller()

@@ -103,6 +103,14 @@ def test_family_of_three_through_child_protection_to_closure_then_re_referral(cl
         assert next(e.date for e in entries if e.title == "Case closed") == "2026-11-20"
         assert "Initial Child Protection Conference Report completed" in story
 
+    story = call(duty, "GetCaseStory", pb.GetCaseStoryRequest(person=children[0].person.name)).text
+    assert story.startswith(f"The story of Ava {family}")
+    told = [story.index(s) for s in ("Police attended a violent incident", "decided: strategy discussion",
+                                     "Strategy Discussion, completed", "Initial Child Protection Conference Report",
+                                     "The case was closed on Fri 20 Nov 2026")]
+    assert told == sorted(told)  # one narrative, in the order it happened
+    assert "\u2500" not in story and "|" not in story  # plain sentences, nothing drawn
+
     # Months later the eldest is referred again: a new episode, linked to the first, flagged.
     again = duty.record_contact(pb.RecordContactRequest(
         person=children[0].person.name, received_date="2026-11-25", source=pb.CONTACT_SOURCE_SCHOOL,

@@ -1182,3 +1182,17 @@ class ListPlacementsResponse(_message.Message):
     PLACEMENTS_FIELD_NUMBER: _ClassVar[int]
     placements: _containers.RepeatedCompositeFieldContainer[Placement]
     def __init__(self, placements: _Optional[_Iterable[_Union[Placement, _Mapping]]] = ...) -> None: ...
+
+class GetCaseStoryRequest(_message.Message):
+    __slots__ = ("person",)
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    def __init__(self, person: _Optional[str] = ...) -> None: ...
+
+class CaseStory(_message.Message):
+    __slots__ = ("person", "text")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    text: str
+    def __init__(self, person: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...

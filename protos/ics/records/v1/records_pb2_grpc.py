@@ -272,6 +272,11 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsResponse.FromString,
                 _registered_method=True)
+        self.GetCaseStory = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GetCaseStory',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetCaseStoryRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CaseStory.FromString,
+                _registered_method=True)
         self.GetChronology = channel.unary_unary(
                 '/ics.records.v1.RecordsService/GetChronology',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetChronologyRequest.SerializeToString,
@@ -603,6 +608,13 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCaseStory(self, request, context):
+        """The case as one story, referral to closure, in plain sentences (R-NARRATIVE, L207).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetChronology(self, request, context):
         """The chronology: generated from what happened, plus significant entries a worker curates.
         """
@@ -860,6 +872,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListPlacements,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsResponse.SerializeToString,
+            ),
+            'GetCaseStory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCaseStory,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GetCaseStoryRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.CaseStory.SerializeToString,
             ),
             'GetChronology': grpc.unary_unary_rpc_method_handler(
                     servicer.GetChronology,
@@ -2149,6 +2166,33 @@ class RecordsService:
             '/ics.records.v1.RecordsService/ListPlacements',
             ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCaseStory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GetCaseStory',
+            ics_dot_records_dot_v1_dot_records__pb2.GetCaseStoryRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.CaseStory.FromString,
             options,
             channel_credentials,
             insecure,
