@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
@@ -121,6 +121,5 @@ def _working_days_before(calendar: WorkingCalendar, day: date, n: int) -> date:
     return day
 
 
-def _far_future() -> "datetime":
-    from datetime import datetime, timezone
+def _far_future() -> datetime:
     return datetime(2100, 1, 1, tzinfo=timezone.utc)

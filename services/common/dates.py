@@ -35,6 +35,20 @@ def human(value: date | None) -> str:
     return f"{value:%a} {value.day} {value:%b %Y}" if value else "not known"
 
 
+def checked_date(value: str, field: str, label: str, violations: dict[str, str], required: str = "") -> date | None:
+    """A date from a form: None when empty (a violation saying `required`, if it is) or unreadable
+    (a violation saying how to write it), so every fault in a form is reported at once."""
+    if not value.strip():
+        if required:
+            violations[field] = required
+        return None
+    try:
+        return parse_date(value, field, label)
+    except InvalidArgument as exc:
+        violations.update(exc.violations)
+        return None
+
+
 def past_date_or_today(value: str, field: str, label: str, violations: dict[str, str],
                        earliest: date | None = None) -> date:
     """An optional date of something that has happened: today when empty; a problem with it is

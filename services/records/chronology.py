@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
-from services.common.dates import iso, parse_date, today_london
-from services.common.errors import InvalidArgument
+from services.common.dates import checked_date, iso, today_london
 from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
 from services.records.models import ChronologyEntry, Contact, Document, OutboxEvent, Person
@@ -82,17 +81,9 @@ def add(session: Session, principal: Principal, person_name: str, entry: pb.Chro
     violations = {}
     if not entry.title.strip():
         violations["entry.title"] = "required: what happened, in one line"
-    when = None
-    if not entry.date.strip():
-        violations["entry.date"] = "required: when it happened"
-    else:
-        try:
-            when = parse_date(entry.date, "entry.date", "date")
-        except InvalidArgument as exc:
-            violations.update(exc.violations)
-        else:
-            if when > today_london():
-                violations["entry.date"] = "cannot be in the future"
+    when = checked_date(entry.date, "entry.date", "date", violations, "required: when it happened")
+    if when and when > today_london():
+        violations["entry.date"] = "cannot be in the future"
     people.raise_if_invalid(violations, "The chronology entry")
     person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
     row = ChronologyEntry(person_id=person.id, event_date=when, title=entry.title.strip()[:300],

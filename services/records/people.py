@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ics.common.v1 import common_pb2
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
-from services.common.dates import iso, parse_date, today_london
+from services.common.dates import checked_date, iso, today_london
 from services.common.errors import AlreadyExists, Aborted, InvalidArgument, NotFound
 from services.common.names import parse_name
 from services.records import access, audit, outbox
@@ -75,19 +75,12 @@ def validate(person: pb.Person, prefix: str = "person") -> tuple[date | None, di
             violations[f"{prefix}.{field}"] = "200 characters at most"
     if person.sex == pb.SEX_UNSPECIFIED or person.sex not in pb.Sex.values():
         violations[f"{prefix}.sex"] = "required: female, male, unknown or indeterminate"
-    dob = None
-    if not person.date_of_birth.strip():
-        violations[f"{prefix}.date_of_birth"] = "required (the expected date for an unborn child)"
-    else:
-        try:
-            dob = parse_date(person.date_of_birth, f"{prefix}.date_of_birth", "date of birth")
-        except InvalidArgument as exc:
-            violations.update(exc.violations)
-        else:
-            if dob > today_london() + UNBORN_WINDOW:
-                violations[f"{prefix}.date_of_birth"] = "is too far in the future, even for an unborn child"
-            elif dob.year < 1900:
-                violations[f"{prefix}.date_of_birth"] = "is before 1900"
+    dob = checked_date(person.date_of_birth, f"{prefix}.date_of_birth", "date of birth", violations,
+                       "required (the expected date for an unborn child)")
+    if dob and dob > today_london() + UNBORN_WINDOW:
+        violations[f"{prefix}.date_of_birth"] = "is too far in the future, even for an unborn child"
+    elif dob and dob.year < 1900:
+        violations[f"{prefix}.date_of_birth"] = "is before 1900"
     if len(person.postcode) > 16:
         violations[f"{prefix}.postcode"] = "16 characters at most"
     if person.nhs_number.strip() and (problem := nhs_number_problem(person.nhs_number)):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
-from services.common.dates import iso, parse_date, past_date_or_today
+from services.common.dates import checked_date, iso, past_date_or_today
 from services.common.errors import Aborted, InvalidArgument, NotFound
 from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
@@ -47,14 +47,7 @@ def _check_actions(actions, prefix: str, violations: dict[str, str]) -> list[tup
             violations[f"{where}.who"] = "required: who will do it"
         if not action.what.strip():
             violations[f"{where}.what"] = "required: what they will do"
-        when = None
-        if not action.by_when.strip():
-            violations[f"{where}.by_when"] = "required: by when"
-        else:
-            try:
-                when = parse_date(action.by_when, f"{where}.by_when", "by when")
-            except InvalidArgument as exc:
-                violations.update(exc.violations)
+        when = checked_date(action.by_when, f"{where}.by_when", "by when", violations, "required: by when")
         checked.append((action.who.strip(), action.what.strip(), when))
     return checked
 

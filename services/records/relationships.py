@@ -4,7 +4,7 @@ its own types without code, and "not known yet" is listed for review rather than
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
-from services.common.dates import iso, parse_date
+from services.common.dates import checked_date, iso
 from services.common.errors import AlreadyExists, InvalidArgument, PermissionDenied
 from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
@@ -56,24 +56,14 @@ def to_proto(row: Relationship, kind: RelationshipType, other_name: str) -> pb.R
     )
 
 
-def _optional_date(value: str, field: str, violations: dict[str, str]) -> date | None:
-    if not value.strip():
-        return None
-    try:
-        return parse_date(value, field)
-    except InvalidArgument as exc:
-        violations.update(exc.violations)
-        return None
-
-
 def create(session: Session, principal: Principal, wanted: pb.Relationship) -> pb.Relationship:
     access.require_casework(principal, "record relationships")
     violations: dict[str, str] = {}
     kind = session.get(RelationshipType, wanted.type_code)
     if kind is None:
         violations["relationship.type_code"] = "not a relationship type this council uses; see ListRelationshipTypes"
-    start = _optional_date(wanted.start_date, "relationship.start_date", violations)
-    end = _optional_date(wanted.end_date, "relationship.end_date", violations)
+    start = checked_date(wanted.start_date, "relationship.start_date", "start date", violations)
+    end = checked_date(wanted.end_date, "relationship.end_date", "end date", violations)
     if start and end and end < start:
         violations["relationship.end_date"] = "is before the start date"
     if wanted.child and wanted.child == wanted.other:

@@ -102,7 +102,7 @@ def test_demo_no_tui_runs_three_services_and_stops_them_on_sigterm(tmp_path):
         assert any("ICS is running" in line for line in lines), lines
         for port in ports.values():
             wait_serving(f"127.0.0.1:{port}", timeout=5)
-        children = subprocess.run(["pgrep", "-f", f"services.cli serve"], capture_output=True, text=True).stdout
+        children = subprocess.run(["pgrep", "-f", "services.cli serve"], capture_output=True, text=True).stdout
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
         assert "ICS stopped." in proc.stdout.read()

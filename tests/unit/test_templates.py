@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from services.records import statutory
 from services.records.template_library import DOMAINS, TemplateError, TemplateLibrary
 
 LIBRARY = TemplateLibrary.load()
