@@ -35,6 +35,7 @@ class DraftKeeper:
     dirty: bool = False
     saved_at: float = 0.0
     last_error: str = ""
+    local_error: str = ""  # why the local copy could not be written just now, if it could not
     # Counts changes, so a save that ran while the worker kept typing does not mark the newer
     # typing as saved. The lock keeps the front end's thread and a save worker from writing
     # the local file at the same moment.
@@ -55,15 +56,22 @@ class DraftKeeper:
         self._write_local()
 
     def _write_local(self) -> None:
+        # Typing never stops because a file could not be written: the value is in memory, the
+        # next change writes the file again, and front ends can show `local_error`.
         with self._lock:
             path = self.local_path
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(json.dumps({"name": self.name, "etag": self.etag, "request_id": self.request_id,
-                                       "fields": dict(self.fields), "written_at": time.time(),
-                                       "dirty": self.dirty}))
-            os.chmod(tmp, 0o600)
-            tmp.replace(path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                tmp.write_text(json.dumps({"name": self.name, "etag": self.etag, "request_id": self.request_id,
+                                           "fields": dict(self.fields), "written_at": time.time(),
+                                           "dirty": self.dirty}))
+                os.chmod(tmp, 0o600)
+                tmp.replace(path)
+            except OSError as exc:
+                self.local_error = f"{exc.strerror or exc} ({path})"
+            else:
+                self.local_error = ""
 
     def flush(self, title: str = "") -> bool:
         """Saves to the server if anything changed. False means it is kept locally only for now."""

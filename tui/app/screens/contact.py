@@ -47,7 +47,6 @@ class ContactScreen(ServiceScreen):
         # never sees it grow mid-read.
         for key in [field.key for field in CONTACT_FORM] + list(EXTRA_KEYS):
             keeper.fields.setdefault(key, "")
-        self.edits = 0
         self.flushing = False
         self.after_flush: list = []
         self.flush_timer: Timer | None = None
@@ -115,15 +114,9 @@ class ContactScreen(ServiceScreen):
             self.search_timer = self.set_timer(SEARCH_DELAY, self.search_known)
 
     def _keep(self, key: str, value: str) -> None:
-        try:
-            self.keeper.set(key, value)  # the local file, at once
-        except OSError as exc:
-            # The value is in memory (set() stores it before writing) and the next key writes
-            # the file again; typing must never stop because a file could not be written.
-            self.keeper.fields[key] = value
-            self.keeper.dirty = True
-            self.status.note(f"Could not write the draft file on this computer: {exc}")
-        self.edits += 1
+        self.keeper.set(key, value)  # the local file, at once
+        if self.keeper.local_error:
+            self.status.note(f"Could not write the draft file on this computer: {self.keeper.local_error}")
         self._schedule_flush()
 
     # -- autosave --------------------------------------------------------------------------
@@ -142,15 +135,13 @@ class ContactScreen(ServiceScreen):
             self._run_after_flush()
             return
         self.flushing = True
-        started = self.edits
         title = contact_title(self.keeper.fields)
-        self.call_service(lambda client: self.keeper.flush(title), partial(self._flushed, started),
-                          failed=partial(self._flush_failed, started), group="flush", relogin=False)
+        self.call_service(lambda client: self.keeper.flush(title), self._flushed,
+                          failed=self._flush_failed, group="flush", relogin=False)
 
-    def _flushed(self, started: int, saved: bool) -> None:
+    def _flushed(self, saved: bool) -> None:
+        # keeper.flush leaves `dirty` set if typing arrived while it was saving.
         self.flushing = False
-        if self.edits != started:
-            self.keeper.dirty = True  # typed while it was saving: that part is not on the server yet
         if saved:
             self.status.note(f"Draft saved {time.strftime('%H:%M:%S')}")
         else:
@@ -165,10 +156,10 @@ class ContactScreen(ServiceScreen):
         elif self.after_flush:
             self._run_after_flush()
 
-    def _flush_failed(self, started: int, exc: ServiceError) -> None:
-        # Only for what keeper.flush does not catch itself (such as the local file failing).
+    def _flush_failed(self, exc: ServiceError) -> None:
+        # Only for what keeper.flush does not catch itself.
         self.keeper.last_error = exc.message
-        self._flushed(started, False)
+        self._flushed(False)
 
     def _run_after_flush(self) -> None:
         waiting, self.after_flush = self.after_flush, []
