@@ -19,9 +19,9 @@ from services.common.dates import iso, past_date_or_today, today_london
 from services.common.errors import (Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound,
                                     PermissionDenied)
 from services.common.names import make_name, parse_name
-from services.records import access, allocations, audit, episodes, outbox, people
+from services.records import access, allocations, audit, episodes, idempotency, outbox, people
 from services.records.models import (Document, DocumentAppendment, DocumentSignature, DocumentSnapshot, Episode,
-                                     IdempotencyKey, Person, Relationship)
+                                     Person, Relationship)
 from services.records.signing import Signer
 from services.records.template_library import Question, Template, TemplateLibrary
 
@@ -162,10 +162,8 @@ def visible_document(session: Session, principal: Principal, document_id: int, f
 def create(session: Session, principal: Principal, library: TemplateLibrary,
            request: pb.CreateDocumentRequest) -> pb.Document:
     access.require_casework(principal, "write documents")
-    if request.request_id:
-        key = session.get(IdempotencyKey, request.request_id)
-        if key is not None and key.user_id == principal.user_id and key.method == "CreateDocument":
-            return to_proto(session, visible_document(session, principal, parse_name(key.result_name, "documents")))
+    if earlier := idempotency.earlier_result(session, principal, request.request_id, "CreateDocument"):
+        return to_proto(session, visible_document(session, principal, parse_name(earlier, "documents")))
     template = find_template(library, request.template_id)
     person = people.get_visible(session, principal, parse_name(request.person, "people", "person"))
     violations = validate_answers(template, request.answers)
@@ -185,10 +183,7 @@ def create(session: Session, principal: Principal, library: TemplateLibrary,
     document = _new_document(session, principal, template, person, _merge(carried, request.answers), start)
     if original is not None:
         document.supersedes_id = original.id
-    if request.request_id:
-        session.add(IdempotencyKey(request_id=request.request_id, user_id=principal.user_id,
-                                   method="CreateDocument", result_name=make_name("documents", document.id),
-                                   created_at=document.created_at))
+    idempotency.remember(session, principal, request.request_id, "CreateDocument", make_name("documents", document.id))
     return to_proto(session, document)
 
 

@@ -12,7 +12,8 @@ from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.errors import Aborted, InvalidArgument, NotFound
 from services.common.names import make_name, parse_name
-from services.records.models import Draft, IdempotencyKey
+from services.records import idempotency
+from services.records.models import Draft
 
 MAX_DRAFT_BYTES = 1_000_000
 
@@ -40,31 +41,25 @@ def save(session: Session, principal: Principal, request: pb.SaveDraftRequest) -
         raise InvalidArgument("This draft is over 1 MB; save part of it as a record first.",
                               {"draft.fields": "too large"})
     now = datetime.now(timezone.utc)
-    if incoming.name:
-        draft = _own(session, principal, parse_name(incoming.name, "drafts", "draft.name"))
-        if incoming.etag and incoming.etag != str(draft.version):
+    # An existing draft: named, or made by an earlier try of this same first save.
+    existing = incoming.name or idempotency.earlier_result(session, principal, request.request_id, "SaveDraft")
+    if existing:
+        draft = _own(session, principal, parse_name(existing, "drafts", "draft.name"))
+        if incoming.name and incoming.etag and incoming.etag != str(draft.version):
             raise Aborted("This draft was changed from another session since you opened it. "
                           "Reopen it to see the newer text.")
         draft.fields_json = body
         draft.title = incoming.title[:300]
-        draft.subject = incoming.subject
+        if incoming.name:
+            draft.subject = incoming.subject
         draft.version += 1
         draft.updated_at = now
         return draft
-    if request.request_id:
-        key = session.get(IdempotencyKey, request.request_id)
-        if key is not None and key.user_id == principal.user_id:
-            draft = _own(session, principal, parse_name(key.result_name, "drafts"))
-            draft.fields_json, draft.title, draft.updated_at = body, incoming.title[:300], now
-            draft.version += 1
-            return draft
     draft = Draft(owner_user=principal.user_id, kind=incoming.kind.strip(), subject=incoming.subject,
                   title=incoming.title[:300], fields_json=body, version=1, created_at=now, updated_at=now)
     session.add(draft)
     session.flush()
-    if request.request_id:
-        session.add(IdempotencyKey(request_id=request.request_id, user_id=principal.user_id,
-                                   method="SaveDraft", result_name=make_name("drafts", draft.id), created_at=now))
+    idempotency.remember(session, principal, request.request_id, "SaveDraft", make_name("drafts", draft.id))
     return draft
 
 

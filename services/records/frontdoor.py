@@ -13,8 +13,8 @@ from services.common.auth import Principal
 from services.common.dates import add_months, iso, past_date_or_today
 from services.common.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
 from services.common.names import make_name, parse_name
-from services.records import access, audit, drafts, episodes, outbox, people
-from services.records.models import Contact, Episode, IdempotencyKey, Person, Referral
+from services.records import access, audit, drafts, episodes, idempotency, outbox, people
+from services.records.models import Contact, Episode, Person, Referral
 
 OLDEST_CONTACT = date(2000, 1, 1)
 DECISION_LABELS = {
@@ -92,21 +92,9 @@ def _validate_contact(request: pb.RecordContactRequest) -> tuple[date, dict[str,
     return received, violations
 
 
-def _replay(session: Session, principal: Principal, request_id: str, method: str) -> str | None:
-    if not request_id:
-        return None
-    key = session.get(IdempotencyKey, request_id)
-    if key is None:
-        return None
-    if key.user_id != principal.user_id or key.method != method:
-        raise InvalidArgument("That request_id was already used for a different request.",
-                              {"request_id": "reused"})
-    return key.result_name
-
-
 def record_contact(session: Session, principal: Principal, request: pb.RecordContactRequest) -> pb.RecordContactResponse:
     access.require_casework(principal, "record contacts")
-    replayed = _replay(session, principal, request.request_id, "RecordContact")
+    replayed = idempotency.earlier_result(session, principal, request.request_id, "RecordContact")
     if replayed:
         return contact_response(session, principal, parse_name(replayed, "contacts"))
     if not principal.team_ids:
@@ -145,10 +133,7 @@ def record_contact(session: Session, principal: Principal, request: pb.RecordCon
     )
     session.add(referral)
     session.flush()
-    if request.request_id:
-        session.add(IdempotencyKey(request_id=request.request_id, user_id=principal.user_id,
-                                   method="RecordContact", result_name=make_name("contacts", contact.id),
-                                   created_at=now))
+    idempotency.remember(session, principal, request.request_id, "RecordContact", make_name("contacts", contact.id))
     if request.draft:
         drafts.delete(session, principal, parse_name(request.draft, "drafts", "draft"), missing_ok=True)
 

@@ -19,9 +19,8 @@ from services.common.auth import Principal
 from services.common.dates import checked_date, iso, past_date_or_today
 from services.common.errors import Aborted, InvalidArgument, NotFound
 from services.common.names import make_name, parse_name
-from services.records import access, audit, outbox, people
-from services.records.models import (IdempotencyKey, OutcomeReview, Person, Plan, PlanAction, PlanActionChange,
-                                     PlanOutcome)
+from services.records import access, audit, idempotency, outbox, people
+from services.records.models import OutcomeReview, Person, Plan, PlanAction, PlanActionChange, PlanOutcome
 
 KINDS = ("child_in_need", "child_protection", "care", "pathway", "adoption")
 # What the report found written as "outcomes": activities and non-answers (L2533).
@@ -126,10 +125,8 @@ def _event(session: Session, principal: Principal, plan: Plan, kind: str, payloa
 
 def create(session: Session, principal: Principal, request: pb.CreatePlanRequest) -> pb.Plan:
     access.require_casework(principal, "write plans")
-    if request.request_id:
-        key = session.get(IdempotencyKey, request.request_id)
-        if key is not None and key.user_id == principal.user_id and key.method == "CreatePlan":
-            return to_proto(session, _visible_plan(session, principal, key.result_name))
+    if earlier := idempotency.earlier_result(session, principal, request.request_id, "CreatePlan"):
+        return to_proto(session, _visible_plan(session, principal, earlier))
     violations: dict[str, str] = {}
     if request.kind not in KINDS:
         violations["kind"] = f"one of {', '.join(KINDS)}"
@@ -144,9 +141,7 @@ def create(session: Session, principal: Principal, request: pb.CreatePlanRequest
     session.add(plan)
     session.flush()
     _add_outcomes(session, principal, plan, outcomes)
-    if request.request_id:
-        session.add(IdempotencyKey(request_id=request.request_id, user_id=principal.user_id, method="CreatePlan",
-                                   result_name=make_name("plans", plan.id), created_at=plan.created_at))
+    idempotency.remember(session, principal, request.request_id, "CreatePlan", make_name("plans", plan.id))
     _event(session, principal, plan, "created", {"kind": plan.kind, "outcomes": len(outcomes)})
     return to_proto(session, plan)
 
