@@ -210,7 +210,6 @@ def cmd_generate(args, config: IcsConfig) -> int:
     from datetime import date
 
     from services.common.db import Database
-    from services.identity import store as identity_store
     from services.identity.models import User
     from services.records.generate import generate
     from services.records.signing import Signer
@@ -223,9 +222,8 @@ def cmd_generate(args, config: IcsConfig) -> int:
     identity_db = Database(config["identity"].database_url)
     if not demo_data.is_seeded(identity_db):  # the demo council's staff do the work
         demo_data.seed_identity(identity_db, config)
-    far = identity_store.now_utc().replace(year=2100)
     staff = identity_db.read_sync(lambda s: {
-        u.username: identity_store.principal_for(u, far)
+        u.username: demo_data.staff_principal(u)
         for u in s.scalars(select(User).where(User.username.in_(("duty", "leader"))))})
     identity_db.dispose()
     db = Database(config["records"].database_url)
@@ -255,17 +253,14 @@ def cmd_admin(args) -> int:
         print("Seeded." if seed_demo(config) else "Already has data; nothing seeded.")
         return 0
     from services.common.db import Database
+    from services.identity import store
 
     if args.admin == "create-team":
-        from services.identity import store
-
         db = Database(config["identity"].database_url)
         team = db.write_sync(lambda s: store.create_team(s, args.name, args.duty))
         print(f"Created teams/{team.id} {team.display_name}.")
         return 0
     if args.admin == "create-user":
-        from services.identity import store
-
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
         db = Database(config["identity"].database_url)
         user = db.write_sync(lambda s: store.create_user(

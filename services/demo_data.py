@@ -16,6 +16,7 @@ from services.common.dates import today_london
 from services.common.db import Database
 from services.identity import store as identity_store
 from services.identity.models import User
+from services.common.auth import Principal
 from services.identity.store import principal_for
 from services.records import frontdoor
 
@@ -78,9 +79,7 @@ def seed_records(db: Database, users: dict[str, User], today: date | None = None
     rng = random.Random(2026)
     today = today or today_london()
     calendar = WorkingCalendar()
-    duty = principal_for(users["duty"], _far_future())
-    duty2 = principal_for(users["duty2"], _far_future())
-    leader = principal_for(users["leader"], _far_future())
+    duty, duty2, leader = (staff_principal(users[name]) for name in ("duty", "duty2", "leader"))
     count = 0
     for index, family in enumerate(FAMILY_NAMES):
         postcode = f"ZZ{index % 9 + 1} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
@@ -121,5 +120,7 @@ def _working_days_before(calendar: WorkingCalendar, day: date, n: int) -> date:
     return day
 
 
-def _far_future() -> datetime:
-    return datetime(2100, 1, 1, tzinfo=timezone.utc)
+def staff_principal(user: User) -> Principal:
+    """The demo staff acting directly on the records write paths (seeding, generating), with no
+    session to expire: the same principal the identity service would vouch for."""
+    return principal_for(user, datetime(2100, 1, 1, tzinfo=timezone.utc))

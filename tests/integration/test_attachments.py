@@ -9,10 +9,7 @@ import pytest
 
 from ics.records.v1 import records_pb2 as pb
 from tui.core.errors import ServiceError
-
-
-def call(client, method: str, request):
-    return client._call("records", getattr(client.records, method), request)
+from tests.helpers import call
 
 
 def test_a_drawing_is_kept_with_its_provenance_and_checksum(client_factory):

@@ -3,56 +3,30 @@ re-referral: every step on the real services, every record from its exemplar tem
 
 from __future__ import annotations
 
-import json
+import random
 import uuid
+from datetime import date
 
-from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
+from services.records.generate import plausible_answers
+from services.records.template_library import TemplateLibrary
+from tests.helpers import call
 
-ANSWERED = cpb.ANSWER_STATUS_ANSWERED
-
-
-def call(client, method: str, request):
-    return client._call("records", getattr(client.records, method), request)
-
-
-def _holds(condition: dict, values: dict) -> bool:
-    value = values.get(condition["question"])
-    if condition.get("answered") is not None:
-        return (value not in (None, "")) == condition["answered"]
-    if condition.get("among"):
-        return value in condition["among"]
-    return value == condition.get("equals")
+# The same template files the records service loads; answers are made the way the synthetic
+# council generator makes them, so the pathway logic lives in one place.
+LIBRARY = TemplateLibrary.load()
 
 
-def mandatory_answers(template: pb.Template, chosen: dict[str, str], day: str) -> dict[str, cpb.Answer]:
-    """`chosen`, plus a plausible answer to every mandatory question the pathway then shows."""
-    definition = json.loads(template.definition_json)
-    values = dict(chosen)
-    for _ in range(5):  # answers can reveal further mandatory questions; settle
-        for section in definition["sections"]:
-            if section["show_if"] and not _holds(section["show_if"], values):
-                continue
-            for q in section["questions"]:
-                if not q["mandatory"] or q["id"] in values or (q["show_if"] and not _holds(q["show_if"], values)):
-                    continue
-                values[q["id"]] = {"date": day, "yes_no": "yes", "number": "1",
-                                   "choice": q["choices"][0][0] if q["choices"] else "x",
-                                   "multi_choice": q["choices"][0][0] if q["choices"] else "x"}.get(
-                    q["type"], "Recorded for the scenario")
-    return {k: cpb.Answer(value=v, status=ANSWERED) for k, v in values.items()}
-
-
-def statutory_question(template: pb.Template, item: str) -> str:
-    definition = json.loads(template.definition_json)
-    return next(q["id"] for s in definition["sections"] for q in s["questions"]
-                if ["cin", item] in [list(x) for x in q["statutory"]])
+def statutory_question(template_id: str, item: str) -> str:
+    return next(q.id for q in LIBRARY.get(template_id).questions() if ("cin", item) in q.statutory)
 
 
 def complete(client, person: str, template_id: str, day: str, **chosen) -> pb.Document:
-    template = call(client, "GetTemplate", pb.GetTemplateRequest(template_id=template_id))
+    served = call(client, "GetTemplate", pb.GetTemplateRequest(template_id=template_id))
+    template = LIBRARY.get(template_id, served.version)
+    answers = plausible_answers(template, chosen, date.fromisoformat(day), random.Random(template_id))
     doc = call(client, "CreateDocument", pb.CreateDocumentRequest(
-        person=person, template_id=template_id, start_date=day, answers=mandatory_answers(template, chosen, day)))
+        person=person, template_id=template_id, start_date=day, answers=answers))
     done = call(client, "EndDocument", pb.EndDocumentRequest(name=doc.name, etag=doc.etag,
                                                              state=pb.DOCUMENT_STATE_COMPLETED))
     assert done.state == pb.DOCUMENT_STATE_COMPLETED and done.snapshot_sha256
@@ -75,7 +49,6 @@ def test_family_of_three_through_child_protection_to_closure_then_re_referral(cl
         call(duty, "CreateRelationship", pb.CreateRelationshipRequest(relationship=pb.Relationship(
             child=children[0].person.name, other=sibling.person.name, type_code="sibling", lives_with_child=True)))
 
-    closure_template = call(duty, "GetTemplate", pb.GetTemplateRequest(template_id="closure-record"))
     for reply in children:
         child = reply.person.name
         call(leader, "AllocateWorker", pb.AllocateWorkerRequest(allocation=pb.Allocation(
@@ -88,8 +61,8 @@ def test_family_of_three_through_child_protection_to_closure_then_re_referral(cl
                                  ("child-protection-review", "2026-09-18")):
             complete(duty, child, template_id, day)
         complete(duty, child, "closure-record", "2026-11-20", **{
-            statutory_question(closure_template, "CINclosureDate"): "2026-11-20",
-            statutory_question(closure_template, "ReasonForClosure"): "RC7"})
+            statutory_question("closure-record", "CINclosureDate"): "2026-11-20",
+            statutory_question("closure-record", "ReasonForClosure"): "RC7"})
 
         episodes = call(duty, "ListEpisodes", pb.ListEpisodesRequest(person=child)).episodes
         assert len(episodes) == 1

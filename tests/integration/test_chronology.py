@@ -8,10 +8,7 @@ import pytest
 
 from ics.records.v1 import records_pb2 as pb
 from tui.core.errors import ServiceError
-
-
-def call(client, method: str, request):
-    return client._call("records", getattr(client.records, method), request)
+from tests.helpers import call
 
 
 def test_chronology_tells_the_story_in_date_order(client_factory):

@@ -13,16 +13,9 @@ from google.protobuf import field_mask_pb2
 from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from tui.core.errors import ServiceError
+from tests.helpers import a, call
 
 ANSWERED, NOT_KNOWN = cpb.ANSWER_STATUS_ANSWERED, cpb.ANSWER_STATUS_NOT_KNOWN
-
-
-def call(client, method: str, request):
-    return client._call("records", getattr(client.records, method), request)
-
-
-def a(value: str) -> cpb.Answer:
-    return cpb.Answer(value=value, status=ANSWERED)
 
 
 @pytest.fixture

@@ -10,10 +10,7 @@ import pytest
 from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from tui.core.errors import ServiceError
-
-
-def call(client, method: str, request):
-    return client._call("records", getattr(client.records, method), request)
+from tests.helpers import call
 
 
 def test_carers_register_and_a_childs_placements(client_factory):

@@ -10,17 +10,9 @@ import uuid
 
 import pytest
 
-from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from tui.core.errors import ServiceError
-
-
-def call(client, method: str, request):
-    return client._call("records", getattr(client.records, method), request)
-
-
-def a(value: str) -> cpb.Answer:
-    return cpb.Answer(value=value, status=cpb.ANSWER_STATUS_ANSWERED)
+from tests.helpers import a, call
 
 
 @pytest.fixture
