@@ -352,10 +352,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # an admin command's domain error reads as one plain line
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
         from services.common.errors import IcsError
 
         if isinstance(exc, IcsError):
             print(f"Error: {exc.message}", file=sys.stderr)
+            return 1
+        if isinstance(exc, (OperationalError, ProgrammingError)):
+            print("Error: the database is not set up for this command (or cannot be reached). Run "
+                  "`ics admin migrate` with the same --data or --config first.\n"
+                  f"Detail: {exc.orig}", file=sys.stderr)
             return 1
         raise
 

@@ -42,3 +42,12 @@ def test_bad_configuration_is_explained(tmp_path, text, message):
 def test_missing_file_is_explained(tmp_path):
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(config_file=tmp_path / "nope.toml", env={})
+
+
+def test_admin_on_an_unmigrated_database_says_what_to_do(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "services.cli", "admin", "--data", str(tmp_path), "create-team",
+                             "Duty"], capture_output=True, text=True)
+    assert result.returncode == 1 and "ics admin migrate" in result.stderr and "Traceback" not in result.stderr
