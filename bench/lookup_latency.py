@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -27,33 +26,10 @@ from services.records import frontdoor
 from services.launcher import ServiceProcesses
 from services.stack import isolated_config
 
+from _common import free_port, timed  # bench/ is on sys.path: it is the script's own folder
+
 GIVEN = ["Ada", "Ben", "Cara", "Dev", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jon", "Kit", "Lou", "Max", "Noa"]
 FAMILY = ["Ashdown", "Brackley", "Carrow", "Dunmore", "Elstree", "Fenwick", "Garrity", "Holloway", "Ingleby"]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
-    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "mean": statistics.fmean(ordered) * 1000}
-
-
-def timed(fn, calls: int) -> dict[str, float]:
-    for _ in range(min(100, calls)):  # warm up
-        fn()
-    samples = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return percentiles(samples)
 
 
 def load_people(config, users, count: int) -> list[str]:

@@ -201,7 +201,9 @@ def cmd_verify_document(args) -> int:
         return 1
     signers = "; ".join(f"{s['payload']['signer_name']} as {s['payload']['role'].replace('_', ' ')}, "
                         f"{s['payload']['signed_at']}" for s in bundle["signatures"])
-    print(f"{title} verified: the content is exactly as signed. Signed by {signers}.")
+    added = len(bundle.get("appendments", []))
+    later = f" {added} later appendment{'s' if added != 1 else ''}, each exactly as added." if added else ""
+    print(f"{title} verified: the content is exactly as signed. Signed by {signers}.{later}")
     return 0
 
 
@@ -224,7 +226,7 @@ def cmd_generate(args, config: IcsConfig) -> int:
         demo_data.seed_identity(identity_db, config)
     staff = identity_db.read_sync(lambda s: {
         u.username: demo_data.staff_principal(u)
-        for u in s.scalars(select(User).where(User.username.in_(("duty", "leader"))))})
+        for u in s.scalars(select(User).where(User.username.in_(("duty", "leader", "manager", "worker", "worker2"))))})
     identity_db.dispose()
     db = Database(config["records"].database_url)
     until = date.fromisoformat(args.until) if args.until else date.today()
@@ -232,8 +234,7 @@ def cmd_generate(args, config: IcsConfig) -> int:
     made = generate(db, TemplateLibrary.load(), Signer.load_or_create(config.records_signing_key_file), staff,
                     args.children, args.years, args.seed, until)
     db.dispose()
-    print(f"Generated {made.children} children, {made.contacts} contacts and referrals, {made.documents} completed "
-          f"documents in {time.monotonic() - started:.1f}s (seed {args.seed}, until {until}).")
+    print(f"Generated {made.summary()} in {time.monotonic() - started:.1f}s (seed {args.seed}, until {until}).")
     return 0
 
 

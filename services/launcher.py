@@ -43,6 +43,8 @@ def service_env(config: IcsConfig, base: dict[str, str] | None = None) -> dict[s
         env[f"ICS_{name.upper()}_DATABASE_URL"] = s.database_url
         env[f"ICS_{name.upper()}_ADDRESS"] = s.target()
         env[f"ICS_{name.upper()}_REFLECTION"] = "1" if s.reflection else "0"
+        if s.templates_dir:
+            env[f"ICS_{name.upper()}_TEMPLATES_DIR"] = s.templates_dir
     return env
 
 

@@ -8,49 +8,30 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from contextlib import contextmanager
 
 import pytest
 
 from services.cli import migrate_all
 from services.common.config import SERVICES
+from services.common.scratch_databases import connect, fresh_databases
 from services.stack import ServiceStack, isolated_config
 
 PG_ADMIN_URL = os.environ.get("ICS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _pg_connect():
-    import psycopg
-
-    return psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
-
-
 def postgres_available() -> str | None:
     """None when PostgreSQL answers; otherwise why not, for the skip message."""
     try:
-        with _pg_connect():
+        with connect(PG_ADMIN_URL):
             return None
     except Exception as exc:  # any failure to connect means: skip, and say why
         return f"PostgreSQL is not answering at {PG_ADMIN_URL} ({exc.__class__.__name__}); " \
                "install the postgresql package or run .ci/run as root to have it started"
 
 
-@contextmanager
 def fresh_pg_databases(names=SERVICES):
-    """One new database per service, dropped after, so runs never see each other's data."""
-    suffix = uuid.uuid4().hex[:10]
-    created = {name: f"ics_t_{name}_{suffix}" for name in names}
-    with _pg_connect() as conn:
-        for db in created.values():
-            conn.execute(f'CREATE DATABASE "{db}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield {name: f"{base}/{db}" for name, db in created.items()}
-    finally:
-        with _pg_connect() as conn:
-            for db in created.values():
-                conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    return fresh_databases(PG_ADMIN_URL, names)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ics.common.v1 import common_pb2 as cpb
+from ics.records.v1 import records_pb2 as pb
 
 
 def call(client, method: str, request):
@@ -13,3 +14,24 @@ def call(client, method: str, request):
 def a(value: str) -> cpb.Answer:
     """An answered question."""
     return cpb.Answer(value=value, status=cpb.ANSWER_STATUS_ANSWERED)
+
+
+class Outbox:
+    """The records outbox as the alerts service reads it (log in as the service account): a
+    refused change must add nothing to it."""
+
+    def __init__(self, service_client):
+        self.client, self.cursor = service_client, 0
+
+    def _after(self, sequence: int) -> list[pb.Event]:
+        metadata = (("authorization", f"Bearer {self.client.session.token}"),)
+        return list(self.client.records.WatchEvents(pb.WatchEventsRequest(after_sequence=sequence, follow=False),
+                                                    metadata=metadata, timeout=10))
+
+    def mark(self) -> None:
+        events = self._after(self.cursor)
+        if events:
+            self.cursor = events[-1].sequence
+
+    def added(self) -> list[pb.Event]:
+        return self._after(self.cursor)

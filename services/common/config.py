@@ -11,8 +11,9 @@ Example file:
     [records]
     port = 50052
     database_url = "postgresql+psycopg://ics@db.internal/ics_records"
-    [alerts]
-    identity_address = "ics-identity.internal:50051"
+    templates_dir = "/etc/ics/templates"   # records only: the council's own template files
+    [identity]
+    address = "ics-identity.internal:50051"
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class ServiceSettings:
     # Serve gRPC reflection (demo and development only: it exposes the whole schema).
     reflection: bool = False
     grace_seconds: float = 5.0
+    # records only: the council's own template files (<name>/v<N>.yaml), read after the shipped
+    # ones; empty means the shipped templates only.
+    templates_dir: str = ""
 
     def target(self) -> str:
         return self.address or f"{self.host}:{self.port}"
@@ -76,6 +80,8 @@ class IcsConfig:
 
 
 _SERVICE_FIELD_TYPES = {f.name: f.type for f in fields(ServiceSettings) if f.name != "name"}
+# Settings only one service reads; any other service's section refuses them.
+_ONLY_FOR = {"templates_dir": "records"}
 _TOP_LEVEL = {"data_dir", "demo", "token_ttl_seconds", "session_max_seconds", "rule_set",
               "alerts_service_username", "alerts_service_password_file", "signing_key_file"}
 
@@ -136,11 +142,14 @@ def load_config(
 
     for service in SERVICES:
         section = doc.get(service, {})
-        unknown = set(section) - set(_SERVICE_FIELD_TYPES)
+        unknown = {key for key in section
+                   if key not in _SERVICE_FIELD_TYPES or _ONLY_FOR.get(key, service) != service}
         if unknown:
             raise ConfigError(f"Unknown setting(s) for {service}: {', '.join(sorted(unknown))}")
         settings = ServiceSettings(name=service, port=DEFAULT_PORTS[service], reflection=demo)
         for key, kind in _SERVICE_FIELD_TYPES.items():
+            if _ONLY_FOR.get(key, service) != service:
+                continue
             value = env.get(f"ICS_{service.upper()}_{key.upper()}", section.get(key))
             if value is not None:
                 setattr(settings, key, _coerce(f"{service}.{key}", value, str(kind)))

@@ -18,7 +18,9 @@ from services.records.models import ChronologyEntry, Contact, Document, OutboxEv
 
 # Which events tell the child's story, and how each reads. Routine edits (a changed postcode, an
 # answer typed into a document) are in the audit, not the chronology.
-SIGNIFICANT = {"contact.recorded", "referral.decided", "document.ended", "allocation.started", "episode.closed"}
+SIGNIFICANT = {"contact.recorded", "referral.decided", "document.ended", "allocation.started", "episode.closed",
+               "household.created", "household.joined", "household.left", "care.started", "care.ended",
+               "placement.started", "placement.ended"}
 
 
 def _sentence(session: Session, event: OutboxEvent, payload: dict) -> tuple[str, str, str] | None:
@@ -49,6 +51,22 @@ def _sentence(session: Session, event: OutboxEvent, payload: dict) -> tuple[str,
         return payload.get("closed_date", on), "Case closed", "" if reason == "referral_nfa" else reason
     if kind == "relationship.created":
         return on, "Relationship recorded", ""
+    if kind in ("household.created", "household.joined"):
+        who = payload.get("person_display_name", "")
+        return (payload.get("from_date", on), "Living in a household recorded" if not who else f"{who} moved in",
+                payload.get("address", ""))
+    if kind == "household.left":
+        return payload.get("to_date", on), f"{payload.get('person_display_name', 'Someone')} moved out", ""
+    if kind == "care.started":
+        return payload.get("start_date", on), "Started to be looked after", f"Legal status {payload.get('legal_status', '')}"
+    if kind == "care.legal_status_changed":
+        return payload.get("start_date", on), "Legal status changed", payload.get("legal_status", "")
+    if kind == "care.ended":
+        return payload.get("end_date", on), "Ceased to be looked after", payload.get("end_reason", "")
+    if kind == "placement.started":
+        return payload.get("start_date", on), "Placement started", payload.get("carer_display_name", "")
+    if kind == "placement.ended":
+        return payload.get("end_date", on), "Placement ended", payload.get("reason", "")
     return None
 
 

@@ -19,10 +19,10 @@ from services.common.dates import iso, past_date_or_today, today_london
 from services.common.errors import (Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound,
                                     PermissionDenied)
 from services.common.names import make_name, parse_name
-from services.records import access, allocations, audit, episodes, idempotency, outbox, people
-from services.records.models import (Document, DocumentAppendment, DocumentSignature, DocumentSnapshot, Episode,
-                                     Person, Relationship)
-from services.records.signing import Signer
+from services.records import access, allocations, audit, episodes, households, idempotency, outbox, people
+from services.records.models import (Attachment, Document, DocumentAppendment, DocumentSignature, DocumentSnapshot,
+                                     Episode, HouseholdFact, Person, Relationship)
+from services.records.signing import Signer, canonical
 from services.records.template_library import Question, Template, TemplateLibrary
 
 ANSWERED = cpb.ANSWER_STATUS_ANSWERED
@@ -32,6 +32,8 @@ ENDS = {pb.DOCUMENT_STATE_COMPLETED: "completed", pb.DOCUMENT_STATE_CANCELLED: "
 STATE_WORDS = {pb.DOCUMENT_STATE_IN_PROGRESS: "in progress", pb.DOCUMENT_STATE_SUBMITTED: "waiting for approval",
                **ENDS}
 APPROVER_ROLES = ("leader", "manager")
+# The narrative every document carries (R-NARRATIVE); the case story reads the same questions.
+STORY_QUESTIONS = ("pen_picture", "key_case_summary")
 # Work that counts as "already started" for R-DUP; cancelled and postponed work does not block.
 LIVE_STATES = (pb.DOCUMENT_STATE_IN_PROGRESS, pb.DOCUMENT_STATE_SUBMITTED, pb.DOCUMENT_STATE_COMPLETED)
 
@@ -55,7 +57,41 @@ def _answers(document: Document) -> dict[str, dict]:
     return json.loads(document.answers_json)
 
 
-def to_proto(session: Session, document: Document) -> pb.Document:
+def answers_of(session: Session, document: Document) -> dict[str, dict]:
+    """What the document says now: its own answers, and while it is open, its household's
+    current answers to the family questions it shares (R-FAMILY)."""
+    answers = _answers(document)
+    if document.household_id and document.state in (pb.DOCUMENT_STATE_IN_PROGRESS, pb.DOCUMENT_STATE_SUBMITTED):
+        answers = households.overlay(session, document.household_id, json.loads(document.shared_json), answers)
+    return answers
+
+
+@dataclasses.dataclass
+class _Extras:
+    """A document's snapshot, signatures and appendments, read for many documents at once."""
+
+    snapshots: dict[int, DocumentSnapshot]
+    signatures: dict[int, list[DocumentSignature]]
+    appendments: dict[int, list[DocumentAppendment]]
+
+    @classmethod
+    def load(cls, session: Session, ids: list[int]) -> "_Extras":
+        extras = cls({}, {}, {})
+        if not ids:
+            return extras
+        for row in session.scalars(select(DocumentSnapshot).where(DocumentSnapshot.document_id.in_(ids))):
+            extras.snapshots[row.document_id] = row
+        for row in session.scalars(select(DocumentSignature).where(DocumentSignature.document_id.in_(ids))
+                                   .order_by(DocumentSignature.id)):
+            extras.signatures.setdefault(row.document_id, []).append(row)
+        for row in session.scalars(select(DocumentAppendment).where(DocumentAppendment.document_id.in_(ids))
+                                   .order_by(DocumentAppendment.id)):
+            extras.appendments.setdefault(row.document_id, []).append(row)
+        return extras
+
+
+def to_proto(session: Session, document: Document, extras: _Extras | None = None) -> pb.Document:
+    extras = extras or _Extras.load(session, [document.id])
     msg = pb.Document(
         name=make_name("documents", document.id), person=make_name("people", document.person_id),
         template_id=document.template_id, template_version=document.template_version, title=document.title,
@@ -63,16 +99,15 @@ def to_proto(session: Session, document: Document) -> pb.Document:
         start_date=iso(document.start_date), episode=make_name("episodes", document.episode_id),
         return_comments=document.return_comments or "", supersedes=make_name("documents", document.supersedes_id),
     )
-    for note in session.scalars(select(DocumentAppendment).where(DocumentAppendment.document_id == document.id)
-                                .order_by(DocumentAppendment.id)):
-        added = msg.appendments.add(text=note.text)
+    for note in extras.appendments.get(document.id, []):
+        added = msg.appendments.add(text=note.text, sha256=note.sha256)
         added.author.user_name = make_name("users", note.author_user)
         added.author.display_name = note.author_name
         added.create_time.FromDatetime(note.created_at)
     if document.submitted_by_user:
         msg.submitted_by.user_name = make_name("users", document.submitted_by_user)
         msg.submitted_by.display_name = document.submitted_by_name
-    for key, answer in _answers(document).items():
+    for key, answer in answers_of(session, document).items():
         msg.answers[key].CopyFrom(cpb.Answer(**answer))
     msg.author.user_name = make_name("users", document.author_user)
     msg.author.username = document.author_username
@@ -81,12 +116,13 @@ def to_proto(session: Session, document: Document) -> pb.Document:
     msg.update_time.FromDatetime(document.updated_at)
     if document.ended_at:
         msg.end_time.FromDatetime(document.ended_at)
-    snapshot = session.get(DocumentSnapshot, document.id)
+    snapshot = extras.snapshots.get(document.id)
     if snapshot is not None:
         msg.snapshot_json, msg.snapshot_sha256 = snapshot.snapshot_json, snapshot.sha256
-    for row in _signatures(session, document.id):
+    for row in extras.signatures.get(document.id, []):
         signature = msg.signatures.add(role=row.role, method=row.method, signer_name=row.signer_name,
-                                       witnessed_by=row.witnessed_by_name)
+                                       witnessed_by=row.witnessed_by_name,
+                                       attachment=make_name("attachments", row.attachment_id))
         signature.sign_time.FromDatetime(row.signed_at)
     return msg
 
@@ -119,13 +155,17 @@ def _check_value(question: Question, value: str) -> str | None:
 
 
 def validate_answers(template: Template, answers) -> dict[str, str]:
-    known = {q.id: q for q in template.questions()}
+    return check_answers({q.id: q for q in template.questions()}, answers,
+                         f"{template.title} version {template.version}")
+
+
+def check_answers(known: dict[str, Question], answers, asked_in: str, prefix: str = "answers") -> dict[str, str]:
     violations = {}
     for key, answer in answers.items():
-        field = f"answers.{key}"
+        field = f"{prefix}.{key}"
         question = known.get(key)
         if question is None:
-            violations[field] = f"is not a question in {template.title} version {template.version}"
+            violations[field] = f"is not a question in {asked_in}"
         elif answer.status == ANSWERED:
             if not answer.value.strip():
                 violations[field] = "is marked answered but has no answer; choose not known or declined instead"
@@ -180,7 +220,8 @@ def create(session: Session, principal: Principal, library: TemplateLibrary,
                             make_name("documents", twin.id))
     known = {q.id for q in template.questions()}
     carried = {k: v for k, v in _answers(original).items() if k in known} if original else {}
-    document = _new_document(session, principal, template, person, _merge(carried, request.answers), start)
+    document = _new_document(session, principal, template, person, carried, start)
+    _record_answers(session, principal, document, request.answers)
     if original is not None:
         document.supersedes_id = original.id
     idempotency.remember(session, principal, request.request_id, "CreateDocument", make_name("documents", document.id))
@@ -194,20 +235,37 @@ def _superseded(session: Session, principal: Principal, request: pb.CreateDocume
         raise InvalidArgument("A new version must be of the same record for the same child.",
                               {"supersedes": "a different child or template"})
     if original.state != pb.DOCUMENT_STATE_COMPLETED:
-        raise FailedPrecondition(f"Only a completed {original.title} needs a new version; change this one instead.")
+        instead = "change it instead" if original.state == pb.DOCUMENT_STATE_IN_PROGRESS else "start a new one instead"
+        raise FailedPrecondition(f"This {original.title} is {STATE_WORDS[original.state]}: only a completed record "
+                                 f"takes a new version; {instead}.")
     return original
 
 
-def append(session: Session, principal: Principal, request: pb.AppendToDocumentRequest) -> pb.Document:
+def appendment_payload(document: Document, snapshot_sha256: str, text: str, author: str, at: datetime) -> dict:
+    """What an appendment's signature covers: it names the snapshot it adds to, so it cannot be
+    moved to another document, and its own hash covers its words, author and time."""
+    at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)  # SQLite hands back naive UTC
+    body = {"document": make_name("documents", document.id), "snapshot_sha256": snapshot_sha256, "text": text,
+            "author": author, "created_at": at.astimezone(timezone.utc).isoformat(timespec="seconds")}
+    return {**body, "sha256": hashlib.sha256(canonical(body)).hexdigest()}
+
+
+def append(session: Session, principal: Principal, signer: Signer,
+           request: pb.AppendToDocumentRequest) -> pb.Document:
     access.require_casework(principal, "add to documents")
     if not request.text.strip():
         raise InvalidArgument("Write what you are adding.", {"text": "required"})
     document = visible_document(session, principal, parse_name(request.name, "documents"), for_update=True)
     if document.state != pb.DOCUMENT_STATE_COMPLETED:
-        raise FailedPrecondition(f"This {document.title} is {STATE_WORDS[document.state]}: change it directly; "
-                                 "appendments are for completed records.")
+        raise FailedPrecondition(f"This {document.title} is {STATE_WORDS[document.state]}: appendments are for "
+                                 "completed records" + ("; change it directly." if document.state ==
+                                                        pb.DOCUMENT_STATE_IN_PROGRESS else "."))
+    snapshot = session.get(DocumentSnapshot, document.id)
+    now = datetime.now(timezone.utc)
+    payload = appendment_payload(document, snapshot.sha256, request.text.strip(), principal.display_name, now)
     session.add(DocumentAppendment(document_id=document.id, text=request.text.strip(), author_user=principal.user_id,
-                                   author_name=principal.display_name, created_at=datetime.now(timezone.utc)))
+                                   author_name=principal.display_name, created_at=now,
+                                   sha256=payload["sha256"], signature=signer.sign(payload)))
     document.version += 1
     session.flush()
     name = make_name("documents", document.id)
@@ -219,18 +277,23 @@ def append(session: Session, principal: Principal, request: pb.AppendToDocumentR
 def _new_document(session: Session, principal: Principal, template: Template, person: Person, answers: dict,
                   start: date, copied_from: str = "") -> Document:
     now = datetime.now(timezone.utc)
+    household_id = households.current_household_id(session, person.id)
+    shared = sorted(households.family_question_ids(template)) if household_id else []
     document = Document(
         person_id=person.id, template_id=template.name, template_version=template.version, title=template.title,
-        state=pb.DOCUMENT_STATE_IN_PROGRESS, answers_json=json.dumps(answers, sort_keys=True), start_date=start,
+        state=pb.DOCUMENT_STATE_IN_PROGRESS, start_date=start,
+        answers_json=json.dumps({k: v for k, v in answers.items() if k not in shared}, sort_keys=True),
         end_reason="", author_user=principal.user_id, author_username=principal.username,
         author_name=principal.display_name, version=1, created_at=now, updated_at=now,
         episode_id=(current.id if (current := episodes.open_for(session, person.id)) else None),
+        household_id=household_id, shared_json=json.dumps(shared),
     )
     session.add(document)
     session.flush()
     name = make_name("documents", document.id)
     payload = {"document": name, "person": make_name("people", person.id), "template_id": template.name,
                "template_version": template.version, "kind": template.kind, "start_date": iso(start),
+               "episode": make_name("episodes", document.episode_id),
                "person_display_name": people.display_name(person), "assignee": principal.user_name}
     if copied_from:
         payload["copied_from"] = copied_from
@@ -259,7 +322,8 @@ def list_for(session: Session, principal: Principal, request: pb.ListDocumentsRe
                                  .offset(offset).limit(limit)))
     if found:
         audit.record(session, principal, "list", "documents", sorted({d.person_id for d in found}))
-    return [to_proto(session, d) for d in found]
+    extras = _Extras.load(session, [d.id for d in found])
+    return [to_proto(session, d, extras) for d in found]
 
 
 def _open_for_change(session: Session, principal: Principal, name: str, etag: str) -> Document:
@@ -282,7 +346,7 @@ def update(session: Session, principal: Principal, library: TemplateLibrary,
     document = _open_for_change(session, principal, request.name, request.etag)
     template = find_template(library, document.template_id, document.template_version)
     people.raise_if_invalid(validate_answers(template, request.answers), f"The change to the {template.title}")
-    document.answers_json = json.dumps(_merge(_answers(document), request.answers), sort_keys=True)
+    _record_answers(session, principal, document, request.answers)
     document.version += 1
     document.updated_at = datetime.now(timezone.utc)
     name = make_name("documents", document.id)
@@ -292,11 +356,51 @@ def update(session: Session, principal: Principal, library: TemplateLibrary,
     return to_proto(session, document)
 
 
+def _record_answers(session: Session, principal: Principal, document: Document, answers) -> None:
+    """Validated answers into the document, except family answers it shares: those are the
+    household's, recorded once for every child living there."""
+    shared = set(json.loads(document.shared_json)) if document.household_id else set()
+    own = {k: v for k, v in answers.items() if k not in shared}
+    family = {k: v for k, v in answers.items() if k in shared}
+    document.answers_json = json.dumps(_merge(_answers(document), own), sort_keys=True)
+    if family:
+        households.set_facts(session, principal, document.household_id, family)
+
+
+def _carried_story(session: Session, document: Document, answers: dict[str, dict]) -> dict[str, dict]:
+    """R-NARRATIVE: every document carries the family pen picture and the key case summary. One
+    that does not ask them (a case note, a strategy discussion) carries the latest recorded for the
+    child, saying where it came from and when, so nobody retypes them (L299)."""
+    carried: dict[str, dict] = {}
+    for question in STORY_QUESTIONS:
+        own = answers.get(question, {})
+        if own.get("status") == ANSWERED:
+            carried[question] = {"value": own["value"], "from": own.get("shared_from") or "this document",
+                                 "recorded_date": own.get("recorded_date") or iso(document.start_date)}
+    household = households.current_household_id(session, document.person_id)
+    if "pen_picture" not in carried and household:
+        fact = session.get(HouseholdFact, (household, "pen_picture"))
+        if fact is not None and fact.status == ANSWERED:
+            carried["pen_picture"] = {"value": fact.value, "from": make_name("households", household),
+                                      "recorded_date": iso(fact.recorded_date)}
+    if len(carried) < len(STORY_QUESTIONS):
+        for earlier in session.scalars(select(Document).where(
+                Document.person_id == document.person_id, Document.id != document.id,
+                Document.state == pb.DOCUMENT_STATE_COMPLETED).order_by(Document.ended_at.desc(), Document.id.desc())):
+            for question, answer in _answers(earlier).items():
+                if question in STORY_QUESTIONS and question not in carried and answer.get("status") == ANSWERED:
+                    carried[question] = {"value": answer["value"], "from": make_name("documents", earlier.id),
+                                         "recorded_date": iso(today_london(earlier.ended_at))}
+            if len(carried) == len(STORY_QUESTIONS):
+                break
+    return carried
+
+
 def snapshot_of(session: Session, template: Template, document: Document, principal: Principal,
                 at: datetime) -> str:
     """Everything the completed document says, readable on its own years later."""
     person = session.get(Person, document.person_id)
-    answers = _answers(document)
+    answers = answers_of(session, document)
     values = {k: a["value"] for k, a in answers.items() if a["status"] == ANSWERED}
     sections = []
     for section, questions in template.visible(values):
@@ -315,6 +419,7 @@ def snapshot_of(session: Session, template: Template, document: Document, princi
         "completed_by": {"user": principal.user_name, "name": principal.display_name},
         "completed_at": at.isoformat(timespec="seconds"),
         "sections": sections,
+        "carried": _carried_story(session, document, answers),
     }
     doc["child"].pop("etag", None)
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -330,13 +435,26 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, signer
     template = find_template(library, document.template_id, document.template_version)
     now = datetime.now(timezone.utc)
     if request.state == pb.DOCUMENT_STATE_COMPLETED:
-        _require_mandatory(template, document, "completed")
+        _require_mandatory(session, template, document, "completed")
+        _require_open_episode(session, template, document)
         _freeze(session, signer, template, document, principal, principal, now, now)
     return _finish(session, principal, template, document, request.state, request.reason.strip(), now)
 
 
-def _require_mandatory(template: Template, document: Document, doing: str) -> None:
-    answers = _answers(document)
+def _require_open_episode(session: Session, template: Template, document: Document) -> None:
+    """A Closure Record closes the episode it belongs to; there must be one still open."""
+    if template.kind != "closure":
+        return
+    episode = session.get(Episode, document.episode_id) if document.episode_id else None
+    if episode is None:
+        raise FailedPrecondition(f"This {document.title} belongs to no episode of work, so there is no case to close.")
+    if episode.state != pb.EPISODE_STATE_OPEN:
+        raise FailedPrecondition(f"The case this {document.title} would close was already closed on "
+                                 f"{iso(episode.closed_date)}; cancel this record, with the reason.")
+
+
+def _require_mandatory(session: Session, template: Template, document: Document, doing: str) -> None:
+    answers = answers_of(session, document)
     values = {k: a["value"] for k, a in answers.items() if a["status"] == ANSWERED}
     missing = {f"answers.{q.id}": f"{q.label} is needed before this can be {doing}"
                for _, questions in template.visible(values) for q in questions
@@ -353,12 +471,14 @@ def _freeze(session: Session, signer: Signer, template: Template, document: Docu
     _add_signature(session, signer, document, digest, "social_worker", "electronic", author.display_name,
                    author, authored_at)
     if template.kind == "closure":
-        _close_episode(session, completer, template, document, _answers(document))
+        _close_episode(session, completer, template, document, answers_of(session, document))
     return digest
 
 
 def _finish(session: Session, principal: Principal, template: Template, document: Document, state: int,
             reason: str, now: datetime) -> pb.Document:
+    # However it ends, the shared family answers it showed are kept as they were that day.
+    document.answers_json = json.dumps(answers_of(session, document), sort_keys=True)
     document.state = state
     document.end_reason = reason
     document.ended_at = now
@@ -367,10 +487,26 @@ def _finish(session: Session, principal: Principal, template: Template, document
     session.flush()
     name = make_name("documents", document.id)
     outbox.append(session, principal, "document.ended", name, document.person_id,
-                  {"document": name, "state": ENDS[state], "template_id": template.name,
-                   "ended_date": iso(today_london(now)), "reason": reason})
+                  {"document": name, "state": ENDS[state], "template_id": template.name, "kind": template.kind,
+                   "ended_date": iso(today_london(now)), "reason": reason,
+                   "episode": make_name("episodes", document.episode_id), "person": make_name("people", document.person_id),
+                   **(_facts_for_clocks(template, _answers(document)) if state == pb.DOCUMENT_STATE_COMPLETED else {})})
     audit.record(session, principal, ENDS[state], name, [document.person_id])
     return to_proto(session, document)
+
+
+CLOCK_ANSWER_TYPES = ("date", "choice", "yes_no", "number")
+
+
+def _facts_for_clocks(template: Template, answers: dict[str, dict]) -> dict[str, dict]:
+    """The short coded answers of a completed document (dates, choices), by question id and by
+    the statutory item each feeds: what the alerts service's rules read ("the review was held on",
+    "the s47 enquiry started on"). Free text never leaves the records service this way."""
+    given = {q.id: q for q in template.questions() if q.type in CLOCK_ANSWER_TYPES}
+    coded = {k: a["value"] for k, a in answers.items() if k in given and a.get("status") == ANSWERED}
+    statutory = {f"{return_}.{item}": coded[q.id] for q in given.values() if q.id in coded
+                 for return_, item in q.statutory}
+    return {"answers": coded, "statutory": statutory}
 
 
 def _for_review(session: Session, principal: Principal, request: pb.ReviewDocumentRequest, state: int) -> Document:
@@ -398,7 +534,8 @@ def _review_event(session: Session, principal: Principal, document: Document, ki
 def submit(session: Session, principal: Principal, library: TemplateLibrary, request: pb.ReviewDocumentRequest) -> pb.Document:
     access.require_casework(principal, "submit documents")
     document = _for_review(session, principal, request, pb.DOCUMENT_STATE_IN_PROGRESS)
-    _require_mandatory(find_template(library, document.template_id, document.template_version), document, "submitted")
+    _require_mandatory(session, find_template(library, document.template_id, document.template_version), document,
+                       "submitted")
     document.state = pb.DOCUMENT_STATE_SUBMITTED
     document.submitted_by_user, document.submitted_by_name = principal.user_id, principal.display_name
     document.submitted_at = datetime.now(timezone.utc)
@@ -417,6 +554,7 @@ def approve(session: Session, principal: Principal, library: TemplateLibrary, si
     document = _for_review(session, principal, request, pb.DOCUMENT_STATE_SUBMITTED)
     _require_approver(principal, document)
     template = find_template(library, document.template_id, document.template_version)
+    _require_open_episode(session, template, document)
     now = datetime.now(timezone.utc)
     author = Principal(user_name=make_name("users", document.submitted_by_user), username="",
                 display_name=document.submitted_by_name)
@@ -462,19 +600,33 @@ ELECTRONIC = {"social_worker": ("duty", "worker", "leader", "manager"), "team_le
               "other_professional": ("duty", "worker", "leader", "manager")}
 
 
+def _signed_scan(session: Session, document: Document, attachment_name: str) -> Attachment:
+    scan = session.get(Attachment, parse_name(attachment_name, "attachments", "attachment"))
+    if scan is None or scan.document_id != document.id:
+        raise InvalidArgument("That scan is not attached to this document; attach it here first.",
+                              {"attachment": "not attached to this document"})
+    if scan.kind != "scan":
+        raise InvalidArgument("The signed page must be attached as a scan.", {"attachment": f"is a {scan.kind}"})
+    return scan
+
+
 def _add_signature(session: Session, signer: Signer, document: Document, digest: str, role: str, method: str,
-                   name: str, principal: Principal, at: datetime) -> None:
+                   name: str, principal: Principal, at: datetime, scan: Attachment | None = None) -> None:
     electronic = method == "electronic"
     payload = {
         "document": make_name("documents", document.id), "snapshot_sha256": digest, "role": role,
         "method": method, "signer_name": name, "signer_user": principal.user_name if electronic else "",
         "witnessed_by": "" if electronic else principal.display_name, "signed_at": at.isoformat(timespec="seconds"),
     }
+    if scan is not None:
+        # The scan's own hash is signed too: swapping the page afterwards shows.
+        payload["scan"] = {"attachment": make_name("attachments", scan.id), "sha256": scan.sha256}
     session.add(DocumentSignature(
         document_id=document.id, role=role, method=method, signer_name=name,
         signer_user=principal.user_id if electronic else None,
         witnessed_by_user=None if electronic else principal.user_id,
         witnessed_by_name="" if electronic else principal.display_name, signed_at=at,
+        attachment_id=scan.id if scan else None,
         payload_json=json.dumps(payload, sort_keys=True), signature=signer.sign(payload)))
 
 
@@ -487,6 +639,10 @@ def sign(session: Session, principal: Principal, signer: Signer, request: pb.Sig
         violations["method"] = f"one of {', '.join(METHODS)}"
     if request.method != "electronic" and not request.signer_name.strip():
         violations["signer_name"] = "required: who signed in front of you or on the printed copy"
+    if request.method == "printed_copy" and not request.attachment:
+        violations["attachment"] = "required: attach the scan of the signed page first, then name it here"
+    elif request.attachment and request.method != "printed_copy":
+        violations["attachment"] = "only a signature on a printed copy has a scan"
     people.raise_if_invalid(violations, "The signature")
     if request.method == "electronic":
         allowed = ELECTRONIC.get(request.role)
@@ -498,9 +654,11 @@ def sign(session: Session, principal: Principal, signer: Signer, request: pb.Sig
     if document.state != pb.DOCUMENT_STATE_COMPLETED or snapshot is None:
         raise FailedPrecondition(f"Only a completed {document.title} can be signed: it is "
                                  f"{STATE_WORDS.get(document.state, 'not completed')}.")
+    scan = _signed_scan(session, document, request.attachment) if request.attachment else None
     name = principal.display_name if request.method == "electronic" else request.signer_name.strip()
     now = datetime.now(timezone.utc)
-    _add_signature(session, signer, document, snapshot.sha256, request.role, request.method, name, principal, now)
+    _add_signature(session, signer, document, snapshot.sha256, request.role, request.method, name, principal, now,
+                   scan)
     document.version += 1
     session.flush()
     ref = make_name("documents", document.id)
@@ -514,27 +672,23 @@ def export(session: Session, principal: Principal, signer: Signer, document_id: 
     document = visible_document(session, principal, document_id)
     snapshot = session.get(DocumentSnapshot, document.id)
     if snapshot is None:
-        raise FailedPrecondition(f"This {document.title} is not completed, so there is nothing final to export.")
+        raise FailedPrecondition(f"This {document.title} is {STATE_WORDS[document.state]}, not completed, so there is "
+                                 "nothing final to export.")
     audit.record(session, principal, "export", make_name("documents", document_id), [document.person_id])
     return json.dumps({
         "document": make_name("documents", document.id), "title": document.title,
         "snapshot_json": snapshot.snapshot_json, "snapshot_sha256": snapshot.sha256,
         "signatures": [{"payload": json.loads(s.payload_json), "signature": s.signature}
                        for s in _signatures(session, document.id)],
+        "appendments": [{"payload": appendment_payload(document, snapshot.sha256, a.text, a.author_name,
+                                                       a.created_at), "signature": a.signature}
+                        for a in session.scalars(select(DocumentAppendment).where(
+                            DocumentAppendment.document_id == document.id).order_by(DocumentAppendment.id))],
         "public_key_pem": signer.public_pem,
     }, indent=2, ensure_ascii=False)
 
 
-# What siblings share: how the family is parented and lives, and the family's pen picture. Each
-# child's own developmental needs, views and identifiers are never copied.
-FAMILY_DOMAINS = ("parenting_capacity", "family_and_environmental_factors")
-FAMILY_QUESTIONS = ("pen_picture",)
 SIBLING_TYPES = ("sibling", "half_sibling", "step_sibling")
-
-
-def family_question_ids(template: Template) -> set[str]:
-    return {q.id for section in template.sections for q in section.questions
-            if section.domain in FAMILY_DOMAINS or q.id in FAMILY_QUESTIONS}
 
 
 def copy_to_siblings(session: Session, principal: Principal, library: TemplateLibrary,
@@ -544,8 +698,8 @@ def copy_to_siblings(session: Session, principal: Principal, library: TemplateLi
     template = find_template(library, source.template_id, source.template_version)
     if not request.siblings:
         raise InvalidArgument("Choose at least one brother or sister to copy to.", {"siblings": "required"})
-    shared = family_question_ids(template)
-    answers = {k: v for k, v in _answers(source).items() if k in shared}
+    shared = households.family_question_ids(template)
+    answers = {k: v for k, v in answers_of(session, source).items() if k in shared}
     copies = []
     for sibling_name in request.siblings:
         sibling = people.get_visible(session, principal, parse_name(sibling_name, "people", "siblings"))

@@ -247,13 +247,16 @@ def decide(session: Session, principal: Principal, request: pb.DecideReferralReq
     referral.decided_date = decided
     referral.version += 1
     if request.decision in episodes.NFA_DECISIONS and referral.episode_id:
+        # No further action on this referral closes the case only if this referral is all the case
+        # is: a contact about a child already being worked with joins that work and never ends it.
         episode = session.get(Episode, referral.episode_id)
         if episode is not None and not session.scalar(select(Referral.id).where(
-                Referral.episode_id == episode.id, Referral.id != referral.id,
-                Referral.state == pb.REFERRAL_STATE_AWAITING_DECISION)):
+                Referral.episode_id == episode.id, Referral.id != referral.id)):
             episodes.close(session, principal, episode, decided, "referral_nfa")
     outbox.append(session, principal, "referral.decided", make_name("referrals", referral.id), referral.person_id,
                   {"referral": make_name("referrals", referral.id), "decided_date": iso(decided),
-                   "decision": pb.ReferralDecision.Name(request.decision)})
+                   "decision": pb.ReferralDecision.Name(request.decision), "received_date": iso(referral.received_date),
+                   "episode": make_name("episodes", referral.episode_id), "person": make_name("people", referral.person_id),
+                   "team": make_name("teams", referral.team_id)})
     audit.record(session, principal, "decide", make_name("referrals", referral.id), [referral.person_id])
     return _referral_proto(session, referral)

@@ -1,16 +1,56 @@
 """Synthetic councils for demos and measurement: `ics admin generate --children N --years Y --seed S`.
 
 Every record goes through the same functions the records service runs for a gRPC call, so the
-data has the shape real use gives it (outbox events, audit, episodes, snapshots). The journeys
-follow the evaluation's shapes: per child, 44% one contact, 74% at most four, a quarter five to
-44 (L2059-L2084); families of siblings; assessments, child protection, closures, re-referrals.
-The same seed and `--until` date give the same council. All names are made up.
+data has the shape real use gives it (outbox events, audit, episodes, snapshots); a refusal by a
+service is an error here too (only the service's same-day ALREADY_EXISTS for one piece of work is
+accepted). The same seed and `--until` date give the same council. All names are made up.
+
+Each child's journey is simulated in date order, one child at a time, and written as it goes:
+- Contacts per child follow the evaluation's shape (L2059-L2084): 44% one, 74% at most four, a
+  quarter five to 44, spread over up to two and a half years. Siblings (1-4) share a family name.
+- A contact while the child's case is open joins the open episode (decided "assessment": passed to
+  the allocated worker). Otherwise the duty decision is no further action 35%, advice 15%,
+  assessment 40%, strategy discussion 10% (an NFA or advice closes the episode that day).
+- Assessment: a team leader allocates the case to a social worker (Children in Need team); the
+  single assessment takes 10-45 working days and concludes no further action 30% (closed RC8),
+  early help 20% (closed RC9), child in need plan 42%, strategy discussion 8%. One not finished
+  by `--until` stays in progress.
+- Strategy discussion: a manager allocates the case to the Child Protection team; s47 enquiries
+  take 5-15 working days and conclude conference 45%, child in need plan 35%, NFA 20% (RC8). The
+  initial conference (15 working days after the discussion) makes a child protection plan 85%,
+  a child in need plan 12%, NFA 3%.
+- Plans state 2-3 outcomes that are changes for the child (age-appropriate), each with one or two
+  actions (who, what, by when); one or two actions change (done, or a new date) between reviews.
+  Child in need plans are reviewed every 3 months, 1-4 times, then close or step down (RC7), or
+  escalate to a strategy discussion (5% of reviews). Child protection plans are reviewed at 3
+  months, then every 6, 1-3 times, then become a child in need plan (55%) or close (45%). Each
+  review is a completed review record (child-in-need-review, child-protection-review) and records
+  progress against every current outcome (achieved outcomes end; a new one keeps 2-3 current).
+- Looked after: 6.5% of children, spread evenly through the run (a child is chosen each time the
+  running share reaches a whole child, among those first referred at least 300 days before
+  `--until`). Two thirds come in after an assessment ("legal"), a third through child protection
+  (conference, plan, then its first review decides so). A carers register is made first by a team
+  leader: two of each kind, then foster 65%, kinship 20%, children's homes 15%, with equality data
+  and answer statuses (85% answered, 8% declined, 7% not known). Legal status: section 20 (V2)
+  55%, interim care order (C1) 35%, emergency protection (L2) 10% (then C1 after 8 days); C1
+  becomes a care order (C2) in 70% after 4-10 months, V2 becomes C1 in 20%. Placements: foster
+  60 / kinship 20 (/ children's home 30 from age 10) by weight; they move 0 (50%), 1 (30%), 2 (15%)
+  or 3 (5%) times; a care plan is reviewed at each looked-after review (20 working days, 3 months
+  later, then every 6 months); 45% leave care 4-23 months after starting (home as planned, SGO,
+  child arrangements order, adoption for under-8s...), and the case closes 10-40 days later.
+- Re-referrals: any later contact after a closure reopens the case; one within 12 months of the
+  previous referral is flagged by the front door, and `re_referrals` counts those returns.
+
+With `--children 2000 --years 3 --seed 1` this gives 8,590 referrals (22% of them returns within
+12 months of a closure), 76% of children allocated, 51% with a plan, 6.5% looked after (1.6
+placements each), and 30% of children with an episode still open at the end.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from ics.common.v1 import common_pb2 as cpb
@@ -19,7 +59,7 @@ from services.alerts.calendar import WorkingCalendar
 from services.common.auth import Principal
 from services.common.db import Database
 from services.common.errors import AlreadyExists
-from services.records import documents, frontdoor, relationships
+from services.records import allocations, care, documents, frontdoor, placements, plans, relationships
 from services.records.template_library import Template, TemplateLibrary
 
 GIVEN = ("Aled", "Bea", "Cai", "Dilys", "Eben", "Ffion", "Gethin", "Hedd", "Iona", "Jac", "Kezia", "Lowri",
@@ -30,6 +70,41 @@ FAMILY = ("Abernant", "Brynmor", "Caerwyn", "Dolwen", "Eglwys", "Foxhall", "Glan
 REASONS = ("Police report a domestic incident with the child present.", "School worried about bruising.",
            "Health visitor concerned about home conditions.", "Neighbour reports the children left alone.",
            "Parent asks for help with the child's behaviour.", "Child missing from home overnight.")
+LOOKED_AFTER_SHARE = 0.065
+ASSESSMENT, STRATEGY = pb.REFERRAL_DECISION_ASSESSMENT, pb.REFERRAL_DECISION_STRATEGY_DISCUSSION
+# Outcomes are changes for the child ({n}: their name), for the ages they fit, each with actions.
+OUTCOMES = (
+    (0, 4, "{n} is weighed every month and stays on their growth curve",
+     (("Health visitor", "Weigh {n} at the clinic each month"), ("Mum", "Keep the feeding diary for each visit"))),
+    (0, 4, "{n} sleeps in a safe cot in a clean, warm room every night",
+     (("Parents", "Clear the bedroom and set up the cot"),
+      ("Family support worker", "Help keep the home clean weekly"))),
+    (0, 17, "{n} lives in a home free from violence and says they feel safe there",
+     (("Dad", "Complete the domestic abuse perpetrator programme"), ("Social worker", "See {n} alone on every visit"))),
+    (5, 16, "{n} goes to school every day and arrives on time",
+     (("Mum", "Walk {n} to school each morning"), ("School", "Ring Mum by 9:30 if {n} is not in"))),
+    (0, 17, "{n} is cared for by a parent who is not under the influence of drugs or alcohol",
+     (("Mum", "Go to the drug and alcohol service each week"), ("Mum", "Give hair-strand tests when asked"))),
+    (2, 17, "{n} has enough to eat every day",
+     (("Parents", "Use the food bank vouchers and the budget plan"), ("Family support worker", "Plan weekly meals"))),
+    (10, 17, "{n} comes home at the agreed time and is never missing overnight",
+     (("Mum", "Agree a curfew with {n} and report missing after an hour"), ("Youth worker", "Meet {n} weekly"))),
+    (5, 17, "{n} has a trusted adult to talk to every week",
+     (("School", "Name a mentor who sees {n} each Monday"), ("Social worker", "Introduce {n} to the mentor"))),
+    (0, 17, "{n} sees Dad safely every fortnight",
+     (("Contact centre", "Book fortnightly supervised time"), ("Dad", "Arrive on time and sober"))),
+    (0, 17, "{n}'s health, dental and eye checks are up to date",
+     (("Mum", "Book the dentist and optician"), ("School nurse", "Check the appointments were kept"))),
+)
+CARE_OUTCOMES = (
+    "{n} lives with carers who meet their needs and stays at the same school",
+    "{n} sees Mum and their brothers and sisters safely every week",
+    "{n} knows their life story and why they are looked after",
+    "{n}'s health assessment and dental checks are done on time",
+)
+PROGRESS_WORDS = {pb.PROGRESS_ACHIEVED: "achieved", pb.PROGRESS_PARTLY: "progressing", pb.PROGRESS_NOT_YET: "no_change"}
+ETHNICITY = ("WBRI", "WBRI", "WBRI", "WOTH", "MWBC", "MWBA", "AIND", "APKN", "BAFR", "BCRB", "CHNE", "OOTH")
+RELIGION = ("None", "Christian", "Muslim", "Hindu", "Sikh", "Jewish", "Buddhist")
 
 
 @dataclass
@@ -37,6 +112,22 @@ class Generated:
     children: int = 0
     contacts: int = 0
     documents: int = 0
+    allocations: int = 0
+    plans: int = 0
+    reviews: int = 0
+    action_updates: int = 0
+    closures: int = 0
+    re_referrals: int = 0
+    carers: int = 0
+    care_periods: int = 0
+    placements: int = 0
+
+    def summary(self) -> str:
+        """"15 children, 40 contacts and referrals, ...": every count, for the command line."""
+        words = {"contacts": "contacts and referrals", "documents": "completed documents", "re_referrals":
+                 "re-referrals after closure", "care_periods": "looked-after periods", "action_updates":
+                 "action changes", "closures": "closure records", "reviews": "plan reviews"}
+        return ", ".join(f"{getattr(self, f.name)} {words.get(f.name, f.name)}" for f in fields(self))
 
 
 def contacts_for_child(rng: random.Random) -> int:
@@ -64,64 +155,502 @@ def plausible_answers(template: Template, chosen: dict[str, str], day: date,
     return {k: cpb.Answer(value=v, status=cpb.ANSWER_STATUS_ANSWERED) for k, v in values.items() if v}
 
 
+class Council:
+    """What every journey in one run shares: the database, the staff, the calendar, the counts."""
+
+    def __init__(self, db: Database, library: TemplateLibrary, signer, staff: dict[str, Principal],
+                 rng: random.Random, until: date):
+        self.db, self.library, self.signer, self.rng, self.until = db, library, signer, rng, until
+        self.calendar = WorkingCalendar()
+        self.counts = Generated()
+        self.duty, self.leader, self.manager = staff["duty"], staff["leader"], staff["manager"]
+        # Children in need cases go to a worker in a team the leader leads; child protection to
+        # one in the Child Protection team, which a manager allocates.
+        self.cin_worker, self.cp_worker = staff["worker"], staff["worker2"]
+        self.carers: list[pb.Carer] = []
+        self.looked_after_due = 0.0
+
+    def write(self, fn):
+        return self.db.write_sync(fn)
+
+    def working_days(self, day: date, n: int) -> date:
+        return self.calendar.add_working_days(day, n)
+
+    def complete(self, author: Principal, person: str, template_id: str, day: date,
+                 **chosen: str) -> pb.Document | None:
+        template = self.library.get(template_id)
+        answers = plausible_answers(template, chosen, day, self.rng)
+        try:
+            doc = self.write(lambda s: documents.create(s, author, self.library, pb.CreateDocumentRequest(
+                person=person, template_id=template_id, start_date=day.isoformat(), answers=answers)))
+        except AlreadyExists:
+            return None  # the same work for the same child the same day is one piece of work, as in the service
+        done = self.write(lambda s: documents.end(s, author, self.library, self.signer, pb.EndDocumentRequest(
+            name=doc.name, etag=doc.etag, state=pb.DOCUMENT_STATE_COMPLETED)))
+        self.counts.documents += 1
+        return done
+
+    def make_carers(self, n: int) -> None:
+        """The register placements draw on, made by a team leader, with equality data."""
+        rng = self.rng
+        for index in range(n):  # at least two of each kind, so a child can move between them
+            kind = (("foster_carer", "kinship_carer", "childrens_home")[index % 3] if index < 6 else
+                    rng.choices(("foster_carer", "kinship_carer", "childrens_home"), weights=(65, 20, 15))[0])
+            name = {"childrens_home": f"{rng.choice(FAMILY)} House children's home {index + 1}",
+                    "kinship_carer": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} (family and friends carer)"}.get(
+                kind, f"{rng.choice(GIVEN)} and {rng.choice(GIVEN)} {rng.choice(FAMILY)}")
+            characteristics = {}
+            if kind != "childrens_home":
+                for key, values in (("ethnicity", ETHNICITY), ("religion", RELIGION),
+                                    ("first_language", ("English", "English", "Welsh", "Polish", "Urdu")),
+                                    ("disability", ("None", "None", "None", "Hearing impairment"))):
+                    status = rng.choices((cpb.ANSWER_STATUS_ANSWERED, cpb.ANSWER_STATUS_DECLINED,
+                                          cpb.ANSWER_STATUS_NOT_KNOWN), weights=(85, 8, 7))[0]
+                    characteristics[key] = cpb.Answer(
+                        value=rng.choice(values) if status == cpb.ANSWER_STATUS_ANSWERED else "", status=status)
+            carer = pb.Carer(kind=kind, display_name=name, postcode=f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}CA",
+                             urn=f"SC{rng.randint(100000, 999999)}" if kind == "childrens_home" else "",
+                             characteristics=characteristics)
+            self.carers.append(self.write(lambda s: placements.create_carer(s, self.leader, carer)))
+            self.counts.carers += 1
+
+
+class Journey:
+    """One child, from the first contact to `until`: events run in date order through the services."""
+
+    def __init__(self, council: Council, family: str, postcode: str, start: date):
+        self.c, rng, until = council, council.rng, council.until
+        self.rng = rng
+        self.dob = until - timedelta(days=rng.randint(30, 17 * 365))
+        self.given, self.family, self.postcode = rng.choice(GIVEN), family, postcode
+        self.sex = rng.choice((pb.SEX_FEMALE, pb.SEX_MALE))
+        earliest = max(start, self.dob)
+        # Every (1 / LOOKED_AFTER_SHARE)th child who can be (first referred 300 days before the end).
+        council.looked_after_due += LOOKED_AFTER_SHARE
+        self.looked_after = council.looked_after_due >= 1 and (until - earliest).days > 300
+        council.looked_after_due -= self.looked_after
+        latest = until - timedelta(days=300) if self.looked_after else until
+        first = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
+        count = contacts_for_child(rng)
+        span = min((until - first).days, rng.randint(60, 900))
+        drawn = sorted([first] + [first + timedelta(days=rng.randint(0, span)) for _ in range(count - 1)])
+        self.queue: list = []
+        self.sequence = 0
+        decided = first
+        for received in drawn:  # a contact is decided before the next is recorded
+            received = max(received, decided)
+            decided = min(until, council.working_days(received, rng.choice((1, 1, 1, 1, 2, 3))))
+            self.at(received, self.contact, decided)
+        self.person = ""
+        self.episode = ""
+        self.open = False          # a case (assessment, plan, care) is running
+        self.worker: Principal | None = None
+        self.assessed = False      # this episode has its single assessment
+        self.plan: pb.Plan | None = None
+        self.plan_reviews = self.plan_target = 0
+        self.care: pb.CarePeriod | None = None
+        self.placement: pb.Placement | None = None
+        self.care_plan: pb.Plan | None = None
+        self.carer_kind = ""
+        self.bound_for_care = self.looked_after  # until they come into care
+        self.allocated = False     # this episode has its allocation
+
+    # -- the timeline -------------------------------------------------------------------------
+    def at(self, day: date, fn, *args) -> None:
+        if day <= self.c.until:  # later events have not happened yet
+            self.sequence += 1
+            heapq.heappush(self.queue, (day, self.sequence, fn, args))
+
+    def run(self) -> str:
+        while self.queue:
+            day, _seq, fn, args = heapq.heappop(self.queue)
+            fn(day, *args)
+        return self.person
+
+    def age(self, day: date) -> int:
+        return max(0, (day - self.dob).days // 365)
+
+    def complete(self, template_id: str, day: date, **chosen: str) -> pb.Document | None:
+        return self.c.complete(self.worker or self.c.duty, self.person, template_id, day, **chosen)
+
+    # -- the front door -----------------------------------------------------------------------
+    def contact(self, received: date, decided: date) -> None:
+        c, rng = self.c, self.rng
+        request = pb.RecordContactRequest(received_date=received.isoformat(), source=rng.choice(range(1, 9)),
+                                          reason=rng.choice(REASONS), confirmed_not_duplicate=True)
+        if not self.person:
+            request.new_person.CopyFrom(pb.Person(given_name=self.given, family_name=self.family,
+                                                  date_of_birth=self.dob.isoformat(), sex=self.sex,
+                                                  postcode=self.postcode))
+        else:
+            request.person = self.person
+        reply = c.write(lambda s: frontdoor.record_contact(s, c.duty, request))
+        c.counts.contacts += 1
+        if self.episode and reply.referral.episode != self.episode and reply.referral.re_referral:
+            c.counts.re_referrals += 1  # back within 12 months of a closed episode
+        self.person, self.episode = reply.person.name, reply.referral.episode
+        if self.open:
+            decision, reason = ASSESSMENT, "The case is open: passed to the allocated worker with the open work."
+        elif self.bound_for_care:
+            decision, reason = rng.choice((ASSESSMENT, ASSESSMENT, STRATEGY)), "Decided at the duty meeting."
+        else:
+            decision = rng.choices((pb.REFERRAL_DECISION_NO_FURTHER_ACTION, pb.REFERRAL_DECISION_ADVICE_SIGNPOSTING,
+                                    ASSESSMENT, STRATEGY), weights=(35, 15, 40, 10))[0]
+            reason = "Decided at the duty meeting."
+        c.write(lambda s: frontdoor.decide(s, c.leader, pb.DecideReferralRequest(
+            name=reply.referral.name, decision=decision, reason=reason, decided_date=decided.isoformat())))
+        if self.open or decision not in (ASSESSMENT, STRATEGY):
+            return
+        self.open, self.assessed, self.allocated, self.plan = True, False, False, None
+        if decision == ASSESSMENT:
+            self.allocate(decided, c.cin_worker, "Allocated for a single assessment.")
+            self.at(decided, self.assess)
+        else:
+            self.at(decided, self.strategy)
+
+    def allocate(self, day: date, worker: Principal, reason: str) -> None:
+        c = self.c
+        allocator = c.leader if worker is c.cin_worker else c.manager
+        c.write(lambda s: allocations.allocate(s, allocator, pb.Allocation(
+            person=self.person, worker=worker.user_name, worker_display_name=worker.display_name,
+            team=worker.primary_team, start_date=day.isoformat(), reason=reason)))
+        c.counts.allocations += 1
+        self.worker, self.allocated = worker, True
+
+    def close(self, day: date, reason: str) -> None:
+        """The closure record, some days on; it closes the episode with its statutory answers."""
+        self.at(self.c.working_days(day, self.rng.randint(0, 5)), self._closure, reason)
+
+    def _closure(self, day: date, reason: str) -> None:
+        self.complete("closure-record", day, closure_date=day.isoformat(), reason_for_closure=reason)
+        self.c.counts.closures += 1
+        self.open, self.plan, self.care_plan = False, None, None
+
+    # -- assessment and child protection ------------------------------------------------------
+    def assess(self, day: date) -> None:
+        rng = self.rng
+        ends = self.c.working_days(day, rng.randint(10, 45))
+        outcome = "legal" if self.bound_for_care else rng.choices(
+            ("nfa", "early_help", "cin_plan", "strategy_discussion"), weights=(30, 20, 42, 8))[0]
+        begins = self.c.working_days(day, 1)
+        if ends > self.c.until:  # still being written at the end of the history
+            self.c.write(lambda s: documents.create(s, self.worker, self.c.library, pb.CreateDocumentRequest(
+                person=self.person, template_id="single-assessment", start_date=min(begins, self.c.until).isoformat(),
+                answers={"reason": cpb.Answer(value=rng.choice(REASONS), status=cpb.ANSWER_STATUS_ANSWERED)})))
+            return
+        self.at(ends, self.assessed_as, begins, outcome)
+
+    def assessed_as(self, day: date, begun: date, outcome: str) -> None:
+        self.complete("single-assessment", begun, assessment_start_date=begun.isoformat(), decision=outcome)
+        self.assessed = True
+        then = self.c.working_days(day, self.rng.randint(0, 8))
+        if outcome == "nfa":
+            self.close(day, "RC8")
+        elif outcome == "early_help":
+            self.close(day, "RC9")
+        elif outcome == "cin_plan":
+            self.at(then, self.start_plan, "child_in_need")
+        elif outcome == "strategy_discussion":
+            self.at(then, self.strategy)
+        else:
+            self.at(then, self.enter_care)
+
+    def strategy(self, day: date) -> None:
+        rng = self.rng
+        if not self.allocated or self.worker is not self.c.cp_worker:
+            self.allocate(day, self.c.cp_worker, "Child protection enquiries.")
+        self.complete("strategy-discussion", day, discussion_date=day.isoformat(),
+                      decision=rng.choice(("s47_joint", "s47_joint", "s47_single")), s47_start_date=day.isoformat())
+        outcome = "icpc" if self.bound_for_care else rng.choices(
+            ("icpc", "cin_plan", "nfa"), weights=(45, 35, 20))[0]
+        self.at(self.c.working_days(day, rng.randint(5, 15)), self.s47_concluded, day, outcome)
+
+    def s47_concluded(self, day: date, begun: date, outcome: str) -> None:
+        conference = max(day, self.c.working_days(begun, 15))
+        found = {"icpc": "substantiated", "cin_plan": "substantiated_not_significant", "nfa": "not_substantiated"}
+        extra = {"icpc_date": conference.isoformat()} if outcome == "icpc" else {"icpc_not_required": "yes"}
+        self.complete("outcome-of-s47-enquiries", begun, s47_start_date=begun.isoformat(),
+                      completed_date=day.isoformat(), outcome=outcome, concerns_substantiated=found[outcome], **extra)
+        if not self.assessed:
+            decision = {"icpc": "strategy_discussion", "cin_plan": "cin_plan", "nfa": "nfa"}[outcome]
+            begins = self.c.working_days(begun, 1)
+            self.complete("single-assessment", begins, assessment_start_date=begins.isoformat(), decision=decision)
+            self.assessed = True
+        if outcome == "icpc":
+            self.at(conference, self.conference)
+        elif outcome == "cin_plan":
+            self.at(self.c.working_days(day, self.rng.randint(0, 5)), self.start_plan, "child_in_need")
+        else:
+            self.close(day, "RC8")
+
+    def conference(self, day: date) -> None:
+        rng = self.rng
+        decision = "cp_plan" if self.bound_for_care else rng.choices(
+            ("cp_plan", "cin_plan", "nfa"), weights=(85, 12, 3))[0]
+        chosen = {"conference_date": day.isoformat(), "decision": decision}
+        outcomes = self.choose_outcomes(day) if decision == "cp_plan" else []
+        if outcomes:
+            chosen.update(initial_category=rng.choices(("NEG", "EMO", "PHY", "SAB", "MUL"),
+                                                       weights=(50, 30, 12, 4, 4))[0],
+                          cpp_start_date=day.isoformat(), key_worker=self.worker.display_name,
+                          review_conference_date=(day + timedelta(days=91)).isoformat())
+            chosen.update(self.outcome_answers(outcomes))
+        self.complete("initial-child-protection-conference-report", day, **chosen)
+        if decision == "cp_plan":
+            self.start_plan(day, "child_protection", outcomes)
+        elif decision == "cin_plan":
+            self.start_plan(day, "child_in_need")
+        else:
+            self.close(day, "RC7")
+
+    # -- plans and reviews --------------------------------------------------------------------
+    def choose_outcomes(self, day: date, n: int | None = None, avoid: set[str] = frozenset()) -> list[pb.NewOutcome]:
+        rng, age = self.rng, self.age(day)
+        fits = [o for o in OUTCOMES if o[0] <= age <= o[1] and o[2].format(n=self.given) not in avoid]
+        chosen = rng.sample(fits, min(len(fits), n or rng.choice((2, 2, 3))))
+        return [pb.NewOutcome(text=text.format(n=self.given), actions=[
+            pb.PlanAction(who=who, what=what.format(n=self.given),
+                          by_when=(day + timedelta(days=rng.randint(30, 120))).isoformat())
+            for who, what in rng.sample(actions, rng.choice((1, 2)))]) for _lo, _hi, text, actions in chosen]
+
+    @staticmethod
+    def outcome_answers(outcomes, progress: dict[str, int] | None = None) -> dict[str, str]:
+        """The review or conference record's outcome questions, mirroring the plan's (at most three)."""
+        answers = {}
+        for index, outcome in enumerate(outcomes[:3], start=1):
+            answers[f"outcome_{index}"] = outcome.text
+            answers[f"outcome_{index}_actions"] = "; ".join(
+                f"{a.who}: {a.what}, by {a.by_when}" for a in outcome.actions)
+            if progress is not None and progress.get(outcome.text) in PROGRESS_WORDS:
+                answers[f"outcome_{index}_progress"] = PROGRESS_WORDS[progress[outcome.text]]
+        return answers
+
+    def start_plan(self, day: date, kind: str, outcomes: list[pb.NewOutcome] | None = None) -> None:
+        c = self.c
+        request = pb.CreatePlanRequest(person=self.person, kind=kind, start_date=day.isoformat(),
+                                       outcomes=outcomes or self.choose_outcomes(day))
+        self.plan = c.write(lambda s: plans.create(s, self.worker, request))
+        c.counts.plans += 1
+        self.plan_reviews = 0
+        self.plan_target = self.rng.randint(1, 4) if kind == "child_in_need" else self.rng.randint(1, 3)
+        self.next_review(day, 91)
+
+    def next_review(self, day: date, days: int) -> None:
+        review = day + timedelta(days=days + self.rng.randint(-7, 7))
+        name = self.plan.name
+        for _ in range(self.rng.choice((1, 1, 2))):
+            changed = day + timedelta(days=self.rng.randint(7, max(8, (review - day).days - 1)))
+            self.at(changed, self.change_action, name)
+        self.at(review, self.review, name)
+
+    def change_action(self, day: date, plan_name: str) -> None:
+        plan = self.plan if self.plan and self.plan.name == plan_name else None
+        if plan is None:
+            return  # that plan has ended since
+        pending = [(o, a) for o in plan.outcomes if o.current for a in o.actions if not a.done]
+        if not pending:
+            return
+        _outcome, action = self.rng.choice(pending)
+        done = self.rng.random() < 0.6
+        by_when = action.by_when if done else (date.fromisoformat(action.by_when)
+                                               + timedelta(days=self.rng.randint(14, 42))).isoformat()
+        changed = pb.PlanAction(name=action.name, etag=action.etag, who=action.who, what=action.what,
+                                by_when=by_when, done=done)
+        self.plan = self.c.write(lambda s: plans.update_action(s, self.worker, pb.UpdateActionRequest(
+            plan=plan.name, action=changed)))
+        self.c.counts.action_updates += 1
+
+    def progress(self, plan: pb.Plan, reviews_before: int) -> dict[str, int]:
+        """How far each current outcome has come: more achieved at each review."""
+        achieved = min(0.7, 0.2 + 0.15 * reviews_before)
+        return {o.text: self.rng.choices(
+            (pb.PROGRESS_ACHIEVED, pb.PROGRESS_PARTLY, pb.PROGRESS_NOT_YET, pb.PROGRESS_NO_LONGER_RELEVANT),
+            weights=(achieved, 0.5, 0.47 - achieved * 0.5, 0.03))[0] for o in plan.outcomes if o.current}
+
+    def record_review(self, day: date, plan: pb.Plan, progress: dict[str, int], document: pb.Document | None,
+                      carry_on: bool) -> pb.Plan:
+        current = [o for o in plan.outcomes if o.current]
+        ending = [o.name for o in current if progress[o.text] in (pb.PROGRESS_ACHIEVED, pb.PROGRESS_NO_LONGER_RELEVANT)]
+        new = []
+        if carry_on and len(current) - len(ending) < 2:
+            new = self.choose_outcomes(day, 2 - (len(current) - len(ending)), {o.text for o in current})
+        request = pb.RecordReviewRequest(
+            plan=plan.name, etag=plan.etag, review_date=day.isoformat(),
+            review_document=document.name if document else "", retire_outcomes=ending if carry_on else [],
+            new_outcomes=new, progress=[pb.OutcomeReview(outcome=o.name, progress=progress[o.text],
+                                                         note=f"Reviewed on {day:%d %B %Y}.") for o in current])
+        reviewed = self.c.write(lambda s: plans.record_review(s, self.worker, request))
+        self.c.counts.reviews += 1
+        return reviewed
+
+    def review(self, day: date, plan_name: str) -> None:
+        if not self.plan or self.plan.name != plan_name:
+            return
+        rng, plan = self.rng, self.plan
+        progress = self.progress(plan, self.plan_reviews)
+        self.plan_reviews += 1
+        current = [o for o in plan.outcomes if o.current]
+        chosen = {"review_date": day.isoformat(), **self.outcome_answers(current, progress)}
+        if plan.kind == "child_in_need":
+            decision = ("escalate" if rng.random() < 0.05 else "continue" if self.plan_reviews < self.plan_target
+                        else rng.choice(("close", "close", "close", "step_down", "step_down")))
+            if decision == "continue":
+                chosen["next_review_date"] = (day + timedelta(days=91)).isoformat()
+            else:
+                chosen["cin_plan_end_date"] = day.isoformat()
+            document = self.complete("child-in-need-review", day, decision=decision, **chosen)
+        else:
+            decision = ("end_looked_after" if self.bound_for_care else "continue"
+                        if self.plan_reviews < self.plan_target else rng.choices(("end_cin", "end_nfa"),
+                                                                                  weights=(55, 45))[0])
+            if decision == "continue":
+                chosen.update(latest_category=rng.choice(("NEG", "NEG", "EMO", "PHY")),
+                              next_review_date=(day + timedelta(days=182)).isoformat())
+            else:
+                chosen["cpp_end_date"] = day.isoformat()
+            document = self.complete("child-protection-review", day, decision=decision, **chosen)
+        self.plan = self.record_review(day, plan, progress, document, decision == "continue")
+        if decision == "continue":
+            self.next_review(day, 91 if plan.kind == "child_in_need" else 182)
+            return
+        self.plan = None
+        if decision in ("close", "step_down", "end_nfa"):
+            self.close(day, "RC7")
+        elif decision == "escalate":
+            self.at(self.c.working_days(day, rng.randint(1, 3)), self.strategy)
+        elif decision == "end_cin":
+            self.start_plan(day, "child_in_need")
+        else:
+            self.at(day, self.enter_care)
+
+    # -- looked after -------------------------------------------------------------------------
+    def enter_care(self, day: date) -> None:
+        c, rng = self.c, self.rng
+        self.bound_for_care = False
+        status = rng.choices(("V2", "C1", "L2"), weights=(55, 35, 10))[0]
+        need = rng.choices(("N1", "N2", "N3", "N4", "N5", "N6", "N8"), weights=(65, 3, 5, 10, 12, 2, 3))[0]
+        self.care = c.write(lambda s: care.start(s, self.worker, c.library, pb.StartCareRequest(
+            child=self.person, start_date=day.isoformat(), legal_status=status, category_of_need=need)))
+        c.counts.care_periods += 1
+        name = self.care.name
+        self.place(day)
+        if status == "L2":
+            self.at(day + timedelta(days=8), self.change_status, name, "C1")
+        else:
+            self.later_status(day, name, status)
+        moved = day
+        for _ in range(rng.choices((0, 1, 2, 3), weights=(50, 30, 15, 5))[0]):
+            moved += timedelta(days=rng.randint(60, 300))
+            self.at(moved, self.move, name)
+        outcomes = [pb.NewOutcome(text=text.format(n=self.given), actions=[pb.PlanAction(
+            who=rng.choice(("Social worker", "Foster carer", "IRO", "Virtual school")),
+            what=rng.choice(("Arrange weekly family time", "Book the health assessment", "Start life story work",
+                             "Agree the personal education plan")),
+            by_when=(day + timedelta(days=rng.randint(20, 90))).isoformat())])
+            for text in rng.sample(CARE_OUTCOMES, 2)]
+        self.care_plan = c.write(lambda s: plans.create(s, self.worker, pb.CreatePlanRequest(
+            person=self.person, kind="care", start_date=day.isoformat(), outcomes=outcomes)))
+        c.counts.plans += 1
+        self.at(c.working_days(day, 20), self.care_review, name, 1)
+        if rng.random() < 0.45:
+            self.at(day + timedelta(days=rng.randint(120, 700)), self.leave_care, name)
+
+    def later_status(self, day: date, name: str, status: str) -> None:
+        """An interim order usually becomes a care order; some section 20 children go to court."""
+        if status == "C1" and self.rng.random() < 0.7:
+            self.at(day + timedelta(days=self.rng.randint(120, 300)), self.change_status, name, "C2")
+        elif status == "V2" and self.rng.random() < 0.2:
+            self.at(day + timedelta(days=self.rng.randint(60, 200)), self.change_status, name, "C1")
+
+    def current_care(self, name: str) -> pb.CarePeriod | None:
+        """The period as the worker opens it now (placements move its etag on), if still open."""
+        if not self.care or self.care.name != name:
+            return None
+        periods = self.c.write(lambda s: care.list_for(s, self.worker, self.person))
+        self.care = next(p for p in periods if p.name == name)
+        return self.care
+
+    def change_status(self, day: date, name: str, status: str) -> None:
+        period = self.current_care(name)
+        if period is None:
+            return
+        self.care = self.c.write(lambda s: care.change_legal_status(s, self.worker, self.c.library,
+                                                                    pb.ChangeLegalStatusRequest(
+            name=name, legal_status=status, start_date=day.isoformat(), etag=period.etag)))
+        self.later_status(day, name, status)
+
+    def place(self, day: date) -> None:
+        c, rng = self.c, self.rng
+        kinds = ("foster_carer", "kinship_carer") + (("childrens_home",) if self.age(day) >= 10 else ())
+        kind = rng.choices(kinds, weights=(60, 20, 30)[:len(kinds)])[0]
+        carer = rng.choice([k for k in c.carers if k.kind == kind and k.name != getattr(self.placement, "carer", "")])
+        place = {"foster_carer": ("U4", "U6", "U6"), "kinship_carer": ("U1", "U3", "U3"),
+                 "childrens_home": ("K2",)}[kind]
+        provider = rng.choice(("PR4",) if kind == "childrens_home" else ("PR1", "PR1", "PR4"))
+        self.placement = c.write(lambda s: placements.start(s, self.worker, c.library, pb.Placement(
+            child=self.person, carer=carer.name, start_date=day.isoformat(), placement_type=rng.choice(place),
+            provider=provider)))
+        self.carer_kind = kind
+        c.counts.placements += 1
+
+    def move(self, day: date, name: str) -> None:
+        if not self.care or self.care.name != name:
+            return
+        placed = self.placement
+        reason = self.rng.choices(("CARPL", "CHILD", "STAND", "CREQB", "LAREQ"), weights=(50, 15, 10, 15, 10))[0]
+        self.c.write(lambda s: placements.end(s, self.worker, self.c.library, pb.EndPlacementRequest(
+            name=placed.name, end_date=day.isoformat(), end_reason=reason, etag=placed.etag)))
+        self.place(day)
+
+    def care_review(self, day: date, name: str, number: int) -> None:
+        if not self.care or self.care.name != name or not self.care_plan:
+            return
+        rng, plan = self.rng, self.care_plan
+        progress = self.progress(plan, number - 1)
+        current = [o for o in plan.outcomes if o.current]
+        document = self.complete(
+            "looked-after-review", day, review_date=day.isoformat(), decision=rng.choices(
+                ("endorsed", "changes", "not_endorsed"), weights=(70, 28, 2))[0],
+            review_number={1: "first", 2: "second"}.get(number, "subsequent"),
+            next_review_date=(day + timedelta(days=91 if number == 1 else 182)).isoformat(),
+            **self.outcome_answers(current, progress))
+        self.care_plan = self.record_review(day, plan, progress, document, True)
+        self.at(day + timedelta(days=91 if number == 1 else 182), self.care_review, name, number + 1)
+
+    def leave_care(self, day: date, name: str) -> None:
+        period = self.current_care(name)
+        if period is None:
+            return
+        rng, age = self.rng, self.age(day)
+        reasons = {"E4A": (40, "RC7"), "E13": (10, "RC7"), "E41": (10, "RC3"), "E8": (5, "RC7")}
+        if self.carer_kind == "kinship_carer":
+            reasons["E45"] = (25, "RC4")
+        elif self.carer_kind == "foster_carer":
+            reasons["E46"] = (10, "RC4")
+        if age < 8:
+            reasons["E11"] = (15, "RC1")
+        reason = rng.choices(list(reasons), weights=[w for w, _ in reasons.values()])[0]
+        self.c.write(lambda s: care.end(s, self.worker, self.c.library, pb.EndCareRequest(
+            name=name, end_date=day.isoformat(), end_reason=reason, etag=period.etag)))
+        self.care, self.placement, self.care_plan = None, None, None
+        self.at(day + timedelta(days=rng.randint(10, 40)), self._closure, reasons[reason][1])
+
+
 def generate(db: Database, library: TemplateLibrary, signer, staff: dict[str, Principal], children: int,
              years: int, seed: int, until: date) -> Generated:
+    """`staff`: the demo council's principals by username (duty, leader, manager, worker, worker2)."""
     rng = random.Random(seed)
-    calendar = WorkingCalendar()
-    counts = Generated()
+    council = Council(db, library, signer, staff, rng, until)
+    counts = council.counts
     start = until - timedelta(days=365 * years)
-    duty, leader = staff["duty"], staff["leader"]
-
-    def complete(person: str, template_id: str, day: date, **chosen) -> None:
-        template = library.get(template_id)
-        try:
-            doc = db.write_sync(lambda s: documents.create(s, duty, library, pb.CreateDocumentRequest(
-                person=person, template_id=template_id, start_date=day.isoformat(),
-                answers=plausible_answers(template, chosen, day, rng))))
-        except AlreadyExists:
-            return  # two referrals decided the same day share one piece of work, as in the service
-        db.write_sync(lambda s: documents.end(s, duty, library, signer, pb.EndDocumentRequest(
-            name=doc.name, etag=doc.etag, state=pb.DOCUMENT_STATE_COMPLETED)))
-        counts.documents += 1
-
+    council.make_carers(max(6, children // 30))
     while counts.children < children:
         family, postcode = rng.choice(FAMILY), f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}AA"
         siblings = []
         for _ in range(min(rng.choice((1, 1, 2, 2, 3, 4)), children - counts.children)):
-            dob = until - timedelta(days=rng.randint(30, 17 * 365))
-            first = max(start, dob) + timedelta(days=rng.randint(0, max(0, (until - max(start, dob)).days)))
-            person = None
-            for n in range(contacts_for_child(rng)):
-                received = min(until, first + timedelta(days=rng.randint(0, 60) * n))
-                request = pb.RecordContactRequest(
-                    received_date=received.isoformat(), source=rng.choice(range(1, 9)), reason=rng.choice(REASONS),
-                    confirmed_not_duplicate=True)
-                if person is None:
-                    request.new_person.CopyFrom(pb.Person(given_name=rng.choice(GIVEN), family_name=family,
-                                                          date_of_birth=dob.isoformat(), sex=rng.choice((1, 2)),
-                                                          postcode=postcode))
-                else:
-                    request.person = person
-                reply = db.write_sync(lambda s: frontdoor.record_contact(s, duty, request))
-                person = reply.person.name
-                counts.contacts += 1
-                decided = min(until, calendar.add_working_days(received, rng.choice((1, 1, 1, 1, 2, 3))))
-                decision = rng.choices((1, 2, 3, 4), weights=(35, 15, 40, 10))[0]
-                db.write_sync(lambda s: frontdoor.decide(s, leader, pb.DecideReferralRequest(
-                    name=reply.referral.name, decision=decision, reason="Decided at the duty meeting.",
-                    decided_date=decided.isoformat())))
-                if decision in (3, 4) and decided + timedelta(days=45) < until:
-                    if decision == 4:
-                        complete(person, "strategy-discussion", decided)
-                        complete(person, "outcome-of-s47-enquiries", decided + timedelta(days=5))
-                    complete(person, "single-assessment", decided + timedelta(days=1))
-                    closed = decided + timedelta(days=rng.randint(30, 200))
-                    if closed < until:
-                        complete(person, "closure-record", closed, closure_date=closed.isoformat(),
-                                 reason_for_closure=rng.choice(("RC7", "RC8", "RC9")))
-            siblings.append(person)
+            siblings.append(Journey(council, family, postcode, start).run())
             counts.children += 1
         for other in siblings[1:]:
-            db.write_sync(lambda s: relationships.create(s, duty, pb.Relationship(
+            db.write_sync(lambda s: relationships.create(s, council.duty, pb.Relationship(
                 child=siblings[0], other=other, type_code="sibling", lives_with_child=True)))
     return counts

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
-from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.common.names import make_name, parse_name
 from services.records import audit, outbox, people
 from services.records.models import (Allocation, ChronologyEntry, Contact, Document, Episode, Person, PersonMerge,
@@ -30,11 +30,23 @@ def to_proto(row: PersonMerge, moved: int) -> pb.PersonMerge:
                           undone=row.undone_at is not None)
 
 
+def _refuse_merged(session: Session, principal: Principal, person_id: int) -> None:
+    """A record already merged is reached only through the one it went into; say so, but only
+    to someone who may see that one."""
+    into = session.scalar(select(Person.merged_into_id).where(Person.id == person_id))
+    if into is not None:
+        kept = people.get_visible(session, principal, into)
+        raise FailedPrecondition(f"people/{person_id} was already merged into {people.display_name(kept)} "
+                                 f"(people/{kept.id}); undo that merge first if it was wrong.")
+
+
 def merge(session: Session, principal: Principal, request: pb.MergePeopleRequest) -> pb.PersonMerge:
     if not principal.has_any_role(*MERGING_ROLES):
         raise PermissionDenied("Only team leaders and managers merge records.")
     if not request.reason.strip():
         raise InvalidArgument("Say why these are the same child.", {"reason": "required"})
+    for field in ("keep", "duplicate"):
+        _refuse_merged(session, principal, parse_name(getattr(request, field), "people", field))
     keep = people.get_visible(session, principal, parse_name(request.keep, "people", "keep"), for_update=True)
     duplicate = people.get_visible(session, principal, parse_name(request.duplicate, "people", "duplicate"),
                                    for_update=True)
@@ -70,7 +82,7 @@ def undo(session: Session, principal: Principal, request: pb.UndoMergeRequest) -
         raise InvalidArgument("Say why the merge was wrong.", {"reason": "required"})
     row = session.get(PersonMerge, parse_name(request.name, "merges"))
     if row is None:
-        raise InvalidArgument(f"There is no merge {request.name}.", {"name": "not found"})
+        raise NotFound(f"There is no merge {request.name}.")
     people.get_visible(session, principal, row.keep_id, for_update=True)
     if row.undone_at is not None:
         raise FailedPrecondition("This merge was already undone.")

@@ -216,6 +216,10 @@ class Document(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     return_comments: Mapped[str] = mapped_column(Text, default="", server_default="")
     supersedes_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The household whose family sections this document shares while it is open (R-FAMILY), and
+    # which of its questions those are; completing it freezes the shared answers into it.
+    household_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    shared_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class DocumentAppendment(Base):
@@ -228,6 +232,10 @@ class DocumentAppendment(Base):
     author_user: Mapped[int] = mapped_column(Integer)
     author_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Chained to the document's snapshot hash and signed with the records key, so an exported
+    # bundle proves its appendments too.
+    sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    signature: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class DocumentSnapshot(Base):
@@ -256,6 +264,8 @@ class DocumentSignature(Base):
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     payload_json: Mapped[str] = mapped_column(Text)
     signature: Mapped[str] = mapped_column(Text)
+    # A printed copy signed by hand: the scan of the signed page.
+    attachment_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class Attachment(Base):
@@ -344,6 +354,7 @@ class Carer(Base):
     characteristics_json: Mapped[str] = mapped_column(Text, default="{}")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Placement(Base):
@@ -358,6 +369,71 @@ class Placement(Base):
     provider: Mapped[str] = mapped_column(String(10))
     end_reason: Mapped[str] = mapped_column(String(10), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The looked-after period the placement is made in; private fostering has none.
+    care_period_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+
+
+class CarePeriod(Base):
+    """A period of being looked after, start to ceasing; the SSDA903 episodes derive from it."""
+
+    __tablename__ = "care_periods"
+    __table_args__ = (Index("ix_care_periods_child", "child_id", "start_date"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    episode_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    end_reason: Mapped[str] = mapped_column(String(10), default="")
+    category_of_need: Mapped[str] = mapped_column(String(4))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_user: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LegalStatusSpan(Base):
+    __tablename__ = "legal_statuses"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    care_period_id: Mapped[int] = mapped_column(ForeignKey("care_periods.id"), index=True)
+    code: Mapped[str] = mapped_column(String(4))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class Household(Base):
+    """Who lives together; its facts are the family sections siblings share (R-FAMILY)."""
+
+    __tablename__ = "households"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(16), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_user: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HouseholdMember(Base):
+    __tablename__ = "household_members"
+    __table_args__ = (Index("ix_household_members_person", "person_id", "to_date"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    from_date: Mapped[date] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class HouseholdFact(Base):
+    """One shared family answer, with when and by whom it was recorded (R-ONE-TRUTH)."""
+
+    __tablename__ = "household_facts"
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_date: Mapped[date] = mapped_column(Date)
+    recorded_by_user: Mapped[int] = mapped_column(Integer)
+    recorded_by_name: Mapped[str] = mapped_column(String(200))
 
 
 class Draft(Base):

@@ -273,7 +273,10 @@ def update(session: Session, principal: Principal, person: pb.Person, paths: lis
             f"update_mask must name fields from: {', '.join(sorted(UPDATABLE))}.",
             {"update_mask": f"cannot update {', '.join(unknown) or 'nothing'}"})
     row = get_visible(session, principal, parse_name(person.name, "people", "person.name"), for_update=True)
-    if person.etag and person.etag != str(row.version):
+    if not person.etag:
+        raise InvalidArgument("Send the etag of the record as you opened it, so no one's change is overwritten.",
+                              {"person.etag": "required"})
+    if person.etag != str(row.version):
         raise Aborted("Someone else changed this child's record since you opened it. "
                       "Reload it, then make your change again.")
     merged = to_proto(row)

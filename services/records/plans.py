@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import checked_date, iso, past_date_or_today
-from services.common.errors import Aborted, InvalidArgument, NotFound
+from services.common.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
 from services.common.names import make_name, parse_name
 from services.records import access, audit, idempotency, outbox, people
 from services.records.models import OutcomeReview, Person, Plan, PlanAction, PlanActionChange, PlanOutcome
@@ -153,6 +153,12 @@ def get(session: Session, principal: Principal, name: str) -> pb.Plan:
     return to_proto(session, plan)
 
 
+def _require_current(outcome: PlanOutcome) -> None:
+    if not outcome.current:
+        raise FailedPrecondition(f"The outcome '{outcome.text}' ended at a review, so its actions are closed; "
+                                 "add the work under a current outcome.")
+
+
 def update_action(session: Session, principal: Principal, request: pb.UpdateActionRequest) -> pb.Plan:
     access.require_casework(principal, "change plans")
     plan = _visible_plan(session, principal, request.plan)
@@ -161,14 +167,19 @@ def update_action(session: Session, principal: Principal, request: pb.UpdateActi
     people.raise_if_invalid(violations, "The action")
     if not request.action.name:  # a new action for an outcome, any day
         outcome = session.get(PlanOutcome, parse_name(request.outcome, "outcomes", "outcome"))
-        if outcome is None or outcome.plan_id != plan.id or not outcome.current:
-            raise InvalidArgument("Add actions to one of this plan's current outcomes.", {"outcome": "not current"})
+        if outcome is None or outcome.plan_id != plan.id:
+            raise NotFound(f"No outcome {request.outcome} in this plan.")
+        _require_current(outcome)
         _add_action(session, principal, outcome.id, who, what, when)
     else:
         action = session.get(PlanAction, parse_name(request.action.name, "actions", "action.name"))
         outcome = session.get(PlanOutcome, action.outcome_id) if action else None
         if action is None or outcome.plan_id != plan.id:
             raise NotFound(f"No action {request.action.name} in this plan.")
+        _require_current(outcome)
+        if not request.action.etag:
+            raise InvalidArgument("Send the etag of the action as you opened it, so no one's change is overwritten.",
+                                  {"action.etag": "required"})
         if request.action.etag != str(action.version):
             raise Aborted("Someone changed this action since you opened the plan. Reload it and make your change again.")
         action.who, action.what, action.by_when, action.done = who, what, when, request.action.done
@@ -188,6 +199,11 @@ def record_review(session: Session, principal: Principal, request: pb.RecordRevi
     when = past_date_or_today(request.review_date, "review_date", "review date", violations)
     current = {o.id: o for o in session.scalars(select(PlanOutcome).where(PlanOutcome.plan_id == plan.id,
                                                                           PlanOutcome.current.is_(True)))}
+    named = {parse_name(i.outcome, "outcomes", "progress.outcome") for i in request.progress if i.outcome}
+    named |= {parse_name(n, "outcomes", "retire_outcomes") for n in request.retire_outcomes}
+    for ended in session.scalars(select(PlanOutcome).where(PlanOutcome.plan_id == plan.id,
+                                                           PlanOutcome.id.in_(named - set(current)))):
+        _require_current(ended)
     reviewed = {}
     for index, item in enumerate(request.progress):
         outcome_id = parse_name(item.outcome, "outcomes", f"progress[{index}].outcome")

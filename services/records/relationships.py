@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import checked_date, iso
-from services.common.errors import AlreadyExists, InvalidArgument, PermissionDenied
+from services.common.errors import Aborted, AlreadyExists, InvalidArgument, NotFound, PermissionDenied
 from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
 from services.records.models import Person, Relationship, RelationshipType
 
 TYPE_ADMIN_ROLES = ("admin", "manager")
+# What a worker may change once a relationship is recorded; who it is between stays as recorded.
+UPDATABLE = ("lives_with_child", "end_date", "type_code")
 
 
 def type_to_proto(row: RelationshipType) -> pb.RelationshipType:
@@ -107,3 +109,72 @@ def list_for(session: Session, principal: Principal, child_name: str, needs_revi
         found.append(to_proto(row, kind, people.display_name(other) if other else "someone whose record you cannot see"))
     audit.record(session, principal, "list", f"people/{child.id}/relationships", [child.id])
     return found
+
+
+def _other_name(session: Session, principal: Principal, other_id: int) -> str:
+    other = session.scalar(select(Person).where(Person.id == other_id).where(access.visible_people(principal)))
+    return people.display_name(other) if other else "someone whose record you cannot see"
+
+
+def _visible(session: Session, principal: Principal, relationship_id: int) -> Relationship:
+    """The relationship, if the caller can see its child; absent and not visible answer alike."""
+    query = select(Relationship).where(Relationship.id == relationship_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.scalar(query)
+    if row is not None:
+        try:
+            people.get_visible(session, principal, row.child_id)
+        except NotFound:
+            row = None
+    if row is None:
+        raise NotFound(f"No relationship relationships/{relationship_id} is known to you.")
+    return row
+
+
+def update(session: Session, principal: Principal, wanted: pb.Relationship, paths: list[str]) -> pb.Relationship:
+    access.require_casework(principal, "change relationships")
+    unknown = [p for p in paths if p not in UPDATABLE]
+    if not paths or unknown:
+        raise InvalidArgument(
+            f"update_mask must name what to change, from: {', '.join(UPDATABLE)}.",
+            {"update_mask": f"cannot update {', '.join(unknown)}" if unknown else "required: name what to change"})
+    if not wanted.etag:
+        raise InvalidArgument("Send the etag of the version you are changing, so no one's change is overwritten.",
+                              {"relationship.etag": "required"})
+    row = _visible(session, principal, parse_name(wanted.name, "relationships", "relationship.name"))
+    if wanted.etag != str(row.version):
+        raise Aborted("Someone else changed this relationship since you opened it. Reload it to see their change, "
+                      "then make yours again.")
+    violations: dict[str, str] = {}
+    kind = session.get(RelationshipType, row.type_code)
+    if "type_code" in paths:
+        kind = session.get(RelationshipType, wanted.type_code)
+        if kind is None:
+            violations["relationship.type_code"] = "not a relationship type this council uses; see ListRelationshipTypes"
+    end = row.end_date
+    if "end_date" in paths:  # an empty end date means the relationship goes on
+        end = checked_date(wanted.end_date, "relationship.end_date", "end date", violations)
+        if end and row.start_date and end < row.start_date:
+            violations["relationship.end_date"] = f"is before the start date ({iso(row.start_date)})"
+    people.raise_if_invalid(violations, "The change to the relationship")
+    if end is None:
+        duplicate = session.scalar(select(Relationship.id).where(
+            Relationship.child_id == row.child_id, Relationship.other_id == row.other_id,
+            Relationship.type_code == kind.code, Relationship.end_date.is_(None), Relationship.id != row.id))
+        if duplicate:
+            raise AlreadyExists(f"{_other_name(session, principal, row.other_id)} is already recorded as "
+                                f"{kind.label.lower()} of this child (relationships/{duplicate}).",
+                                make_name("relationships", duplicate))
+    if "lives_with_child" in paths:
+        row.lives_with_child = wanted.lives_with_child
+    row.type_code, row.end_date = kind.code, end
+    row.version += 1
+    session.flush()
+    name = make_name("relationships", row.id)
+    outbox.append(session, principal, "relationship.updated", name, row.child_id,
+                  {"relationship": name, "child": make_name("people", row.child_id),
+                   "other": make_name("people", row.other_id), "fields": sorted(paths), "type_code": kind.code,
+                   "needs_review": kind.needs_review, "end_date": iso(end)})
+    audit.record(session, principal, "update", name, [row.child_id, row.other_id], detail=",".join(sorted(paths)))
+    return to_proto(row, kind, _other_name(session, principal, row.other_id))

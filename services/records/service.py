@@ -9,8 +9,8 @@ from services.common.auth import caller
 from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.names import parse_name
-from services.records import (access, allocations, attachments, chronology, documents, drafts, episodes, frontdoor,
-                              merges, outbox, people, placements, plans, relationships, story)
+from services.records import (access, allocations, attachments, care, chronology, documents, drafts, episodes,
+                              frontdoor, households, merges, outbox, people, placements, plans, relationships, story)
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
@@ -180,7 +180,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
 
     async def AppendToDocument(self, request, context):
         who = caller()
-        return await self._write(lambda s: documents.append(s, who, request))
+        return await self._write(lambda s: documents.append(s, who, self.signer, request))
 
     async def SignDocument(self, request, context):
         who = caller()
@@ -208,6 +208,36 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self.db.write(lambda s: pb.ListRelationshipsResponse(
             relationships=relationships.list_for(s, who, request.child, request.needs_review_only)))
+
+    async def UpdateRelationship(self, request, context):
+        who = caller()
+        paths = list(request.update_mask.paths)
+        return await self._write(lambda s: relationships.update(s, who, request.relationship, paths))
+
+    async def CreateHousehold(self, request, context):
+        who = caller()
+        return await self._write(lambda s: households.create(s, who, request))
+
+    async def GetHousehold(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: households.get(s, who, request.name))
+
+    async def ListHouseholds(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: pb.ListHouseholdsResponse(
+            households=households.list_for(s, who, request.person)))
+
+    async def JoinHousehold(self, request, context):
+        who = caller()
+        return await self._write(lambda s: households.join(s, who, request))
+
+    async def LeaveHousehold(self, request, context):
+        who = caller()
+        return await self._write(lambda s: households.leave(s, who, request))
+
+    async def UpdateHouseholdFacts(self, request, context):
+        who = caller()
+        return await self._write(lambda s: households.update_facts(s, who, self.library, request))
 
     async def AllocateWorker(self, request, context):
         who = caller()
@@ -246,6 +276,11 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self.db.write(lambda s: placements.create_carer(s, who, request.carer))
 
+    async def UpdateCarer(self, request, context):
+        who = caller()
+        paths = list(request.update_mask.paths)
+        return await self.db.write(lambda s: placements.update_carer(s, who, request.carer, paths))
+
     async def ListCarers(self, request, context):
         who = caller()
         return await self.db.read(lambda s: pb.ListCarersResponse(carers=placements.list_carers(s, who, request.kind)))
@@ -262,6 +297,23 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self.db.write(lambda s: pb.ListPlacementsResponse(
             placements=placements.list_for(s, who, request.child)))
+
+    async def StartCare(self, request, context):
+        who = caller()
+        return await self._write(lambda s: care.start(s, who, self.library, request))
+
+    async def ChangeLegalStatus(self, request, context):
+        who = caller()
+        return await self._write(lambda s: care.change_legal_status(s, who, self.library, request))
+
+    async def EndCare(self, request, context):
+        who = caller()
+        return await self._write(lambda s: care.end(s, who, self.library, request))
+
+    async def ListCarePeriods(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: pb.ListCarePeriodsResponse(
+            care_periods=care.list_for(s, who, request.child)))
 
     async def GetCaseStory(self, request, context):
         who = caller()

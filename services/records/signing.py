@@ -65,8 +65,23 @@ def verify_bundle(bundle: dict) -> list[str]:
         if payload.get("snapshot_sha256") != bundle.get("snapshot_sha256"):
             problems.append(f"the signature of {who} is for a different version of the document")
             continue
-        try:
-            public.verify(base64.b64decode(signature["signature"]), canonical(payload))
-        except (InvalidSignature, ValueError):
+        if not _verifies(public, signature["signature"], payload):
             problems.append(f"the signature of {who} is not valid")
+    for number, appendment in enumerate(bundle.get("appendments", []), start=1):
+        payload = dict(appendment["payload"])
+        body = {k: v for k, v in payload.items() if k != "sha256"}
+        if payload.get("snapshot_sha256") != bundle.get("snapshot_sha256"):
+            problems.append(f"appendment {number} belongs to a different version of the document")
+        elif hashlib.sha256(canonical(body)).hexdigest() != payload.get("sha256") \
+                or not _verifies(public, appendment["signature"], payload):
+            problems.append(f"appendment {number} ({payload.get('author')}, {payload.get('created_at')}) "
+                            "was changed after it was added")
     return problems
+
+
+def _verifies(public: Ed25519PublicKey, signature: str, payload: dict) -> bool:
+    try:
+        public.verify(base64.b64decode(signature), canonical(payload))
+        return True
+    except (InvalidSignature, ValueError):
+        return False

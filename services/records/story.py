@@ -13,11 +13,11 @@ from services.common.auth import Principal
 from services.common.dates import human
 from services.common.names import make_name, parse_name
 from services.records import access, audit, people
+from services.records.documents import STORY_QUESTIONS
 from services.records.frontdoor import DECISION_LABELS
 from services.records.models import Contact, Document, Episode, OutcomeReview, Plan, PlanOutcome, Referral
 
 # The narrative parts of any template: the family pen picture, the key case summary, and analysis.
-STORY_QUESTIONS = ("pen_picture", "key_case_summary")
 STORY_SECTIONS = ("analysis",)
 PROGRESS_WORDS = {pb.PROGRESS_ACHIEVED: "achieved", pb.PROGRESS_PARTLY: "partly achieved",
                   pb.PROGRESS_NOT_YET: "not yet achieved", pb.PROGRESS_NO_LONGER_RELEVANT: "no longer relevant"}

@@ -2,8 +2,11 @@
 
 Each template is a YAML file, `templates/<name>/v<version>.yaml`; a council adds or rewords a
 question by adding a new version file, never by changing code, and every document keeps the
-(name, version) it was written with. Loading checks every file and reports each fault in plain
-words, so a broken edit is refused at start-up rather than showing a broken form to a worker.
+(name, version) it was written with. Councils keep their files in a folder of their own, laid out
+the same way (the records setting `templates_dir`), read after the shipped ones at records
+start-up, so restarting records alone picks up a change. Loading checks every file and reports
+each fault in plain words, so a broken edit is refused at start-up rather than showing a broken
+form to a worker.
 
 Shape of a file (see templates/contact-record/v1.yaml):
 
@@ -246,25 +249,38 @@ class TemplateLibrary:
         self._by_key = {(t.name, t.version): t for t in templates}
 
     @classmethod
-    def load(cls, root: Path | None = None) -> "TemplateLibrary":
+    def load(cls, root: Path | None = None, council_dir: Path | str | None = None) -> "TemplateLibrary":
+        """The shipped templates (or those under `root`), then the council's own folder if given.
+
+        The council's folder has the same layout, `<name>/v<N>.yaml`. Its files may add a template
+        or a new version of a shipped one, never replace a shipped version: documents keep the
+        (name, version) they were written with, so a reworded question is a new version file.
+        Every fault in every file is reported at once, each naming its file."""
         root = root or Path(str(resources.files("services.records") / "templates"))
-        templates, faults = [], []
-        for path in sorted(root.glob("*/v*.yaml")):
-            where = str(path.relative_to(root))
-            try:
-                # The C parser (bundled with PyYAML) is ten times faster: start-up waits on this.
-                doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-                template = parse(doc or {}, where)
-            except yaml.YAMLError as exc:
-                faults.append(f"{where}: not valid YAML: {exc}")
-                continue
-            except TemplateError as exc:
-                faults.append(str(exc))
-                continue
-            if template.name != path.parent.name or f"v{template.version}.yaml" != path.name:
-                faults.append(f"{where}: name and version must match the folder and file "
-                              f"({path.parent.name}/v{template.version}.yaml)")
-            templates.append(template)
+        shipped, faults = _read(root, lambda path: str(path.relative_to(root)))
+        templates = [t for t, _ in shipped]
+        if council_dir:
+            council = Path(council_dir).expanduser()
+            if not council.is_dir():
+                raise TemplateError(f"{council}: the council's templates folder (records templates_dir) "
+                                    "does not exist or is not a folder")
+            own, own_faults = _read(council, str)
+            faults += own_faults
+            laid_out = set(council.glob("*/v*.yaml"))
+            for path in sorted({*council.rglob("*.yaml"), *council.rglob("*.yml")} - laid_out):
+                faults.append(f"{path}: not read; a template file goes in <name>/v<version>.yaml, "
+                              "e.g. contact-record/v2.yaml")
+            versions = {(t.name, t.version) for t in templates}
+            for template, where in own:
+                if (template.name, template.version) in versions:
+                    following = 1 + max(t.version for t in [*templates, *(t for t, _ in own)]
+                                        if t.name == template.name)
+                    faults.append(f"{where}: {template.name} version {template.version} ships with ICS and "
+                                  "cannot be replaced (documents keep the version they were written with); "
+                                  f"put the changed template in a new version file, {template.name}/"
+                                  f"v{following}.yaml")
+                else:
+                    templates.append(template)
         if faults:
             raise TemplateError("\n".join(faults))
         return cls(templates)
@@ -283,3 +299,34 @@ class TemplateLibrary:
 
     def __len__(self) -> int:
         return len(self._by_key)
+
+
+def _read(root: Path, where_of) -> tuple[list[tuple[Template, str]], list[str]]:
+    """Every `<name>/v<N>.yaml` under root, parsed and checked: (template, where) pairs and faults."""
+    found, faults = [], []
+    for path in sorted(root.glob("*/v*.yaml")):
+        where = where_of(path)
+        try:
+            # The C parser (bundled with PyYAML) is ten times faster: start-up waits on this.
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+            if doc is not None and not isinstance(doc, dict):
+                raise TemplateError(f"{where}: not a template (expected name:, version:, sections: ...)")
+            template = parse(doc or {}, where)
+        except yaml.YAMLError as exc:
+            faults.append(f"{where}: not valid YAML: {exc}")
+            continue
+        except TemplateError as exc:
+            faults.append(str(exc))
+            continue
+        except UnicodeDecodeError as exc:
+            faults.append(f"{where}: not UTF-8 text ({exc})")
+            continue
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:  # a list where a mapping belongs, ...
+            faults.append(f"{where}: not laid out as a template ({exc.__class__.__name__}: {exc}); "
+                          "compare it with a shipped file")
+            continue
+        if template.name != path.parent.name or f"v{template.version}.yaml" != path.name:
+            faults.append(f"{where}: name and version must match the folder and file "
+                          f"({path.parent.name}/v{template.version}.yaml)")
+        found.append((template, where))
+    return found, faults

@@ -114,7 +114,8 @@ def test_completing_freezes_exactly_what_was_true(child):
     assert "advice_given" not in {q["id"] for s in frozen["sections"] for q in s["questions"]}  # pathway not taken
 
     # The child moves; the completed record still says what was true when it was completed (L7741).
-    call(duty, "UpdatePerson", pb.UpdatePersonRequest(person=pb.Person(name=person.name, postcode="ZZ9 9ZZ"),
+    call(duty, "UpdatePerson", pb.UpdatePersonRequest(person=pb.Person(name=person.name, postcode="ZZ9 9ZZ",
+                                                                     etag=person.etag),
                                                       update_mask=field_mask_pb2.FieldMask(paths=["postcode"])))
     later = call(duty, "GetDocument", pb.GetDocumentRequest(name=doc.name))
     assert later.snapshot_json == done.snapshot_json and json.loads(later.snapshot_json)["child"]["postcode"] == "ZZ1 1AA"

@@ -196,6 +196,9 @@ def test_update_person_takes_a_mask_and_refuses_a_stale_etag(client_factory):
     with pytest.raises(ServiceError) as exc:
         update(pb.Person(name=person.name, postcode="ZZ1 1ZZ", etag=person.etag), "postcode")
     assert exc.value.code == "ABORTED" and "Reload" in exc.value.message
+    with pytest.raises(ServiceError) as exc:  # no etag, no silent overwrite
+        update(pb.Person(name=person.name, postcode="ZZ1 1ZZ"), "postcode")
+    assert exc.value.code == "INVALID_ARGUMENT" and "person.etag" in exc.value.violations
     with pytest.raises(ServiceError) as exc:
         update(pb.Person(name=person.name, restricted=True), "restricted")
     assert exc.value.code == "INVALID_ARGUMENT"
@@ -212,3 +215,15 @@ def test_a_second_referral_is_linked_to_the_first_as_a_re_referral(client_factor
                                            <= date(2027, 1, 10))
     listed = {r.name: r for r in duty.list_referrals(page_size=500)}
     assert listed[second.referral.name].previous_referral == first.referral.name
+
+
+def test_no_further_action_on_a_new_contact_never_closes_work_already_open(client_factory):
+    duty = client_factory("duty")
+    first = record(duty, received_date="2026-06-01")
+    duty.decide_referral(first.referral.name, pb.REFERRAL_DECISION_ASSESSMENT, "Needs an assessment")
+    again = record(duty, first.person.name, received_date="2026-06-10")
+    duty.decide_referral(again.referral.name, pb.REFERRAL_DECISION_NO_FURTHER_ACTION, "Already being assessed")
+    [episode] = duty._call("records", duty.records.ListEpisodes,
+                           pb.ListEpisodesRequest(person=first.person.name)).episodes
+    assert episode.state == pb.EPISODE_STATE_OPEN
+    assert list(episode.referrals) == [first.referral.name, again.referral.name]

@@ -72,6 +72,7 @@ def test_characteristics_keep_their_answer_status(client_factory):
     assert "person.characteristics.star_sign" in exc.value.violations
 
     updated = duty._call("records", duty.records.UpdatePerson, pb.UpdatePersonRequest(
-        person=pb.Person(name=person.name, characteristics={"religion": cpb.Answer(value="None", status=ANSWERED)}),
+        person=pb.Person(name=person.name, etag=person.etag,
+                         characteristics={"religion": cpb.Answer(value="None", status=ANSWERED)}),
         update_mask=field_mask_pb2.FieldMask(paths=["characteristics"])))
     assert set(updated.characteristics) == {"religion"} and updated.characteristics["religion"].value == "None"

@@ -120,3 +120,56 @@ def test_submit_then_a_team_leader_returns_then_approves(client_factory, tmp_pat
     bundle = tmp_path / "approved.json"
     bundle.write_text(call(duty, "ExportDocument", pb.ExportDocumentRequest(name=doc.name)).bundle_json)
     assert verify(bundle).returncode == 0
+
+
+def test_a_parents_signature_on_a_printed_copy_is_linked_to_its_scan(completed, client_factory, tmp_path):
+    duty, done = completed
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "SignDocument", pb.SignDocumentRequest(name=done.name, role="parent", method="printed_copy",
+                                                          signer_name="Sam Parent"))
+    assert exc.value.code == "INVALID_ARGUMENT" and "attachment" in exc.value.violations
+    page = b"%PDF-1.4 scanned signed page " + uuid.uuid4().bytes
+    drawing = call(duty, "AddAttachment", pb.AddAttachmentRequest(attachment=pb.Attachment(
+        document=done.name, filename="house.png", media_type="image/png", kind="drawing", provenance="direct",
+        description="A drawing", content=b"\x89PNG drawing")))
+    with pytest.raises(ServiceError) as exc:  # a drawing is not a signed page
+        call(duty, "SignDocument", pb.SignDocumentRequest(name=done.name, role="parent", method="printed_copy",
+                                                          signer_name="Sam Parent", attachment=drawing.name))
+    assert exc.value.code == "INVALID_ARGUMENT" and "scan" in exc.value.message
+    scan = call(duty, "AddAttachment", pb.AddAttachmentRequest(attachment=pb.Attachment(
+        document=done.name, filename="signed-page.pdf", media_type="application/pdf", kind="scan",
+        provenance="via_parent", description="The printed record, signed by Sam Parent on the last page",
+        content=page)))
+    signed = call(duty, "SignDocument", pb.SignDocumentRequest(name=done.name, role="parent", method="printed_copy",
+                                                               signer_name="Sam Parent", attachment=scan.name))
+    assert signed.signatures[-1].attachment == scan.name and signed.signatures[-1].witnessed_by == "Dana Duty"
+    bundle = json.loads(call(duty, "ExportDocument", pb.ExportDocumentRequest(name=done.name)).bundle_json)
+    assert bundle["signatures"][-1]["payload"]["scan"] == {"attachment": scan.name, "sha256": scan.sha256}
+    swapped = json.loads(json.dumps(bundle))
+    swapped["signatures"][-1]["payload"]["scan"]["sha256"] = "0" * 64  # another page put in its place
+    (tmp_path / "swapped.json").write_text(json.dumps(swapped))
+    result = verify(tmp_path / "swapped.json")
+    assert result.returncode == 1 and "Sam Parent (parent) is not valid" in result.stdout
+
+
+def test_appendments_are_signed_into_the_exported_bundle(completed, tmp_path):
+    duty, done = completed
+    call(duty, "AppendToDocument", pb.AppendToDocumentRequest(
+        name=done.name, text="Later: the school confirmed the child's attendance."))
+    appended = call(duty, "AppendToDocument", pb.AppendToDocumentRequest(name=done.name, text="Mother phoned back."))
+    assert len(appended.appendments) == 2 and all(len(a.sha256) == 64 for a in appended.appendments)
+    assert appended.snapshot_json == done.snapshot_json  # the record itself never changes
+    bundle = json.loads(call(duty, "ExportDocument", pb.ExportDocumentRequest(name=done.name)).bundle_json)
+    (tmp_path / "good.json").write_text(json.dumps(bundle))
+    result = verify(tmp_path / "good.json")
+    assert result.returncode == 0 and "2 later appendments, each exactly as added" in result.stdout
+    edited = json.loads(json.dumps(bundle))
+    edited["appendments"][0]["payload"]["text"] = "Later: the school said nothing."
+    (tmp_path / "edited.json").write_text(json.dumps(edited))
+    result = verify(tmp_path / "edited.json")
+    assert result.returncode == 1 and "appendment 1" in result.stdout and "changed after it was added" in result.stdout
+    dropped = json.loads(json.dumps(bundle))
+    dropped["appendments"][1]["payload"]["snapshot_sha256"] = "f" * 64
+    (tmp_path / "moved.json").write_text(json.dumps(dropped))
+    result = verify(tmp_path / "moved.json")
+    assert result.returncode == 1 and "appendment 2 belongs to a different version" in result.stdout

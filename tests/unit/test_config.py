@@ -51,3 +51,20 @@ def test_admin_on_an_unmigrated_database_says_what_to_do(tmp_path):
     result = subprocess.run([sys.executable, "-m", "services.cli", "admin", "--data", str(tmp_path), "create-team",
                              "Duty"], capture_output=True, text=True)
     assert result.returncode == 1 and "ics admin migrate" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_records_templates_dir_from_file_or_environment(tmp_path):
+    assert load_config(data_dir=tmp_path, env={})["records"].templates_dir == ""  # shipped templates only
+    path = tmp_path / "ics.toml"
+    path.write_text('[records]\ntemplates_dir = "/etc/ics/templates"\n')
+    assert load_config(config_file=path, env={})["records"].templates_dir == "/etc/ics/templates"
+    cfg = load_config(config_file=path, env={"ICS_RECORDS_TEMPLATES_DIR": "/srv/council/templates"})
+    assert cfg["records"].templates_dir == "/srv/council/templates"
+
+
+def test_templates_dir_belongs_to_records_only(tmp_path):
+    path = tmp_path / "ics.toml"
+    path.write_text('[alerts]\ntemplates_dir = "/etc/ics/templates"\n')
+    with pytest.raises(ConfigError, match="Unknown setting.*for alerts: templates_dir"):
+        load_config(config_file=path, env={})
+    assert load_config(data_dir=tmp_path, env={"ICS_IDENTITY_TEMPLATES_DIR": "/x"})["identity"].templates_dir == ""

@@ -49,11 +49,17 @@ class Principal(_message.Message):
     def __init__(self, user_name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., team_names: _Optional[_Iterable[str]] = ..., expires_at_unix: _Optional[int] = ...) -> None: ...
 
 class Answer(_message.Message):
-    __slots__ = ("value", "status", "reason")
+    __slots__ = ("value", "status", "reason", "shared_from", "recorded_date", "recorded_by")
     VALUE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    SHARED_FROM_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_DATE_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
     value: str
     status: AnswerStatus
     reason: str
-    def __init__(self, value: _Optional[str] = ..., status: _Optional[_Union[AnswerStatus, str]] = ..., reason: _Optional[str] = ...) -> None: ...
+    shared_from: str
+    recorded_date: str
+    recorded_by: str
+    def __init__(self, value: _Optional[str] = ..., status: _Optional[_Union[AnswerStatus, str]] = ..., reason: _Optional[str] = ..., shared_from: _Optional[str] = ..., recorded_date: _Optional[str] = ..., recorded_by: _Optional[str] = ...) -> None: ...

@@ -509,14 +509,16 @@ class Document(_message.Message):
     def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., episode: _Optional[str] = ..., return_comments: _Optional[str] = ..., submitted_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., appendments: _Optional[_Iterable[_Union[Appendment, _Mapping]]] = ..., supersedes: _Optional[str] = ...) -> None: ...
 
 class Appendment(_message.Message):
-    __slots__ = ("text", "author", "create_time")
+    __slots__ = ("text", "author", "create_time", "sha256")
     TEXT_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
     text: str
     author: _common_pb2.Actor
     create_time: _timestamp_pb2.Timestamp
-    def __init__(self, text: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    sha256: str
+    def __init__(self, text: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sha256: _Optional[str] = ...) -> None: ...
 
 class AppendToDocumentRequest(_message.Message):
     __slots__ = ("name", "text")
@@ -527,30 +529,34 @@ class AppendToDocumentRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
 class Signature(_message.Message):
-    __slots__ = ("role", "method", "signer_name", "witnessed_by", "sign_time")
+    __slots__ = ("role", "method", "signer_name", "witnessed_by", "sign_time", "attachment")
     ROLE_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
     SIGNER_NAME_FIELD_NUMBER: _ClassVar[int]
     WITNESSED_BY_FIELD_NUMBER: _ClassVar[int]
     SIGN_TIME_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
     role: str
     method: str
     signer_name: str
     witnessed_by: str
     sign_time: _timestamp_pb2.Timestamp
-    def __init__(self, role: _Optional[str] = ..., method: _Optional[str] = ..., signer_name: _Optional[str] = ..., witnessed_by: _Optional[str] = ..., sign_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    attachment: str
+    def __init__(self, role: _Optional[str] = ..., method: _Optional[str] = ..., signer_name: _Optional[str] = ..., witnessed_by: _Optional[str] = ..., sign_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attachment: _Optional[str] = ...) -> None: ...
 
 class SignDocumentRequest(_message.Message):
-    __slots__ = ("name", "role", "method", "signer_name")
+    __slots__ = ("name", "role", "method", "signer_name", "attachment")
     NAME_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
     SIGNER_NAME_FIELD_NUMBER: _ClassVar[int]
+    ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
     name: str
     role: str
     method: str
     signer_name: str
-    def __init__(self, name: _Optional[str] = ..., role: _Optional[str] = ..., method: _Optional[str] = ..., signer_name: _Optional[str] = ...) -> None: ...
+    attachment: str
+    def __init__(self, name: _Optional[str] = ..., role: _Optional[str] = ..., method: _Optional[str] = ..., signer_name: _Optional[str] = ..., attachment: _Optional[str] = ...) -> None: ...
 
 class ExportDocumentRequest(_message.Message):
     __slots__ = ("name",)
@@ -713,6 +719,120 @@ class ListRelationshipsResponse(_message.Message):
     RELATIONSHIPS_FIELD_NUMBER: _ClassVar[int]
     relationships: _containers.RepeatedCompositeFieldContainer[Relationship]
     def __init__(self, relationships: _Optional[_Iterable[_Union[Relationship, _Mapping]]] = ...) -> None: ...
+
+class UpdateRelationshipRequest(_message.Message):
+    __slots__ = ("relationship", "update_mask")
+    RELATIONSHIP_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    relationship: Relationship
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, relationship: _Optional[_Union[Relationship, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class HouseholdMember(_message.Message):
+    __slots__ = ("person", "display_name", "from_date", "to_date")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    display_name: str
+    from_date: str
+    to_date: str
+    def __init__(self, person: _Optional[str] = ..., display_name: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ...) -> None: ...
+
+class Household(_message.Message):
+    __slots__ = ("name", "address", "postcode", "members", "facts", "etag")
+    class FactsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _common_pb2.Answer
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_common_pb2.Answer, _Mapping]] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    POSTCODE_FIELD_NUMBER: _ClassVar[int]
+    MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    address: str
+    postcode: str
+    members: _containers.RepeatedCompositeFieldContainer[HouseholdMember]
+    facts: _containers.MessageMap[str, _common_pb2.Answer]
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., address: _Optional[str] = ..., postcode: _Optional[str] = ..., members: _Optional[_Iterable[_Union[HouseholdMember, _Mapping]]] = ..., facts: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class CreateHouseholdRequest(_message.Message):
+    __slots__ = ("household", "members", "from_date", "request_id")
+    HOUSEHOLD_FIELD_NUMBER: _ClassVar[int]
+    MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    household: Household
+    members: _containers.RepeatedScalarFieldContainer[str]
+    from_date: str
+    request_id: str
+    def __init__(self, household: _Optional[_Union[Household, _Mapping]] = ..., members: _Optional[_Iterable[str]] = ..., from_date: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class GetHouseholdRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListHouseholdsRequest(_message.Message):
+    __slots__ = ("person",)
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    def __init__(self, person: _Optional[str] = ...) -> None: ...
+
+class ListHouseholdsResponse(_message.Message):
+    __slots__ = ("households",)
+    HOUSEHOLDS_FIELD_NUMBER: _ClassVar[int]
+    households: _containers.RepeatedCompositeFieldContainer[Household]
+    def __init__(self, households: _Optional[_Iterable[_Union[Household, _Mapping]]] = ...) -> None: ...
+
+class JoinHouseholdRequest(_message.Message):
+    __slots__ = ("name", "person", "from_date", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    person: str
+    from_date: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., from_date: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class LeaveHouseholdRequest(_message.Message):
+    __slots__ = ("name", "person", "to_date", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    person: str
+    to_date: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., to_date: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class UpdateHouseholdFactsRequest(_message.Message):
+    __slots__ = ("name", "facts", "etag")
+    class FactsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: _common_pb2.Answer
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[_common_pb2.Answer, _Mapping]] = ...) -> None: ...
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    facts: _containers.MessageMap[str, _common_pb2.Answer]
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., facts: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class Allocation(_message.Message):
     __slots__ = ("name", "person", "worker", "worker_display_name", "team", "start_date", "end_date", "reason", "allocated_by")
@@ -1089,7 +1209,7 @@ class GetOutcomeProgressRequest(_message.Message):
     def __init__(self, person: _Optional[str] = ...) -> None: ...
 
 class Carer(_message.Message):
-    __slots__ = ("name", "kind", "display_name", "postcode", "urn", "characteristics", "active")
+    __slots__ = ("name", "kind", "display_name", "postcode", "urn", "characteristics", "active", "etag")
     class CharacteristicsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -1104,6 +1224,7 @@ class Carer(_message.Message):
     URN_FIELD_NUMBER: _ClassVar[int]
     CHARACTERISTICS_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: str
     display_name: str
@@ -1111,7 +1232,16 @@ class Carer(_message.Message):
     urn: str
     characteristics: _containers.MessageMap[str, _common_pb2.Answer]
     active: bool
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[str] = ..., display_name: _Optional[str] = ..., postcode: _Optional[str] = ..., urn: _Optional[str] = ..., characteristics: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., active: _Optional[bool] = ...) -> None: ...
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[str] = ..., display_name: _Optional[str] = ..., postcode: _Optional[str] = ..., urn: _Optional[str] = ..., characteristics: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., active: _Optional[bool] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class UpdateCarerRequest(_message.Message):
+    __slots__ = ("carer", "update_mask")
+    CARER_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    carer: Carer
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, carer: _Optional[_Union[Carer, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
 
 class CreateCarerRequest(_message.Message):
     __slots__ = ("carer",)
@@ -1132,7 +1262,7 @@ class ListCarersResponse(_message.Message):
     def __init__(self, carers: _Optional[_Iterable[_Union[Carer, _Mapping]]] = ...) -> None: ...
 
 class Placement(_message.Message):
-    __slots__ = ("name", "child", "carer", "carer_display_name", "start_date", "end_date", "placement_type", "provider", "end_reason", "postcode")
+    __slots__ = ("name", "child", "carer", "carer_display_name", "start_date", "end_date", "placement_type", "provider", "end_reason", "postcode", "etag", "care_period")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CHILD_FIELD_NUMBER: _ClassVar[int]
     CARER_FIELD_NUMBER: _ClassVar[int]
@@ -1143,6 +1273,8 @@ class Placement(_message.Message):
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     END_REASON_FIELD_NUMBER: _ClassVar[int]
     POSTCODE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    CARE_PERIOD_FIELD_NUMBER: _ClassVar[int]
     name: str
     child: str
     carer: str
@@ -1153,7 +1285,9 @@ class Placement(_message.Message):
     provider: str
     end_reason: str
     postcode: str
-    def __init__(self, name: _Optional[str] = ..., child: _Optional[str] = ..., carer: _Optional[str] = ..., carer_display_name: _Optional[str] = ..., start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., placement_type: _Optional[str] = ..., provider: _Optional[str] = ..., end_reason: _Optional[str] = ..., postcode: _Optional[str] = ...) -> None: ...
+    etag: str
+    care_period: str
+    def __init__(self, name: _Optional[str] = ..., child: _Optional[str] = ..., carer: _Optional[str] = ..., carer_display_name: _Optional[str] = ..., start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., placement_type: _Optional[str] = ..., provider: _Optional[str] = ..., end_reason: _Optional[str] = ..., postcode: _Optional[str] = ..., etag: _Optional[str] = ..., care_period: _Optional[str] = ...) -> None: ...
 
 class StartPlacementRequest(_message.Message):
     __slots__ = ("placement",)
@@ -1162,14 +1296,132 @@ class StartPlacementRequest(_message.Message):
     def __init__(self, placement: _Optional[_Union[Placement, _Mapping]] = ...) -> None: ...
 
 class EndPlacementRequest(_message.Message):
-    __slots__ = ("name", "end_date", "end_reason")
+    __slots__ = ("name", "end_date", "end_reason", "etag")
     NAME_FIELD_NUMBER: _ClassVar[int]
     END_DATE_FIELD_NUMBER: _ClassVar[int]
     END_REASON_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     name: str
     end_date: str
     end_reason: str
-    def __init__(self, name: _Optional[str] = ..., end_date: _Optional[str] = ..., end_reason: _Optional[str] = ...) -> None: ...
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., end_date: _Optional[str] = ..., end_reason: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class LegalStatus(_message.Message):
+    __slots__ = ("code", "start_date", "end_date")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    start_date: str
+    end_date: str
+    def __init__(self, code: _Optional[str] = ..., start_date: _Optional[str] = ..., end_date: _Optional[str] = ...) -> None: ...
+
+class CareEpisodeRow(_message.Message):
+    __slots__ = ("decom", "rne", "ls", "cin", "place", "place_provider", "dec", "rec", "reason_place_change", "home_post", "pl_post", "urn")
+    DECOM_FIELD_NUMBER: _ClassVar[int]
+    RNE_FIELD_NUMBER: _ClassVar[int]
+    LS_FIELD_NUMBER: _ClassVar[int]
+    CIN_FIELD_NUMBER: _ClassVar[int]
+    PLACE_FIELD_NUMBER: _ClassVar[int]
+    PLACE_PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    DEC_FIELD_NUMBER: _ClassVar[int]
+    REC_FIELD_NUMBER: _ClassVar[int]
+    REASON_PLACE_CHANGE_FIELD_NUMBER: _ClassVar[int]
+    HOME_POST_FIELD_NUMBER: _ClassVar[int]
+    PL_POST_FIELD_NUMBER: _ClassVar[int]
+    URN_FIELD_NUMBER: _ClassVar[int]
+    decom: str
+    rne: str
+    ls: str
+    cin: str
+    place: str
+    place_provider: str
+    dec: str
+    rec: str
+    reason_place_change: str
+    home_post: str
+    pl_post: str
+    urn: str
+    def __init__(self, decom: _Optional[str] = ..., rne: _Optional[str] = ..., ls: _Optional[str] = ..., cin: _Optional[str] = ..., place: _Optional[str] = ..., place_provider: _Optional[str] = ..., dec: _Optional[str] = ..., rec: _Optional[str] = ..., reason_place_change: _Optional[str] = ..., home_post: _Optional[str] = ..., pl_post: _Optional[str] = ..., urn: _Optional[str] = ...) -> None: ...
+
+class CarePeriod(_message.Message):
+    __slots__ = ("name", "child", "episode", "start_date", "end_date", "end_reason", "category_of_need", "legal_statuses", "placements", "episode_rows", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CHILD_FIELD_NUMBER: _ClassVar[int]
+    EPISODE_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_REASON_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_OF_NEED_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_STATUSES_FIELD_NUMBER: _ClassVar[int]
+    PLACEMENTS_FIELD_NUMBER: _ClassVar[int]
+    EPISODE_ROWS_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    child: str
+    episode: str
+    start_date: str
+    end_date: str
+    end_reason: str
+    category_of_need: str
+    legal_statuses: _containers.RepeatedCompositeFieldContainer[LegalStatus]
+    placements: _containers.RepeatedCompositeFieldContainer[Placement]
+    episode_rows: _containers.RepeatedCompositeFieldContainer[CareEpisodeRow]
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., child: _Optional[str] = ..., episode: _Optional[str] = ..., start_date: _Optional[str] = ..., end_date: _Optional[str] = ..., end_reason: _Optional[str] = ..., category_of_need: _Optional[str] = ..., legal_statuses: _Optional[_Iterable[_Union[LegalStatus, _Mapping]]] = ..., placements: _Optional[_Iterable[_Union[Placement, _Mapping]]] = ..., episode_rows: _Optional[_Iterable[_Union[CareEpisodeRow, _Mapping]]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class StartCareRequest(_message.Message):
+    __slots__ = ("child", "start_date", "legal_status", "category_of_need", "request_id")
+    CHILD_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_STATUS_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_OF_NEED_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    child: str
+    start_date: str
+    legal_status: str
+    category_of_need: str
+    request_id: str
+    def __init__(self, child: _Optional[str] = ..., start_date: _Optional[str] = ..., legal_status: _Optional[str] = ..., category_of_need: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ChangeLegalStatusRequest(_message.Message):
+    __slots__ = ("name", "legal_status", "start_date", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_STATUS_FIELD_NUMBER: _ClassVar[int]
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    legal_status: str
+    start_date: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., legal_status: _Optional[str] = ..., start_date: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class EndCareRequest(_message.Message):
+    __slots__ = ("name", "end_date", "end_reason", "reason_place_change", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_REASON_FIELD_NUMBER: _ClassVar[int]
+    REASON_PLACE_CHANGE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    end_date: str
+    end_reason: str
+    reason_place_change: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., end_date: _Optional[str] = ..., end_reason: _Optional[str] = ..., reason_place_change: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class ListCarePeriodsRequest(_message.Message):
+    __slots__ = ("child",)
+    CHILD_FIELD_NUMBER: _ClassVar[int]
+    child: str
+    def __init__(self, child: _Optional[str] = ...) -> None: ...
+
+class ListCarePeriodsResponse(_message.Message):
+    __slots__ = ("care_periods",)
+    CARE_PERIODS_FIELD_NUMBER: _ClassVar[int]
+    care_periods: _containers.RepeatedCompositeFieldContainer[CarePeriod]
+    def __init__(self, care_periods: _Optional[_Iterable[_Union[CarePeriod, _Mapping]]] = ...) -> None: ...
 
 class ListPlacementsRequest(_message.Message):
     __slots__ = ("child",)

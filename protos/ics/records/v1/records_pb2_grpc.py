@@ -207,6 +207,41 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsResponse.FromString,
                 _registered_method=True)
+        self.UpdateRelationship = channel.unary_unary(
+                '/ics.records.v1.RecordsService/UpdateRelationship',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.UpdateRelationshipRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Relationship.FromString,
+                _registered_method=True)
+        self.CreateHousehold = channel.unary_unary(
+                '/ics.records.v1.RecordsService/CreateHousehold',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.CreateHouseholdRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Household.FromString,
+                _registered_method=True)
+        self.GetHousehold = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GetHousehold',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetHouseholdRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Household.FromString,
+                _registered_method=True)
+        self.ListHouseholds = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListHouseholds',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListHouseholdsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListHouseholdsResponse.FromString,
+                _registered_method=True)
+        self.JoinHousehold = channel.unary_unary(
+                '/ics.records.v1.RecordsService/JoinHousehold',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.JoinHouseholdRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Household.FromString,
+                _registered_method=True)
+        self.LeaveHousehold = channel.unary_unary(
+                '/ics.records.v1.RecordsService/LeaveHousehold',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.LeaveHouseholdRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Household.FromString,
+                _registered_method=True)
+        self.UpdateHouseholdFacts = channel.unary_unary(
+                '/ics.records.v1.RecordsService/UpdateHouseholdFacts',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.UpdateHouseholdFactsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Household.FromString,
+                _registered_method=True)
         self.AllocateWorker = channel.unary_unary(
                 '/ics.records.v1.RecordsService/AllocateWorker',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.AllocateWorkerRequest.SerializeToString,
@@ -252,6 +287,11 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.CreateCarerRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Carer.FromString,
                 _registered_method=True)
+        self.UpdateCarer = channel.unary_unary(
+                '/ics.records.v1.RecordsService/UpdateCarer',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.UpdateCarerRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Carer.FromString,
+                _registered_method=True)
         self.ListCarers = channel.unary_unary(
                 '/ics.records.v1.RecordsService/ListCarers',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListCarersRequest.SerializeToString,
@@ -271,6 +311,26 @@ class RecordsServiceStub:
                 '/ics.records.v1.RecordsService/ListPlacements',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsResponse.FromString,
+                _registered_method=True)
+        self.StartCare = channel.unary_unary(
+                '/ics.records.v1.RecordsService/StartCare',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.StartCareRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CarePeriod.FromString,
+                _registered_method=True)
+        self.ChangeLegalStatus = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ChangeLegalStatus',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ChangeLegalStatusRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CarePeriod.FromString,
+                _registered_method=True)
+        self.EndCare = channel.unary_unary(
+                '/ics.records.v1.RecordsService/EndCare',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.EndCareRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CarePeriod.FromString,
+                _registered_method=True)
+        self.ListCarePeriods = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListCarePeriods',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListCarePeriodsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListCarePeriodsResponse.FromString,
                 _registered_method=True)
         self.GetCaseStory = channel.unary_unary(
                 '/ics.records.v1.RecordsService/GetCaseStory',
@@ -523,6 +583,53 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateRelationship(self, request, context):
+        """Ends a relationship or corrects whether the person lives with the child; etag required.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateHousehold(self, request, context):
+        """Households (R-FAMILY): who lives together, from when to when, and the family sections
+        (pen picture, parenting capacity, family and environment) entered once and shared by every
+        child living there. A child's documents read those answers live until they are completed,
+        when the snapshot freezes them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetHousehold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListHouseholds(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def JoinHousehold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LeaveHousehold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateHouseholdFacts(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def AllocateWorker(self, request, context):
         """Allocation history: the one source of "appointed social worker" on every document (R-ONE-TRUTH).
         """
@@ -584,6 +691,12 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateCarer(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListCarers(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -603,6 +716,33 @@ class RecordsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListPlacements(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartCare(self, request, context):
+        """Looked-after periods: from the day a child starts to be looked after to the day they cease,
+        with legal status history and the placements made in the period; the SSDA903 episode rows
+        (DECOM, RNE, LS, CIN, PLACE...) are derived from them, never typed twice.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeLegalStatus(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EndCare(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCarePeriods(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -808,6 +948,41 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipsResponse.SerializeToString,
             ),
+            'UpdateRelationship': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateRelationship,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.UpdateRelationshipRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Relationship.SerializeToString,
+            ),
+            'CreateHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateHousehold,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CreateHouseholdRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Household.SerializeToString,
+            ),
+            'GetHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetHousehold,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GetHouseholdRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Household.SerializeToString,
+            ),
+            'ListHouseholds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHouseholds,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListHouseholdsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListHouseholdsResponse.SerializeToString,
+            ),
+            'JoinHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.JoinHousehold,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.JoinHouseholdRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Household.SerializeToString,
+            ),
+            'LeaveHousehold': grpc.unary_unary_rpc_method_handler(
+                    servicer.LeaveHousehold,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.LeaveHouseholdRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Household.SerializeToString,
+            ),
+            'UpdateHouseholdFacts': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateHouseholdFacts,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.UpdateHouseholdFactsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Household.SerializeToString,
+            ),
             'AllocateWorker': grpc.unary_unary_rpc_method_handler(
                     servicer.AllocateWorker,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.AllocateWorkerRequest.FromString,
@@ -853,6 +1028,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.CreateCarerRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Carer.SerializeToString,
             ),
+            'UpdateCarer': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateCarer,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.UpdateCarerRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Carer.SerializeToString,
+            ),
             'ListCarers': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCarers,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListCarersRequest.FromString,
@@ -872,6 +1052,26 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListPlacements,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsResponse.SerializeToString,
+            ),
+            'StartCare': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartCare,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.StartCareRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.CarePeriod.SerializeToString,
+            ),
+            'ChangeLegalStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeLegalStatus,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ChangeLegalStatusRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.CarePeriod.SerializeToString,
+            ),
+            'EndCare': grpc.unary_unary_rpc_method_handler(
+                    servicer.EndCare,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.EndCareRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.CarePeriod.SerializeToString,
+            ),
+            'ListCarePeriods': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCarePeriods,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListCarePeriodsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListCarePeriodsResponse.SerializeToString,
             ),
             'GetCaseStory': grpc.unary_unary_rpc_method_handler(
                     servicer.GetCaseStory,
@@ -1826,6 +2026,195 @@ class RecordsService:
             _registered_method=True)
 
     @staticmethod
+    def UpdateRelationship(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/UpdateRelationship',
+            ics_dot_records_dot_v1_dot_records__pb2.UpdateRelationshipRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Relationship.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/CreateHousehold',
+            ics_dot_records_dot_v1_dot_records__pb2.CreateHouseholdRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GetHousehold',
+            ics_dot_records_dot_v1_dot_records__pb2.GetHouseholdRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHouseholds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListHouseholds',
+            ics_dot_records_dot_v1_dot_records__pb2.ListHouseholdsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListHouseholdsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def JoinHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/JoinHousehold',
+            ics_dot_records_dot_v1_dot_records__pb2.JoinHouseholdRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LeaveHousehold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/LeaveHousehold',
+            ics_dot_records_dot_v1_dot_records__pb2.LeaveHouseholdRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateHouseholdFacts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/UpdateHouseholdFacts',
+            ics_dot_records_dot_v1_dot_records__pb2.UpdateHouseholdFactsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Household.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def AllocateWorker(request,
             target,
             options=(),
@@ -2069,6 +2458,33 @@ class RecordsService:
             _registered_method=True)
 
     @staticmethod
+    def UpdateCarer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/UpdateCarer',
+            ics_dot_records_dot_v1_dot_records__pb2.UpdateCarerRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Carer.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ListCarers(request,
             target,
             options=(),
@@ -2166,6 +2582,114 @@ class RecordsService:
             '/ics.records.v1.RecordsService/ListPlacements',
             ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.ListPlacementsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartCare(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/StartCare',
+            ics_dot_records_dot_v1_dot_records__pb2.StartCareRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.CarePeriod.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeLegalStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ChangeLegalStatus',
+            ics_dot_records_dot_v1_dot_records__pb2.ChangeLegalStatusRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.CarePeriod.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EndCare(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/EndCare',
+            ics_dot_records_dot_v1_dot_records__pb2.EndCareRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.CarePeriod.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCarePeriods(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListCarePeriods',
+            ics_dot_records_dot_v1_dot_records__pb2.ListCarePeriodsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListCarePeriodsResponse.FromString,
             options,
             channel_credentials,
             insecure,
