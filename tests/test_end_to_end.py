@@ -101,8 +101,8 @@ def test_duty_worker_records_a_contact_and_decides_it_in_the_terminal(demo_termi
     term.wait_for("Contact recorded")
 
     # The new referral's clock, due the next working day, appears in My work.
-    def row() -> str:
-        return next((line for line in term.screen().splitlines() if family in line), "")
+    def row() -> str:  # every row for the child: deciding on an assessment starts its own clock
+        return "\n".join(line for line in term.screen().splitlines() if family in line)
 
     deadline = time.monotonic() + 20
     while "due in 1 working day" not in row() and time.monotonic() < deadline:

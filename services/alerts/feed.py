@@ -17,15 +17,18 @@ from ics.identity.v1 import identity_pb2, identity_pb2_grpc
 from ics.records.v1 import records_pb2, records_pb2_grpc
 from services.alerts import engine
 from services.alerts.rules import RuleSet
+from services.common.dates import today_london
 from services.common.db import Database
+from services.common.signals import EventSignal
 
 log = logging.getLogger("ics.alerts.feed")
 
 
 class RecordsFeed:
     def __init__(self, db: Database, rule_set: RuleSet, identity_target: str, records_target: str,
-                 username: str, password_file: Path):
+                 username: str, password_file: Path, signal: EventSignal | None = None):
         self.db = db
+        self.signal = signal or EventSignal()
         self.rule_set = rule_set
         self.identity_target = identity_target
         self.records_target = records_target
@@ -73,9 +76,9 @@ class RecordsFeed:
                     self.connected = True
                     delay = 0.2
                     async for event in call:
-                        await self.db.write(lambda s, e=event: engine.apply_event(
-                            s, self.rule_set, e.sequence, e.type, e.subject, e.payload_json))
+                        await self.db.write(lambda s, e=event: engine.apply_event(s, self.rule_set, _feed_event(e)))
                         self.last_event_time = datetime.now(timezone.utc)
+                        self.signal.notify()
                 except asyncio.CancelledError:
                     raise
                 except grpc.aio.AioRpcError as exc:
@@ -87,3 +90,8 @@ class RecordsFeed:
                 self.connected = False
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
+
+
+def _feed_event(event: records_pb2.Event) -> engine.FeedEvent:
+    return engine.FeedEvent.parse(event.sequence, event.type, event.subject, event.person, event.payload_json,
+                                  today_london(event.occur_time.ToDatetime(tzinfo=timezone.utc)))

@@ -1,43 +1,72 @@
-"""alerts over gRPC: what is due, for me and for my teams."""
+"""alerts over gRPC: what is due, for me, my teams and one child; pauses and extensions; the
+push stream; timeliness."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, or_, select
+from collections import defaultdict
+from datetime import date, datetime, timezone
+
+import grpc
+from sqlalchemy import and_, case, false, or_, select, true
+from sqlalchemy.orm import Session
 
 from ics.alerts.v1 import alerts_pb2 as pb
 from ics.alerts.v1 import alerts_pb2_grpc
+from ics.records.v1 import records_pb2, records_pb2_grpc
 from services.alerts import engine, rules
 from services.alerts.feed import RecordsFeed
-from services.alerts.models import Clock
+from services.alerts.models import Clock, ClockChange
 from services.common import paging
-from services.common.auth import Principal, caller
+from services.common.auth import Principal, caller, current_token
 from services.common.dates import iso, parse_date, today_london
 from services.common.db import Database
-from services.common.errors import InvalidArgument, NotFound, PermissionDenied
+from services.common.errors import (Aborted, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied,
+                                    Unavailable)
 from services.common.names import parse_name
+from services.common.signals import EventSignal
 
 PUBLIC_METHODS: set[str] = set()
+OPEN = pb.CLOCK_STATE_OPEN
+LEADING_ROLES = ("leader", "manager")
+# How often a watcher looks again with nothing pushed: levels change when a day turns over.
+WATCH_POLL_SECONDS = 60.0
 
 
-def clock_to_proto(clock: Clock, rule_set: rules.RuleSet) -> pb.Clock:
+def level(clock: Clock, rule_set: rules.RuleSet, today: date) -> int:
+    if clock.state != OPEN or clock.paused_since is not None:
+        return pb.ALERT_LEVEL_UNSPECIFIED
+    calendar = rule_set.calendar
+    if today > clock.due_date:
+        idle = calendar.working_days_between(clock.last_activity_date or clock.start_date, today)
+        return pb.ALERT_LEVEL_STALE if idle >= rule_set.stale_after_working_days else pb.ALERT_LEVEL_OVERDUE
+    if calendar.working_days_between(today, clock.due_date) <= rule_set.due_soon_working_days:
+        return pb.ALERT_LEVEL_DUE_SOON
+    return pb.ALERT_LEVEL_UNSPECIFIED
+
+
+def clock_to_proto(clock: Clock, rule_set: rules.RuleSet, today: date | None = None) -> pb.Clock:
+    today = today or today_london()
     msg = pb.Clock(
         name=f"clocks/{clock.id}", rule=clock.rule, title=clock.title, rule_set=clock.rule_set,
-        subject=clock.subject, person=clock.person, person_display_name=clock.person_display_name,
-        team=clock.team, assignee=clock.assignee, start_date=iso(clock.start_date),
-        due_date=iso(clock.due_date), state=clock.state, ended_date=iso(clock.ended_date),
-        calendar=clock.calendar,
+        rule_set_version=clock.rule_set_version, subject=clock.subject, person=clock.person,
+        person_display_name=clock.person_display_name, team=clock.team, assignee=clock.assignee,
+        start_date=iso(clock.start_date), due_date=iso(clock.due_date), state=clock.state,
+        ended_date=iso(clock.ended_date), calendar=clock.calendar, counting=clock.counting, round=clock.round,
+        original_due_date=iso(clock.original_due_date or clock.due_date), paused=clock.paused_since is not None,
+        paused_since=iso(clock.paused_since), start_event=clock.start_event, ended_by_event=clock.ended_by_event,
+        end_reason=clock.end_reason, last_activity_date=iso(clock.last_activity_date), etag=str(clock.version),
+        level=level(clock, rule_set, today),
     )
     msg.create_time.FromDatetime(clock.created_at)
-    if clock.state == pb.CLOCK_STATE_OPEN:
-        left = rule_set.calendar.working_days_between(today_london(), clock.due_date)
-        msg.working_days_left = left
-        msg.overdue = today_london() > clock.due_date
+    if clock.state == OPEN:
+        msg.working_days_left = rule_set.calendar.working_days_between(today, clock.due_date)
+        msg.overdue = today > clock.due_date and clock.paused_since is None
     return msg
 
 
 def _ordered(query):
     # Open work first (soonest due first), then what ended most recently.
-    return query.order_by(case((Clock.state == pb.CLOCK_STATE_OPEN, 0), else_=1), Clock.due_date, Clock.id)
+    return query.order_by(case((Clock.state == OPEN, 0), else_=1), Clock.due_date, Clock.id)
 
 
 def _mine(principal: Principal):
@@ -45,22 +74,61 @@ def _mine(principal: Principal):
                and_(Clock.assignee == "", Clock.team.in_(principal.team_names)))
 
 
+def _visible(principal: Principal):
+    """Mine; my teams' if I lead a team; every team's for a manager."""
+    if principal.has_any_role("manager"):
+        return true()
+    if principal.has_any_role("leader"):
+        return or_(_mine(principal), Clock.team.in_(principal.team_names))
+    return _mine(principal)
+
+
+def _teams_led(principal: Principal, team: str) -> list[str] | None:
+    """The teams a report may cover: None means every team (managers)."""
+    if not principal.has_any_role(*LEADING_ROLES):
+        raise PermissionDenied("Only team leaders and managers see their teams' overdue work and timeliness.")
+    if team:
+        parse_name(team, "teams", "team")
+        if team not in principal.team_names and not principal.has_any_role("manager"):
+            raise PermissionDenied("You can see your own teams only.")
+        return [team]
+    return None if principal.has_any_role("manager") else list(principal.team_names)
+
+
+def _change_to_proto(change: ClockChange, clock: Clock) -> pb.ClockChange:
+    msg = pb.ClockChange(clock=f"clocks/{clock.id}", kind=change.kind, reason=change.reason,
+                         old_due_date=iso(change.old_due_date), new_due_date=iso(change.new_due_date),
+                         by=change.by_name, title=clock.title, person_display_name=clock.person_display_name,
+                         team=clock.team)
+    msg.time.FromDatetime(change.at)
+    return msg
+
+
 class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
-    def __init__(self, db: Database, rule_set: rules.RuleSet, feed: RecordsFeed | None):
+    def __init__(self, db: Database, rule_set: rules.RuleSet, feed: RecordsFeed | None, signal: EventSignal,
+                 records_target: str = ""):
         self.db = db
         self.rule_set = rule_set
         self.feed = feed
+        self.signal = signal
+        self.records_target = records_target
+        self._records_channel: grpc.aio.Channel | None = None
+
+    async def close(self) -> None:
+        if self._records_channel is not None:
+            await self._records_channel.close()
 
     async def _list(self, where, include_ended: bool, page_size: int, page_token: str):
         size = paging.page_size(page_size)
         offset = paging.decode_offset(page_token)
         query = select(Clock).where(where)
         if not include_ended:
-            query = query.where(Clock.state == pb.CLOCK_STATE_OPEN)
+            query = query.where(Clock.state == OPEN)
 
         def work(s):
             clocks = list(s.scalars(_ordered(query).offset(offset).limit(size)))
-            return pb.ListClocksResponse(clocks=[clock_to_proto(c, self.rule_set) for c in clocks],
+            today = today_london()
+            return pb.ListClocksResponse(clocks=[clock_to_proto(c, self.rule_set, today) for c in clocks],
                                          next_page_token=paging.next_token(offset, size, len(clocks)))
 
         return await self.db.read(work)
@@ -74,24 +142,247 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
         parse_name(team, "teams", "team")
         if team not in who.team_names and not who.has_any_role("manager"):
             raise PermissionDenied("You can see the clocks of your own teams only.")
-        return await self._list(Clock.team == team, request.include_ended, request.page_size, request.page_token)
+        where = Clock.team == team
+        if request.escalated_only:
+            where = and_(where, Clock.due_date < today_london(), Clock.paused_since.is_(None))
+        return await self._list(where, request.include_ended and not request.escalated_only, request.page_size,
+                                request.page_token)
+
+    async def ListPersonClocks(self, request, context):
+        who = caller()
+        person = request.person
+        parse_name(person, "people", "person")
+        await self._require_record_access(person)
+        query = select(Clock).where(Clock.person == person)
+        if not request.include_ended:
+            query = query.where(Clock.state == OPEN)
+        today = today_london()
+        return await self.db.read(lambda s: pb.ListClocksResponse(
+            clocks=[clock_to_proto(c, self.rule_set, today) for c in s.scalars(_ordered(query))]))
+
+    async def _require_record_access(self, person: str) -> None:
+        """Records decides who may see a child (and audits the look); alerts asks it as the caller."""
+        if self._records_channel is None:
+            self._records_channel = grpc.aio.insecure_channel(self.records_target)
+        stub = records_pb2_grpc.RecordsServiceStub(self._records_channel)
+        try:
+            await stub.GetPerson(records_pb2.GetPersonRequest(name=person), timeout=10,
+                                 metadata=(("authorization", f"Bearer {current_token.get()}"),))
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED,
+                              grpc.StatusCode.INVALID_ARGUMENT):
+                raise NotFound(f"No child {person} is known to you.") from None
+            raise Unavailable("The records service cannot be reached to check who may see this child; "
+                              "try again shortly.") from None
 
     async def GetClock(self, request, context):
         who = caller()
         clock_id = parse_name(request.name, "clocks")
 
         def work(s):
-            clock = s.scalar(select(Clock).where(Clock.id == clock_id).where(_mine(who)))
+            clock = s.scalar(select(Clock).where(Clock.id == clock_id).where(_visible(who)))
             if clock is None:
                 raise NotFound(f"No clock clocks/{clock_id} is known to you.")
             return clock_to_proto(clock, self.rule_set)
 
         return await self.db.read(work)
 
+    async def ListOverdue(self, request, context):
+        teams = _teams_led(caller(), request.team)
+        today = today_london()
+
+        def work(s):
+            query = select(Clock).where(Clock.state == OPEN, Clock.due_date < today, Clock.paused_since.is_(None))
+            if teams is not None:
+                query = query.where(Clock.team.in_(teams))
+            counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+            for clock in s.scalars(query):
+                row = counts[(clock.team, clock.assignee, clock.rule)]
+                row[0] += 1
+                row[1] += level(clock, self.rule_set, today) == pb.ALERT_LEVEL_STALE
+            return pb.ListOverdueResponse(counts=[
+                pb.OverdueCount(team=t, worker=w, rule=r, overdue=n, stale=stale)
+                for (t, w, r), (n, stale) in sorted(counts.items())])
+
+        return await self.db.read(work)
+
+    # -- flexible timescales -----------------------------------------------------------------
+    def _changeable(self, s: Session, who: Principal, request) -> Clock:
+        clock_id = parse_name(request.name, "clocks")
+        query = select(Clock).where(Clock.id == clock_id).where(_visible(who))
+        if s.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        clock = s.scalar(query)
+        if clock is None:
+            raise NotFound(f"No clock clocks/{clock_id} is known to you.")
+        if clock.assignee != who.user_name and not (who.has_any_role(*LEADING_ROLES)
+                                                   and (clock.team in who.team_names or who.has_any_role("manager"))):
+            raise PermissionDenied("Only the allocated worker or a team leader of the team can change this clock.")
+        if not request.etag:
+            raise InvalidArgument("Send the clock's etag as you saw it.", {"etag": "required"})
+        if request.etag != str(clock.version):
+            raise Aborted("This clock changed since you looked at it. Reload it, then try again.")
+        if clock.state != OPEN:
+            raise FailedPrecondition(f"This clock already ended ({pb.ClockState.Name(clock.state)[12:].lower()} on "
+                                     f"{iso(clock.ended_date)}); only open clocks can be paused or extended.")
+        return clock
+
+    def _record(self, s: Session, who: Principal, clock: Clock, kind: str, reason: str, old_due: date) -> pb.Clock:
+        s.add(ClockChange(clock_id=clock.id, kind=kind, reason=reason, old_due_date=old_due,
+                          new_due_date=clock.due_date, by_user=who.user_name, by_name=who.display_name,
+                          at=datetime.now(timezone.utc)))
+        clock.version += 1
+        clock.updated_at = datetime.now(timezone.utc)
+        s.flush()
+        return clock_to_proto(clock, self.rule_set)
+
+    async def _change(self, work):
+        result = await self.db.write(work)
+        self.signal.notify()
+        return result
+
+    async def PauseClock(self, request, context):
+        who = caller()
+        reason = request.reason.strip()
+        if not reason:
+            raise InvalidArgument("Say why the clock is paused; your team leader will see it.", {"reason": "required"})
+
+        def work(s):
+            clock = self._changeable(s, who, request)
+            if clock.paused_since is not None:
+                raise FailedPrecondition(f"This clock has been paused since {iso(clock.paused_since)}.")
+            clock.paused_since = today_london()
+            return self._record(s, who, clock, "pause", reason, clock.due_date)
+
+        return await self._change(work)
+
+    async def ResumeClock(self, request, context):
+        who = caller()
+
+        def work(s):
+            clock = self._changeable(s, who, request)
+            if clock.paused_since is None:
+                raise FailedPrecondition("This clock is not paused.")
+            old = clock.due_date
+            clock.due_date = engine.shifted_due(self.rule_set, clock, clock.paused_since, today_london())
+            clock.paused_since = None
+            return self._record(s, who, clock, "resume", request.reason.strip(), old)
+
+        return await self._change(work)
+
+    async def ExtendClock(self, request, context):
+        who = caller()
+        reason = request.reason.strip()
+        violations = {}
+        if not reason:
+            violations["reason"] = "required: say why the timescale does not fit this child (your team leader sees it)"
+        new_due = parse_date(request.new_due_date, "new_due_date", "new due date") if request.new_due_date else None
+        if new_due is None:
+            violations["new_due_date"] = "required"
+        if violations:
+            raise InvalidArgument("The extension was not made: " + "; ".join(f"{k} {v}" for k, v in violations.items()),
+                                  violations)
+
+        def work(s):
+            clock = self._changeable(s, who, request)
+            if clock.paused_since is not None:
+                raise FailedPrecondition("Resume the clock before extending it.")
+            if new_due <= clock.due_date:
+                raise InvalidArgument(f"An extension moves the due date later than {iso(clock.due_date)}.",
+                                      {"new_due_date": "not later than the current due date"})
+            old = clock.due_date
+            clock.due_date = new_due
+            return self._record(s, who, clock, "extend", reason, old)
+
+        return await self._change(work)
+
+    async def ListClockChanges(self, request, context):
+        who = caller()
+
+        def work(s):
+            query = select(ClockChange, Clock).join(Clock, Clock.id == ClockChange.clock_id)
+            if request.clock:
+                query = query.where(Clock.id == parse_name(request.clock, "clocks", "clock")).where(_visible(who))
+            else:
+                teams = _teams_led(who, request.team)
+                if teams is not None:
+                    query = query.where(Clock.team.in_(teams))
+            rows = s.execute(query.order_by(ClockChange.at.desc(), ClockChange.id.desc()).limit(500)).all()
+            return pb.ListClockChangesResponse(changes=[_change_to_proto(c, k) for c, k in rows])
+
+        return await self.db.read(work)
+
+    # -- push -----------------------------------------------------------------------------------
+    async def WatchMyAlerts(self, request, context):
+        who = caller()
+        sent: dict[int, tuple] = {}
+        first = True
+        while True:
+            known = list(sent)
+
+            def work(s):
+                query = select(Clock).where(_mine(who)).where(
+                    or_(Clock.state == OPEN, Clock.id.in_(known) if known else false()))
+                return [clock_to_proto(c, self.rule_set) for c in s.scalars(_ordered(query))]
+
+            changed = []
+            for clock in await self.db.read(work):
+                key = (clock.etag, clock.level, clock.state, clock.assignee)
+                clock_id = int(clock.name.split("/")[1])
+                if sent.get(clock_id) != key:
+                    changed.append(clock)
+                if clock.state == OPEN:
+                    sent[clock_id] = key
+                else:
+                    sent.pop(clock_id, None)  # told once that it ended
+            if first or changed:
+                yield pb.AlertUpdate(clocks=changed, initial=first)
+            first = False
+            await self.signal.wait(WATCH_POLL_SECONDS)
+
+    # -- figures ------------------------------------------------------------------------------
+    async def GetTimeliness(self, request, context):
+        who = caller()
+        teams = _teams_led(who, request.team)
+        if request.rule not in self.rule_set.rules:
+            raise InvalidArgument(f"The rule set has no rule {request.rule!r}; it has "
+                                  f"{', '.join(sorted(self.rule_set.rules))}.", {"rule": "unknown"})
+        today = today_london()
+        until = parse_date(request.to_date, "to_date", "to date") if request.to_date else today
+        since = parse_date(request.from_date, "from_date", "from date") if request.from_date else date(until.year, 1, 1)
+
+        def work(s):
+            query = select(Clock).where(Clock.rule == request.rule, Clock.due_date >= since, Clock.due_date <= until)
+            if teams is not None:
+                query = query.where(Clock.team.in_(teams))
+            clocks = list(s.scalars(query))
+            extensions = list(s.scalars(select(ClockChange).where(
+                ClockChange.kind == "extend", ClockChange.clock_id.in_([c.id for c in clocks]))
+                .order_by(ClockChange.at))) if clocks else []
+            extended = {change.clock_id for change in extensions}
+            rows: dict[tuple[str, str], pb.TimelinessRow] = {}
+            for clock in clocks:
+                for key in ((clock.team, ""), (clock.team, clock.assignee or "unallocated")):
+                    row = rows.setdefault(key, pb.TimelinessRow(team=key[0], worker=key[1]))
+                    _count(row, clock, today)
+                    row.extended += clock.id in extended
+            for row in rows.values():
+                counted = row.met + row.missed + row.open_overdue
+                row.share_met = row.met / counted if counted else 0.0
+            by_id = {c.id: c for c in clocks}
+            return pb.Timeliness(
+                rule=request.rule, rule_set=self.rule_set.label,
+                rows=[rows[k] for k in sorted(rows, key=lambda k: (k[0], k[1] != "", k[1]))],
+                extensions=[_change_to_proto(change, by_id[change.clock_id]) for change in extensions])
+
+        return await self.db.read(work)
+
     async def ComputeDueDate(self, request, context):
         caller()
         try:
-            rule_set = rules.load(request.rule_set) if request.rule_set else self.rule_set
+            rule_set = rules.load(request.rule_set, self.rule_set.calendar.closure_days,
+                                  snapshot_file=self.rule_set.calendar.snapshot_file) \
+                if request.rule_set else self.rule_set
         except rules.RuleSetError as exc:
             raise InvalidArgument(str(exc), {"rule_set": "unknown"}) from None
         rule = rule_set.rules.get(request.rule)
@@ -99,8 +390,20 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
             raise InvalidArgument(f"The rule set {rule_set.name} has no rule {request.rule!r}; it has "
                                   f"{', '.join(sorted(rule_set.rules))}.", {"rule": "unknown"})
         start = parse_date(request.start_date, "start_date", "start date")
-        return pb.ComputeDueDateResponse(due_date=iso(rule.due(start, rule_set.calendar)),
+        return pb.ComputeDueDateResponse(due_date=iso(rule.due(start, rule_set.calendar, request.round or 1, start)),
                                          calendar=rule_set.calendar.name)
+
+    async def GetRuleSet(self, request, context):
+        caller()
+        rule_set = self.rule_set
+        return pb.RuleSet(
+            name=rule_set.name, version=rule_set.version, title=rule_set.title, calendar=rule_set.calendar.name,
+            due_soon_working_days=rule_set.due_soon_working_days,
+            stale_after_working_days=rule_set.stale_after_working_days,
+            rules=[pb.RuleDescription(rule=r.key, title=r.title, counting=r.describe(),
+                                      starts_on=[m.event for m in r.start], met_by=[m.event for m in r.meet],
+                                      stopped_by=[m.event for m in r.stop], repeated_by=[m.event for m in r.repeat])
+                   for r in rule_set.rules.values()])
 
     async def GetFeedStatus(self, request, context):
         caller()
@@ -109,3 +412,16 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
         if self.feed and self.feed.last_event_time:
             status.last_event_time.FromDatetime(self.feed.last_event_time)
         return status
+
+
+def _count(row: pb.TimelinessRow, clock: Clock, today: date) -> None:
+    if clock.state == pb.CLOCK_STATE_MET:
+        row.met += 1
+    elif clock.state == pb.CLOCK_STATE_MISSED:
+        row.missed += 1
+    elif clock.state == pb.CLOCK_STATE_STOPPED:
+        row.stopped += 1
+    elif today > clock.due_date:
+        row.open_overdue += 1
+    else:
+        row.open_in_time += 1

@@ -47,6 +47,12 @@ class ServiceSettings:
     # records only: the council's own template files (<name>/v<N>.yaml), read after the shipped
     # ones; empty means the shipped templates only.
     templates_dir: str = ""
+    # alerts only: a folder of the council's own rule sets (<name>.toml, read before the shipped
+    # ones), a newer gov.uk bank-holidays.json, and the council's closure days (YYYY-MM-DD, comma
+    # separated or a list).
+    rule_sets_dir: str = ""
+    bank_holidays_file: str = ""
+    closure_days: str = ""
 
     def target(self) -> str:
         return self.address or f"{self.host}:{self.port}"
@@ -81,7 +87,8 @@ class IcsConfig:
 
 _SERVICE_FIELD_TYPES = {f.name: f.type for f in fields(ServiceSettings) if f.name != "name"}
 # Settings only one service reads; any other service's section refuses them.
-_ONLY_FOR = {"templates_dir": "records"}
+_ONLY_FOR = {"templates_dir": "records", "rule_sets_dir": "alerts", "bank_holidays_file": "alerts",
+             "closure_days": "alerts"}
 _TOP_LEVEL = {"data_dir", "demo", "token_ttl_seconds", "session_max_seconds", "rule_set",
               "alerts_service_username", "alerts_service_password_file", "signing_key_file"}
 
@@ -99,6 +106,8 @@ def _coerce(key: str, value: object, kind: str) -> object:
     except (TypeError, ValueError):
         plain = {"int": "a whole number", "float": "a number"}[kind]
         raise ConfigError(f"{key} must be {plain}; got {value!r}") from None
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
     return str(value)
 
 

@@ -7,7 +7,7 @@ from services.common.auth import IdentityTokenVerifier
 from services.common.config import ConfigError, IcsConfig
 from services.common.db import Database
 from services.common.server import ServiceRunner
-from services.records.outbox import EventSignal
+from services.common.signals import EventSignal
 from services.records.service import PUBLIC_METHODS, RecordsServicer
 from services.records.signing import Signer
 from services.records.template_library import TemplateError, TemplateLibrary

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import datetime, timezone
 
@@ -48,21 +47,3 @@ def read_after(session: Session, after: int, limit: int = 500) -> list[OutboxEve
     return list(session.scalars(
         select(OutboxEvent).where(OutboxEvent.sequence > after).order_by(OutboxEvent.sequence).limit(limit)
     ))
-
-
-class EventSignal:
-    """Wakes followers of WatchEvents when this process commits events. Followers also poll
-    every `poll` seconds, for events other instances wrote to a shared PostgreSQL."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def notify(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
-
-    async def wait(self, poll: float) -> None:
-        try:
-            await asyncio.wait_for(self._event.wait(), poll)
-        except asyncio.TimeoutError:
-            pass

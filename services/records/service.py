@@ -8,6 +8,7 @@ from services.common import paging
 from services.common.auth import caller
 from services.common.dates import parse_date
 from services.common.db import Database
+from services.common.signals import EventSignal
 from services.common.names import parse_name
 from services.records import (access, allocations, attachments, care, chronology, documents, drafts, episodes,
                               frontdoor, households, merges, outbox, people, placements, plans, relationships, story)
@@ -19,7 +20,7 @@ WATCH_BATCH = 500
 
 
 class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
-    def __init__(self, db: Database, signal: outbox.EventSignal, library: TemplateLibrary, signer: Signer,
+    def __init__(self, db: Database, signal: EventSignal, library: TemplateLibrary, signer: Signer,
                  poll_seconds: float = 1.0):
         self.db = db
         self.signal = signal

@@ -104,10 +104,11 @@ def work_rows(app) -> dict[str, list[str]]:
     return {str(key.value): [str(cell) for cell in table.get_row(key)] for key in table.rows}
 
 
-def row_for(app, family: str) -> tuple[str, list[str]] | None:
+def row_for(app, family: str, what: str = "Referral decision due") -> tuple[str, list[str]] | None:
     if not isinstance(app.screen, MyWorkScreen):
         return None
-    return next(((key, cells) for key, cells in work_rows(app).items() if any(family in c for c in cells)), None)
+    return next(((key, cells) for key, cells in work_rows(app).items()
+                 if any(family in c for c in cells) and what in cells), None)
 
 
 def record_contact(client, family: str) -> pb.RecordContactResponse:
@@ -200,6 +201,9 @@ async def test_new_contact_then_decision_by_keyboard(stack, duty):
         assert status_text(app).startswith("Decision saved: assessment")
         await wait_until(pilot, lambda: (found := row_for(app, family)) and found[1][0].startswith("met on"),
                          every=app.screen.refresh_work, what="the clock met")
+        # Deciding on an assessment starts the assessment's own clock: 45 working days from the referral.
+        await wait_until(pilot, lambda: row_for(app, family, "Single assessment due"),
+                         every=app.screen.refresh_work, what="the assessment clock")
 
 
 async def test_typing_is_saved_as_a_draft_and_comes_back(stack, duty, tmp_path, monkeypatch):

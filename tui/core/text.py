@@ -21,9 +21,16 @@ def clock_status(clock: apb.Clock) -> str:
         return f"met on {human_date(clock.ended_date)}"
     if clock.state == apb.CLOCK_STATE_MISSED:
         return f"missed: done {human_date(clock.ended_date)}, due {human_date(clock.due_date)}"
+    if clock.state == apb.CLOCK_STATE_STOPPED:
+        return f"stopped on {human_date(clock.ended_date)}" + (f": {clock.end_reason}" if clock.end_reason else "")
+    if clock.paused:
+        return f"paused since {human_date(clock.paused_since)}"
     if clock.overdue:
         late = -clock.working_days_left
-        return f"OVERDUE by {late} working day{'s' if late != 1 else ''}" if late else "OVERDUE"
+        days = f"{late} working day{'s' if late != 1 else ''}"
+        if clock.level == apb.ALERT_LEVEL_STALE:  # overdue and nothing recorded on the child for a while
+            return f"STALE: {days} late"
+        return f"OVERDUE by {days}" if late else "OVERDUE"
     if clock.working_days_left == 0:
         return "due today"
     left = clock.working_days_left

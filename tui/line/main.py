@@ -314,8 +314,10 @@ class LineApp:
         if clock is None:
             return
         self.console.say(clock_sentence(clock))
-        self.console.say(f"Started {human_date(clock.start_date)}; counted in working days, "
-                         "leaving out weekends and bank holidays.")
+        self.console.say(f"Started {human_date(clock.start_date)}; due within {clock.counting or 'its timescale'}, "
+                         "leaving out weekends, bank holidays and the council's closure days.")
+        if clock.original_due_date and clock.original_due_date != clock.due_date:
+            self.console.say(f"First due {human_date(clock.original_due_date)}; the due date was changed since.")
         me = self.client.session.user.name if self.client.session.user else ""
         held = "you" if clock.assignee and clock.assignee == me else self.client.team_label(clock.team)
         self.console.say(f"Held by {held}.")

@@ -26,7 +26,9 @@ if _version_not_supported:
 
 
 class AlertsServiceStub:
-    """Statutory timescales: clocks started and ended by records events, counted in working days.
+    """Statutory timescales: clocks started, met, stopped and repeated by records events, counted in
+    working days or months by a versioned rule set. Alerts are the clocks that need someone: due
+    soon (the allocated worker), overdue (worker and team leader), stale (overdue and untouched).
     """
 
     def __init__(self, channel):
@@ -45,15 +47,60 @@ class AlertsServiceStub:
                 request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListTeamClocksRequest.SerializeToString,
                 response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClocksResponse.FromString,
                 _registered_method=True)
+        self.ListPersonClocks = channel.unary_unary(
+                '/ics.alerts.v1.AlertsService/ListPersonClocks',
+                request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListPersonClocksRequest.SerializeToString,
+                response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClocksResponse.FromString,
+                _registered_method=True)
         self.GetClock = channel.unary_unary(
                 '/ics.alerts.v1.AlertsService/GetClock',
                 request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.GetClockRequest.SerializeToString,
                 response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.FromString,
                 _registered_method=True)
+        self.ListOverdue = channel.unary_unary(
+                '/ics.alerts.v1.AlertsService/ListOverdue',
+                request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListOverdueRequest.SerializeToString,
+                response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListOverdueResponse.FromString,
+                _registered_method=True)
+        self.PauseClock = channel.unary_unary(
+                '/ics.alerts.v1.AlertsService/PauseClock',
+                request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ChangeClockRequest.SerializeToString,
+                response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.FromString,
+                _registered_method=True)
+        self.ResumeClock = channel.unary_unary(
+                '/ics.alerts.v1.AlertsService/ResumeClock',
+                request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ChangeClockRequest.SerializeToString,
+                response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.FromString,
+                _registered_method=True)
+        self.ExtendClock = channel.unary_unary(
+                '/ics.alerts.v1.AlertsService/ExtendClock',
+                request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ChangeClockRequest.SerializeToString,
+                response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.FromString,
+                _registered_method=True)
+        self.ListClockChanges = channel.unary_unary(
+                '/ics.alerts.v1.AlertsService/ListClockChanges',
+                request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClockChangesRequest.SerializeToString,
+                response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClockChangesResponse.FromString,
+                _registered_method=True)
+        self.WatchMyAlerts = channel.unary_stream(
+                '/ics.alerts.v1.AlertsService/WatchMyAlerts',
+                request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.WatchMyAlertsRequest.SerializeToString,
+                response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.AlertUpdate.FromString,
+                _registered_method=True)
+        self.GetTimeliness = channel.unary_unary(
+                '/ics.alerts.v1.AlertsService/GetTimeliness',
+                request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.GetTimelinessRequest.SerializeToString,
+                response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.Timeliness.FromString,
+                _registered_method=True)
         self.ComputeDueDate = channel.unary_unary(
                 '/ics.alerts.v1.AlertsService/ComputeDueDate',
                 request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ComputeDueDateRequest.SerializeToString,
                 response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ComputeDueDateResponse.FromString,
+                _registered_method=True)
+        self.GetRuleSet = channel.unary_unary(
+                '/ics.alerts.v1.AlertsService/GetRuleSet',
+                request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.GetRuleSetRequest.SerializeToString,
+                response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.RuleSet.FromString,
                 _registered_method=True)
         self.GetFeedStatus = channel.unary_unary(
                 '/ics.alerts.v1.AlertsService/GetFeedStatus',
@@ -63,11 +110,13 @@ class AlertsServiceStub:
 
 
 class AlertsServiceServicer:
-    """Statutory timescales: clocks started and ended by records events, counted in working days.
+    """Statutory timescales: clocks started, met, stopped and repeated by records events, counted in
+    working days or months by a versioned rule set. Alerts are the clocks that need someone: due
+    soon (the allocated worker), overdue (worker and team leader), stale (overdue and untouched).
     """
 
     def ListMyAlerts(self, request, context):
-        """Clocks for the caller: allocated to them, or held by one of their teams.
+        """Clocks for the caller: allocated to them, or held by one of their teams and not yet allocated.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -79,14 +128,77 @@ class AlertsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListPersonClocks(self, request, context):
+        """Every clock of one child, for someone who may see the child's record (records decides).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetClock(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListOverdue(self, request, context):
+        """Overdue and stale work counted by team and by worker, for team leaders and managers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PauseClock(self, request, context):
+        """Flexible timescales (the evaluation's recommendation 4): a worker pauses or extends a clock
+        with a reason; the original due date is kept for reporting; team leaders see every change.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResumeClock(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExtendClock(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListClockChanges(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WatchMyAlerts(self, request, context):
+        """New and changed alerts as they happen, so a screen shows them without polling. The first
+        message holds the caller's open alerts; each later one a clock that changed or a new one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTimeliness(self, request, context):
+        """Share of clocks met within timescale, by team and worker, counting open clocks instead of
+        dropping them (the evaluation's "censored" cases).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ComputeDueDate(self, request, context):
         """The due date a rule gives for a start date, so every part of ICS counts the same way.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRuleSet(self, request, context):
+        """The rule set in force: each clock's start, stop and counting rule, in words.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -112,15 +224,60 @@ def add_AlertsServiceServicer_to_server(servicer, server):
                     request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListTeamClocksRequest.FromString,
                     response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClocksResponse.SerializeToString,
             ),
+            'ListPersonClocks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPersonClocks,
+                    request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListPersonClocksRequest.FromString,
+                    response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClocksResponse.SerializeToString,
+            ),
             'GetClock': grpc.unary_unary_rpc_method_handler(
                     servicer.GetClock,
                     request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.GetClockRequest.FromString,
                     response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.SerializeToString,
             ),
+            'ListOverdue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOverdue,
+                    request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListOverdueRequest.FromString,
+                    response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListOverdueResponse.SerializeToString,
+            ),
+            'PauseClock': grpc.unary_unary_rpc_method_handler(
+                    servicer.PauseClock,
+                    request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ChangeClockRequest.FromString,
+                    response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.SerializeToString,
+            ),
+            'ResumeClock': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeClock,
+                    request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ChangeClockRequest.FromString,
+                    response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.SerializeToString,
+            ),
+            'ExtendClock': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExtendClock,
+                    request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ChangeClockRequest.FromString,
+                    response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.SerializeToString,
+            ),
+            'ListClockChanges': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListClockChanges,
+                    request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClockChangesRequest.FromString,
+                    response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClockChangesResponse.SerializeToString,
+            ),
+            'WatchMyAlerts': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchMyAlerts,
+                    request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.WatchMyAlertsRequest.FromString,
+                    response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.AlertUpdate.SerializeToString,
+            ),
+            'GetTimeliness': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTimeliness,
+                    request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.GetTimelinessRequest.FromString,
+                    response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.Timeliness.SerializeToString,
+            ),
             'ComputeDueDate': grpc.unary_unary_rpc_method_handler(
                     servicer.ComputeDueDate,
                     request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ComputeDueDateRequest.FromString,
                     response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.ComputeDueDateResponse.SerializeToString,
+            ),
+            'GetRuleSet': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRuleSet,
+                    request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.GetRuleSetRequest.FromString,
+                    response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.RuleSet.SerializeToString,
             ),
             'GetFeedStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.GetFeedStatus,
@@ -136,7 +293,9 @@ def add_AlertsServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class AlertsService:
-    """Statutory timescales: clocks started and ended by records events, counted in working days.
+    """Statutory timescales: clocks started, met, stopped and repeated by records events, counted in
+    working days or months by a versioned rule set. Alerts are the clocks that need someone: due
+    soon (the allocated worker), overdue (worker and team leader), stale (overdue and untouched).
     """
 
     @staticmethod
@@ -194,6 +353,33 @@ class AlertsService:
             _registered_method=True)
 
     @staticmethod
+    def ListPersonClocks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/ListPersonClocks',
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.ListPersonClocksRequest.SerializeToString,
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClocksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetClock(request,
             target,
             options=(),
@@ -221,6 +407,195 @@ class AlertsService:
             _registered_method=True)
 
     @staticmethod
+    def ListOverdue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/ListOverdue',
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.ListOverdueRequest.SerializeToString,
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.ListOverdueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PauseClock(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/PauseClock',
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.ChangeClockRequest.SerializeToString,
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeClock(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/ResumeClock',
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.ChangeClockRequest.SerializeToString,
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExtendClock(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/ExtendClock',
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.ChangeClockRequest.SerializeToString,
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.Clock.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListClockChanges(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/ListClockChanges',
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClockChangesRequest.SerializeToString,
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.ListClockChangesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchMyAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/WatchMyAlerts',
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.WatchMyAlertsRequest.SerializeToString,
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.AlertUpdate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTimeliness(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/GetTimeliness',
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.GetTimelinessRequest.SerializeToString,
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.Timeliness.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def ComputeDueDate(request,
             target,
             options=(),
@@ -237,6 +612,33 @@ class AlertsService:
             '/ics.alerts.v1.AlertsService/ComputeDueDate',
             ics_dot_alerts_dot_v1_dot_alerts__pb2.ComputeDueDateRequest.SerializeToString,
             ics_dot_alerts_dot_v1_dot_alerts__pb2.ComputeDueDateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRuleSet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/GetRuleSet',
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.GetRuleSetRequest.SerializeToString,
+            ics_dot_alerts_dot_v1_dot_alerts__pb2.RuleSet.FromString,
             options,
             channel_credentials,
             insecure,
