@@ -4,6 +4,7 @@ document, allocation — merged with the significant entries workers add, oldest
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -23,15 +24,40 @@ SIGNIFICANT = {"contact.recorded", "referral.decided", "document.ended", "alloca
                "placement.started", "placement.ended"}
 
 
-def _sentence(session: Session, event: OutboxEvent, payload: dict) -> tuple[str, str, str] | None:
+# Every event type the chronology tells; others (answers typed, drafts) are never read for it.
+TOLD = SIGNIFICANT | {"person.created", "referral.created", "document.created", "relationship.created",
+                      "care.legal_status_changed"}
+
+
+@dataclass
+class _Context:
+    """What the sentences quote from other records, read once for the whole chronology."""
+
+    contact_reasons: dict[int, str]
+    document_titles: dict[int, str]
+
+    @classmethod
+    def load(cls, session: Session, events: list[OutboxEvent]) -> "_Context":
+        def ids(prefix: str) -> set[int]:
+            return {int(e.subject.split("/")[1]) for e in events if e.subject.startswith(prefix)}
+
+        contacts, documents = ids("contacts/"), ids("documents/")
+        return cls(
+            dict(session.execute(select(Contact.id, Contact.reason).where(Contact.id.in_(contacts))).all())
+            if contacts else {},
+            dict(session.execute(select(Document.id, Document.title).where(Document.id.in_(documents))).all())
+            if documents else {})
+
+
+def _sentence(context: _Context, event: OutboxEvent, payload: dict) -> tuple[str, str, str] | None:
     """(date, title, detail) for an event, or None if it is not part of the story."""
     on = iso(today_london(event.occurred_at))
     kind = event.type
     if kind == "person.created":
         return on, "First recorded in ICS", ""
     if kind == "contact.recorded":
-        contact = session.get(Contact, int(event.subject.split("/")[1]))
-        return payload.get("received_date", on), "Contact received", contact.reason if contact else ""
+        return (payload.get("received_date", on), "Contact received",
+                context.contact_reasons.get(int(event.subject.split("/")[1]), ""))
     if kind == "referral.created":
         linked = " (a re-referral)" if payload.get("re_referral") else ""
         return payload.get("received_date", on), f"Referral opened{linked}", ""
@@ -39,8 +65,7 @@ def _sentence(session: Session, event: OutboxEvent, payload: dict) -> tuple[str,
         decision = payload.get("decision", "").removeprefix("REFERRAL_DECISION_").replace("_", " ").lower()
         return payload.get("decided_date", on), f"Referral decided: {decision}", ""
     if kind in ("document.created", "document.ended"):
-        document = session.get(Document, int(event.subject.split("/")[1]))
-        title = document.title if document else "Document"
+        title = context.document_titles.get(int(event.subject.split("/")[1]), "Document")
         if kind == "document.created":
             return payload.get("start_date", on), f"{title} started", ""
         return payload.get("ended_date", on), f"{title} {payload.get('state', 'ended')}", payload.get("reason", "")
@@ -76,10 +101,13 @@ def get(session: Session, principal: Principal, person_name: str, significant_on
     # Records merged into this one tell part of the same story.
     ids = [person.id, *session.scalars(select(Person.id).where(Person.merged_into_id == person.id))]
     entries = []
-    for event in session.scalars(select(OutboxEvent).where(OutboxEvent.person_id.in_(ids))
-                                 .order_by(OutboxEvent.sequence)):
-        line = _sentence(session, event, json.loads(event.payload_json))
-        if line is None or (significant_only and event.type not in SIGNIFICANT):
+    events = list(session.scalars(select(OutboxEvent).where(
+        OutboxEvent.person_id.in_(ids), OutboxEvent.type.in_(SIGNIFICANT if significant_only else TOLD))
+        .order_by(OutboxEvent.sequence)))
+    context = _Context.load(session, events)
+    for event in events:
+        line = _sentence(context, event, json.loads(event.payload_json))
+        if line is None:
             continue
         when, title, detail = line
         entries.append(pb.ChronologyEntry(date=when, title=title, detail=detail, curated=False,

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 
 from google.protobuf import json_format
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
@@ -90,7 +90,8 @@ class _Extras:
         return extras
 
 
-def to_proto(session: Session, document: Document, extras: _Extras | None = None) -> pb.Document:
+def to_proto(session: Session, document: Document, extras: _Extras | None = None, full: bool = True) -> pb.Document:
+    """The document; `full=False` leaves out the answers and the snapshot's text (a list's BASIC view)."""
     extras = extras or _Extras.load(session, [document.id])
     msg = pb.Document(
         name=make_name("documents", document.id), person=make_name("people", document.person_id),
@@ -107,7 +108,7 @@ def to_proto(session: Session, document: Document, extras: _Extras | None = None
     if document.submitted_by_user:
         msg.submitted_by.user_name = make_name("users", document.submitted_by_user)
         msg.submitted_by.display_name = document.submitted_by_name
-    for key, answer in answers_of(session, document).items():
+    for key, answer in (answers_of(session, document) if full else {}).items():
         msg.answers[key].CopyFrom(cpb.Answer(**answer))
     msg.author.user_name = make_name("users", document.author_user)
     msg.author.username = document.author_username
@@ -118,7 +119,9 @@ def to_proto(session: Session, document: Document, extras: _Extras | None = None
         msg.end_time.FromDatetime(document.ended_at)
     snapshot = extras.snapshots.get(document.id)
     if snapshot is not None:
-        msg.snapshot_json, msg.snapshot_sha256 = snapshot.snapshot_json, snapshot.sha256
+        msg.snapshot_sha256 = snapshot.sha256
+        if full:
+            msg.snapshot_json = snapshot.snapshot_json
     for row in extras.signatures.get(document.id, []):
         signature = msg.signatures.add(role=row.role, method=row.method, signer_name=row.signer_name,
                                        witnessed_by=row.witnessed_by_name,
@@ -318,12 +321,15 @@ def list_for(session: Session, principal: Principal, request: pb.ListDocumentsRe
         query = query.where(Document.person_id == parse_name(request.person, "people", "person"))
     if request.state:
         query = query.where(Document.state == request.state)
+    full = request.view == pb.DOCUMENT_VIEW_FULL
+    if not full:
+        query = query.options(defer(Document.answers_json))
     found = list(session.scalars(query.order_by(Document.start_date.desc(), Document.id.desc())
                                  .offset(offset).limit(limit)))
     if found:
         audit.record(session, principal, "list", "documents", sorted({d.person_id for d in found}))
     extras = _Extras.load(session, [d.id for d in found])
-    return [to_proto(session, d, extras) for d in found]
+    return [to_proto(session, d, extras, full=full) for d in found]
 
 
 def _open_for_change(session: Session, principal: Principal, name: str, etag: str) -> Document:

@@ -173,3 +173,19 @@ def test_completed_records_take_appendments_and_new_versions_not_edits(child):
         call(duty, "CreateDocument", pb.CreateDocumentRequest(person=person.name, template_id="contact-record",
                                                               supersedes=version.name))
     assert exc.value.code == "FAILED_PRECONDITION"
+
+
+def test_a_childs_list_of_documents_is_light_and_one_document_is_whole(child):
+    duty, person = child
+    doc = new_contact_record(duty, person, reason=a("Neighbour worried"), date_of_birth=a("2015-01-01"),
+                             sex=a("F"), contact_date=a("2026-11-20"), outcome=a("referral"))
+    done = call(duty, "EndDocument", pb.EndDocumentRequest(name=doc.name, etag=doc.etag,
+                                                           state=pb.DOCUMENT_STATE_COMPLETED))
+    [listed] = [d for d in call(duty, "ListDocuments", pb.ListDocumentsRequest(person=person.name)).documents
+                if d.name == done.name]
+    assert not listed.answers and not listed.snapshot_json  # the record opens fast on a thin client
+    assert (listed.snapshot_sha256, listed.etag, listed.state) == (done.snapshot_sha256, done.etag, done.state)
+    assert [s.role for s in listed.signatures] == ["social_worker"]
+    [whole] = [d for d in call(duty, "ListDocuments", pb.ListDocumentsRequest(
+        person=person.name, view=pb.DOCUMENT_VIEW_FULL)).documents if d.name == done.name]
+    assert whole == call(duty, "GetDocument", pb.GetDocumentRequest(name=done.name)) == done

@@ -55,6 +55,12 @@ class DocumentState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DOCUMENT_STATE_POSTPONED: _ClassVar[DocumentState]
     DOCUMENT_STATE_SUBMITTED: _ClassVar[DocumentState]
 
+class DocumentView(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DOCUMENT_VIEW_UNSPECIFIED: _ClassVar[DocumentView]
+    DOCUMENT_VIEW_BASIC: _ClassVar[DocumentView]
+    DOCUMENT_VIEW_FULL: _ClassVar[DocumentView]
+
 class EpisodeState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     EPISODE_STATE_UNSPECIFIED: _ClassVar[EpisodeState]
@@ -96,6 +102,9 @@ DOCUMENT_STATE_COMPLETED: DocumentState
 DOCUMENT_STATE_CANCELLED: DocumentState
 DOCUMENT_STATE_POSTPONED: DocumentState
 DOCUMENT_STATE_SUBMITTED: DocumentState
+DOCUMENT_VIEW_UNSPECIFIED: DocumentView
+DOCUMENT_VIEW_BASIC: DocumentView
+DOCUMENT_VIEW_FULL: DocumentView
 EPISODE_STATE_UNSPECIFIED: EpisodeState
 EPISODE_STATE_OPEN: EpisodeState
 EPISODE_STATE_CLOSED: EpisodeState
@@ -600,16 +609,18 @@ class GetDocumentRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class ListDocumentsRequest(_message.Message):
-    __slots__ = ("person", "state", "page_size", "page_token")
+    __slots__ = ("person", "state", "page_size", "page_token", "view")
     PERSON_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     person: str
     state: DocumentState
     page_size: int
     page_token: str
-    def __init__(self, person: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    view: DocumentView
+    def __init__(self, person: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., view: _Optional[_Union[DocumentView, str]] = ...) -> None: ...
 
 class ListDocumentsResponse(_message.Message):
     __slots__ = ("documents", "next_page_token")
