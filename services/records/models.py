@@ -43,6 +43,7 @@ class Person(Base):
     nhs_number: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
     upn: Mapped[str | None] = mapped_column(String(13), nullable=True, index=True)
     council_child_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    school: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Set when this record was merged into another (the duplicate of one child); undoable.
     merged_into_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     characteristics: Mapped[list["PersonCharacteristic"]] = relationship(

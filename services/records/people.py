@@ -24,7 +24,7 @@ MATCH_FLOOR = 60.0
 # An unborn child is recorded with the expected date of birth.
 UNBORN_WINDOW = timedelta(days=300)
 UPDATABLE = {"given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "nhs_number", "upn",
-             "council_child_id", "characteristics"}
+             "council_child_id", "characteristics", "school"}
 CHARACTERISTICS = ("ethnicity", "religion", "first_language", "dietary_needs", "disability",
                    "mother_heritage", "father_heritage")
 ANSWERED = common_pb2.ANSWER_STATUS_ANSWERED
@@ -59,6 +59,7 @@ def to_proto(person: Person) -> pb.Person:
         nhs_number=person.nhs_number or "",
         upn=person.upn or "",
         council_child_id=person.council_child_id or "",
+        school=person.school,
     )
     for item in person.characteristics:
         msg.characteristics[item.key].CopyFrom(common_pb2.Answer(value=item.value, status=item.status, reason=item.reason))
@@ -119,6 +120,7 @@ def _apply(row: Person, person: pb.Person, dob: date | None, characteristics: bo
     row.nhs_number = person.nhs_number.replace(" ", "") or None
     row.upn = person.upn.strip().upper() or None
     row.council_child_id = person.council_child_id.strip() or None
+    row.school = person.school.strip()
     if characteristics:
         # A blank status is "not yet asked", stored as such; an absent key stays unasked.
         row.characteristics = [

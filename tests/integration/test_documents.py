@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import uuid
+from datetime import date
 
 import pytest
 from google.protobuf import field_mask_pb2
 
 from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
+from services.records.generate import plausible_answers
+from services.records.template_library import TemplateLibrary
 from tui.core.errors import ServiceError
 from tests.helpers import a, call
 
@@ -189,3 +193,25 @@ def test_a_childs_list_of_documents_is_light_and_one_document_is_whole(child):
     [whole] = [d for d in call(duty, "ListDocuments", pb.ListDocumentsRequest(
         person=person.name, view=pb.DOCUMENT_VIEW_FULL)).documents if d.name == done.name]
     assert whole == call(duty, "GetDocument", pb.GetDocumentRequest(name=done.name)) == done
+
+
+def test_a_finalised_assessment_never_shows_a_school_the_child_joined_later(child, client_factory):
+    """L7741: a finalised 2004 assessment showed a school the child joined in 2005."""
+    duty, person = child
+    school = field_mask_pb2.FieldMask(paths=["school"])
+    person = call(duty, "UpdatePerson", pb.UpdatePersonRequest(
+        person=pb.Person(name=person.name, school="Hillside Primary", etag=person.etag), update_mask=school))
+    leader = client_factory("leader")
+    answers = plausible_answers(TemplateLibrary.load().get("single-assessment"), {"decision": "nfa"},
+                                date(2024, 9, 2), random.Random(3))
+    doc = call(duty, "CreateDocument", pb.CreateDocumentRequest(
+        person=person.name, template_id="single-assessment", start_date="2024-09-02", answers=answers))
+    submitted = call(duty, "SubmitDocument", pb.ReviewDocumentRequest(name=doc.name, etag=doc.etag))
+    final = call(leader, "ApproveDocument", pb.ReviewDocumentRequest(name=doc.name, etag=submitted.etag))
+    assert json.loads(final.snapshot_json)["child"]["school"] == "Hillside Primary"
+
+    moved = call(duty, "UpdatePerson", pb.UpdatePersonRequest(
+        person=pb.Person(name=person.name, school="Ridge Academy", etag=person.etag), update_mask=school))
+    assert moved.school == "Ridge Academy"
+    later = call(duty, "GetDocument", pb.GetDocumentRequest(name=doc.name))
+    assert later.snapshot_json == final.snapshot_json and "Ridge Academy" not in later.snapshot_json

@@ -115,7 +115,7 @@ PROGRESS_NOT_YET: Progress
 PROGRESS_NO_LONGER_RELEVANT: Progress
 
 class Person(_message.Message):
-    __slots__ = ("name", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "restricted", "etag", "create_time", "display_name", "nhs_number", "upn", "council_child_id", "characteristics")
+    __slots__ = ("name", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "restricted", "etag", "create_time", "display_name", "nhs_number", "upn", "council_child_id", "characteristics", "school")
     class CharacteristicsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -138,6 +138,7 @@ class Person(_message.Message):
     UPN_FIELD_NUMBER: _ClassVar[int]
     COUNCIL_CHILD_ID_FIELD_NUMBER: _ClassVar[int]
     CHARACTERISTICS_FIELD_NUMBER: _ClassVar[int]
+    SCHOOL_FIELD_NUMBER: _ClassVar[int]
     name: str
     given_name: str
     family_name: str
@@ -153,7 +154,8 @@ class Person(_message.Message):
     upn: str
     council_child_id: str
     characteristics: _containers.MessageMap[str, _common_pb2.Answer]
-    def __init__(self, name: _Optional[str] = ..., given_name: _Optional[str] = ..., family_name: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., sex: _Optional[_Union[Sex, str]] = ..., postcode: _Optional[str] = ..., address: _Optional[str] = ..., restricted: _Optional[bool] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., display_name: _Optional[str] = ..., nhs_number: _Optional[str] = ..., upn: _Optional[str] = ..., council_child_id: _Optional[str] = ..., characteristics: _Optional[_Mapping[str, _common_pb2.Answer]] = ...) -> None: ...
+    school: str
+    def __init__(self, name: _Optional[str] = ..., given_name: _Optional[str] = ..., family_name: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., sex: _Optional[_Union[Sex, str]] = ..., postcode: _Optional[str] = ..., address: _Optional[str] = ..., restricted: _Optional[bool] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., display_name: _Optional[str] = ..., nhs_number: _Optional[str] = ..., upn: _Optional[str] = ..., council_child_id: _Optional[str] = ..., characteristics: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., school: _Optional[str] = ...) -> None: ...
 
 class CreatePersonRequest(_message.Message):
     __slots__ = ("person", "request_id", "confirmed_not_duplicate")
