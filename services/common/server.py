@@ -113,6 +113,7 @@ class ServiceRunner:
         register: Callable[[grpc.aio.Server], Iterable[str]],
         on_start: Callable[[], Awaitable[None]] | None = None,
         on_stop: Callable[[], Awaitable[None]] | None = None,
+        on_draining: Callable[[], None] | None = None,
     ):
         self.settings = settings
         self.server = grpc.aio.server(
@@ -138,6 +139,7 @@ class ServiceRunner:
             raise OSError(f"Could not listen on {settings.host}:{settings.port}; is it in use?")
         self._on_start = on_start
         self._on_stop = on_stop
+        self._on_draining = on_draining
         self._stopped = False
 
     @property
@@ -157,6 +159,10 @@ class ServiceRunner:
             return
         self._stopped = True
         await self.health.enter_graceful_shutdown()
+        if self._on_draining:
+            # Streams that would otherwise run for ever (event and alert followers) end now, so
+            # the grace period waits only for calls that finish; their clients reconnect.
+            self._on_draining()
         await self.server.stop(self.settings.grace_seconds)
         if self._on_stop:
             await self._on_stop()

@@ -25,12 +25,14 @@ def build(config: IcsConfig) -> ServiceRunner:
     db = Database(settings.database_url)
     verifier = IdentityTokenVerifier(config["identity"].target())
 
+    servicer = RecordsServicer(db, EventSignal(), library, signer)
+
     def register(server):
-        records_pb2_grpc.add_RecordsServiceServicer_to_server(RecordsServicer(db, EventSignal(), library, signer), server)
+        records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)
         return [records_pb2.DESCRIPTOR.services_by_name["RecordsService"].full_name]
 
     async def on_stop():
         await verifier.close()
         db.dispose()
 
-    return ServiceRunner(settings, verifier, PUBLIC_METHODS, register, on_stop=on_stop)
+    return ServiceRunner(settings, verifier, PUBLIC_METHODS, register, on_stop=on_stop, on_draining=servicer.drain)

@@ -27,6 +27,12 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         self.library = library
         self.signer = signer
         self.poll_seconds = poll_seconds
+        self.draining = False
+
+    def drain(self) -> None:
+        """The service is stopping: open WatchEvents streams end, and followers resume elsewhere."""
+        self.draining = True
+        self.signal.notify()
 
     async def _write(self, fn):
         result = await self.db.write(fn)
@@ -331,7 +337,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def WatchEvents(self, request, context):
         access.require_service(caller())
         cursor = max(0, request.after_sequence)
-        while True:
+        while not self.draining:
             batch = await self.db.read(lambda s: outbox.read_after(s, cursor, WATCH_BATCH))
             for event in batch:
                 msg = pb.Event(sequence=event.sequence, type=event.type, subject=event.subject,
