@@ -92,6 +92,8 @@ def _learn(session: Session, event: FeedEvent) -> None:
         seen.worker, seen.team = event.payload.get("worker", ""), event.payload.get("team", "") or seen.team
         session.execute(update(Clock).where(Clock.person == event.person, Clock.state == OPEN)
                         .values(assignee=seen.worker, team=seen.team, version=Clock.version + 1))
+    elif event.type == "allocation.ended" and seen.worker == event.payload.get("worker"):
+        seen.worker = ""  # the case closed: later clocks go to the team until someone is allocated
     elif event.payload.get("team") and not seen.team:
         seen.team = event.payload["team"]
     session.execute(update(Clock).where(Clock.person == event.person, Clock.state == OPEN)

@@ -73,6 +73,20 @@ def allocate(session: Session, principal: Principal, wanted: pb.Allocation) -> p
     return to_proto(row)
 
 
+def end_current(session: Session, principal: Principal, person_id: int, on: date, reason: str) -> None:
+    """The case closed: whoever held it holds it no more (it leaves their caseload), and the
+    history still says who held it until when."""
+    current = session.scalar(select(Allocation).where(Allocation.person_id == person_id, Allocation.end_date.is_(None)))
+    if current is None:
+        return
+    current.end_date = max(on, current.start_date)
+    name = make_name("allocations", current.id)
+    outbox.append(session, principal, "allocation.ended", name, person_id,
+                  {"allocation": name, "person": make_name("people", person_id),
+                   "worker": make_name("users", current.worker_user), "end_date": iso(current.end_date),
+                   "reason": reason})
+
+
 def history(session: Session, principal: Principal, person_name: str) -> list[pb.Allocation]:
     access.require_casework(principal, "read allocations")
     person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))

@@ -21,9 +21,11 @@ from services.records.models import ChronologyEntry, Contact, Document, OutboxEv
 # answer typed into a document) are in the audit, not the chronology.
 SIGNIFICANT = {"contact.recorded", "referral.decided", "document.ended", "allocation.started", "episode.closed",
                "household.created", "household.joined", "household.left", "care.started", "care.ended",
-               "placement.started", "placement.ended"}
+               "placement.started", "placement.ended", "plan.created", "plan.ended", "allocation.ended"}
 
 
+PLAN_WORDS = {"child_in_need": "Child in need plan", "child_protection": "Child protection plan", "care": "Care plan",
+              "pathway": "Pathway plan", "adoption": "Adoption plan"}
 # Every event type the chronology tells; others (answers typed, drafts) are never read for it.
 TOLD = SIGNIFICANT | {"person.created", "referral.created", "document.created", "relationship.created",
                       "care.legal_status_changed"}
@@ -92,6 +94,13 @@ def _sentence(context: _Context, event: OutboxEvent, payload: dict) -> tuple[str
         return payload.get("start_date", on), "Placement started", payload.get("carer_display_name", "")
     if kind == "placement.ended":
         return payload.get("end_date", on), "Placement ended", payload.get("reason", "")
+    if kind in ("plan.created", "plan.ended"):
+        plan = PLAN_WORDS.get(payload.get("kind", ""), "Plan")
+        if kind == "plan.created":
+            return on, f"{plan} started", ""
+        return payload.get("end_date", on), f"{plan} ended", payload.get("reason", "")
+    if kind == "allocation.ended":
+        return payload.get("end_date", on), "Case no longer allocated", payload.get("reason", "")
     return None
 
 

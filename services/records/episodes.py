@@ -16,7 +16,7 @@ from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import iso
 from services.common.names import make_name, parse_name
-from services.records import access, audit, outbox, people
+from services.records import access, allocations, audit, outbox, people
 from services.records.models import Document, Episode, Referral
 
 NFA_DECISIONS = (pb.REFERRAL_DECISION_NO_FURTHER_ACTION, pb.REFERRAL_DECISION_ADVICE_SIGNPOSTING)
@@ -49,6 +49,7 @@ def close(session: Session, principal: Principal, episode: Episode, on: date, re
     name = make_name("episodes", episode.id)
     outbox.append(session, principal, "episode.closed", name, episode.person_id,
                   {"episode": name, "closed_date": iso(episode.closed_date), "reason": reason})
+    allocations.end_current(session, principal, episode.person_id, episode.closed_date, "case closed")
 
 
 def to_proto(session: Session, episode: Episode) -> pb.Episode:

@@ -87,7 +87,8 @@ def _add_outcomes(session: Session, principal: Principal, plan: Plan, outcomes) 
 
 def to_proto(session: Session, plan: Plan) -> pb.Plan:
     msg = pb.Plan(name=make_name("plans", plan.id), person=make_name("people", plan.person_id), kind=plan.kind,
-                  start_date=iso(plan.start_date), etag=str(plan.version))
+                  start_date=iso(plan.start_date), etag=str(plan.version), end_date=iso(plan.end_date),
+                  end_reason=plan.end_reason or "")
     outcome_ids = []
     for outcome in session.scalars(select(PlanOutcome).where(PlanOutcome.plan_id == plan.id).order_by(PlanOutcome.id)):
         outcome_ids.append(outcome.id)
@@ -109,11 +110,14 @@ def to_proto(session: Session, plan: Plan) -> pb.Plan:
     return msg
 
 
-def _visible_plan(session: Session, principal: Principal, name: str) -> Plan:
+def _visible_plan(session: Session, principal: Principal, name: str, in_force: bool = False) -> Plan:
     plan = session.scalar(select(Plan).join(Person, Person.id == Plan.person_id)
                           .where(Plan.id == parse_name(name, "plans")).where(access.visible_people(principal)))
     if plan is None:
         raise NotFound(f"No plan {name} is known to you.")
+    if in_force and plan.end_date is not None:
+        raise FailedPrecondition(f"This plan ended on {iso(plan.end_date)} ({plan.end_reason}); its history stays, "
+                                 "but it takes no more changes or reviews. Start a new plan if one is needed.")
     return plan
 
 
@@ -161,7 +165,7 @@ def _require_current(outcome: PlanOutcome) -> None:
 
 def update_action(session: Session, principal: Principal, request: pb.UpdateActionRequest) -> pb.Plan:
     access.require_casework(principal, "change plans")
-    plan = _visible_plan(session, principal, request.plan)
+    plan = _visible_plan(session, principal, request.plan, in_force=True)
     violations: dict[str, str] = {}
     [(who, what, when)] = _check_actions([request.action], "action", violations)
     people.raise_if_invalid(violations, "The action")
@@ -192,7 +196,7 @@ def update_action(session: Session, principal: Principal, request: pb.UpdateActi
 
 def record_review(session: Session, principal: Principal, request: pb.RecordReviewRequest) -> pb.Plan:
     access.require_casework(principal, "review plans")
-    plan = _visible_plan(session, principal, request.plan)
+    plan = _visible_plan(session, principal, request.plan, in_force=True)
     if request.etag != str(plan.version):
         raise Aborted("The plan changed since you opened it. Reload it, then record the review.")
     violations: dict[str, str] = {}
@@ -233,6 +237,27 @@ def record_review(session: Session, principal: Principal, request: pb.RecordRevi
     plan.version += 1
     _event(session, principal, plan, "reviewed", {"review_date": iso(when), "new_outcomes": len(new),
                                                    "ended_outcomes": len(retire)})
+    return to_proto(session, plan)
+
+
+def end(session: Session, principal: Principal, request: pb.EndPlanRequest) -> pb.Plan:
+    access.require_casework(principal, "end plans")
+    violations: dict[str, str] = {}
+    if not request.reason.strip():
+        violations["reason"] = "required: why the plan ends"
+    ends = past_date_or_today(request.end_date, "end_date", "end date", violations)
+    people.raise_if_invalid(violations, "Ending the plan")
+    plan = _visible_plan(session, principal, request.name, in_force=True)
+    if not request.etag:
+        raise InvalidArgument("Send the plan's etag as you opened it.", {"etag": "required"})
+    if request.etag != str(plan.version):
+        raise Aborted("The plan changed since you opened it. Reload it, then end it.")
+    if ends < plan.start_date:
+        raise InvalidArgument(f"The plan started on {iso(plan.start_date)}; it cannot end before that.",
+                              {"end_date": "before the plan started"})
+    plan.end_date, plan.end_reason = ends, request.reason.strip()
+    plan.version += 1
+    _event(session, principal, plan, "ended", {"kind": plan.kind, "end_date": iso(ends), "reason": plan.end_reason})
     return to_proto(session, plan)
 
 

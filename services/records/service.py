@@ -275,6 +275,10 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self._write(lambda s: plans.record_review(s, who, request))
 
+    async def EndPlan(self, request, context):
+        who = caller()
+        return await self._write(lambda s: plans.end(s, who, request))
+
     async def GetOutcomeProgress(self, request, context):
         who = caller()
         return await self.db.write(lambda s: plans.progress(s, who, request.person))

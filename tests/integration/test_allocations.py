@@ -51,3 +51,23 @@ def test_allocating_a_worker_gives_access_and_names_them_on_documents(client_fac
             person=child.name, worker=worker.session.user.name, worker_display_name="Wes Worker",
             start_date="2026-01-01")))
     assert exc.value.code == "INVALID_ARGUMENT" and "cannot start before" in exc.value.message
+
+
+def test_closing_the_case_ends_the_allocation(client_factory):
+    duty, leader, worker = client_factory("duty"), client_factory("leader"), client_factory("worker")
+    reply = duty.record_contact(pb.RecordContactRequest(
+        new_person=pb.Person(given_name="Cy", family_name=f"Closed{uuid.uuid4().hex[:6]}",
+                             date_of_birth="2013-03-03", sex=pb.SEX_MALE),
+        received_date="2026-10-01", source=pb.CONTACT_SOURCE_SCHOOL, reason="School concern",
+        confirmed_not_duplicate=True))
+    duty.decide_referral(reply.referral.name, pb.REFERRAL_DECISION_ASSESSMENT, "Assess")
+    call(leader, "AllocateWorker", pb.AllocateWorkerRequest(allocation=pb.Allocation(
+        person=reply.person.name, worker=worker.session.user.name, worker_display_name="Wes Worker", team="teams/2",
+        start_date="2026-10-02")))
+    closure = call(worker, "CreateDocument", pb.CreateDocumentRequest(
+        person=reply.person.name, template_id="closure-record", start_date="2026-11-02",
+        answers={"closure_date": a("2026-11-02"), "reason_for_closure": a("RC8")}))
+    call(worker, "EndDocument", pb.EndDocumentRequest(name=closure.name, etag=closure.etag,
+                                                      state=pb.DOCUMENT_STATE_COMPLETED))
+    [held] = call(leader, "ListAllocations", pb.ListAllocationsRequest(person=reply.person.name)).allocations
+    assert (held.worker_display_name, held.start_date, held.end_date) == ("Wes Worker", "2026-10-02", "2026-11-02")

@@ -78,3 +78,32 @@ def test_a_living_plan_reviewed_over_time(child):
         ("2026-10-01", "goes", pb.PROGRESS_PARTLY),
         ("2026-11-20", "goes", pb.PROGRESS_ACHIEVED),
         ("2026-11-20", "feels", pb.PROGRESS_NOT_YET)]
+
+
+def test_a_plan_ends_with_a_reason_and_then_takes_no_more_changes(child):
+    duty, person = child
+    plan = call(duty, "CreatePlan", pb.CreatePlanRequest(person=person.name, kind="child_protection",
+                                                         start_date="2026-09-01", outcomes=[school_outcome()]))
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "EndPlan", pb.EndPlanRequest(name=plan.name, etag=plan.etag))
+    assert exc.value.code == "INVALID_ARGUMENT" and "reason" in exc.value.violations
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "EndPlan", pb.EndPlanRequest(name=plan.name, etag=plan.etag, reason="x", end_date="2026-08-01"))
+    assert exc.value.code == "INVALID_ARGUMENT" and "2026-09-01" in exc.value.message
+    ended = call(duty, "EndPlan", pb.EndPlanRequest(name=plan.name, etag=plan.etag, end_date="2026-11-20",
+                                                    reason="Conference agreed Ava is no longer at risk"))
+    assert (ended.end_date, ended.end_reason) == ("2026-11-20", "Conference agreed Ava is no longer at risk")
+    action = ended.outcomes[0].actions[0]
+    for attempt in (
+            lambda: call(duty, "EndPlan", pb.EndPlanRequest(name=plan.name, etag=ended.etag, reason="again")),
+            lambda: call(duty, "UpdateAction", pb.UpdateActionRequest(plan=plan.name, action=pb.PlanAction(
+                name=action.name, etag=action.etag, who=action.who, what=action.what, by_when=action.by_when,
+                done=True))),
+            lambda: call(duty, "RecordReview", pb.RecordReviewRequest(plan=plan.name, etag=ended.etag, progress=[
+                pb.OutcomeReview(outcome=ended.outcomes[0].name, progress=pb.PROGRESS_ACHIEVED)]))):
+        with pytest.raises(ServiceError) as exc:
+            attempt()
+        assert exc.value.code == "FAILED_PRECONDITION" and "ended on 2026-11-20" in exc.value.message
+    assert call(duty, "GetPlan", pb.GetPlanRequest(name=plan.name)) == ended
+    story = call(duty, "GetChronology", pb.GetChronologyRequest(person=person.name, significant_only=True)).entries
+    assert ("2026-11-20", "Child protection plan ended") in [(e.date, e.title) for e in story]

@@ -196,3 +196,16 @@ def test_ics_2006_counts_initial_and_core_assessments():
     feed.send("document.ended", "documents/2", "2027-01-25", template_id="core-assessment-5-to-10",
               state="completed", ended_date="2027-01-25")
     assert feed.states("core_assessment")[0][1] == "MISSED"
+
+
+def test_ending_the_protection_plan_stops_its_reviews_and_closure_ends_the_allocation(feed):
+    feed.send("allocation.started", "allocations/1", "2027-01-02", worker="users/4", team="teams/2")
+    feed.send("document.ended", "documents/5", "2027-01-13", template_id="initial-child-protection-conference-report",
+              state="completed", statutory={"cin.DateOfInitialCPC": "2027-01-13"})
+    feed.send("plan.ended", "plans/2", "2027-03-01", kind="child_in_need", end_date="2027-03-01")
+    assert [s[1] for s in feed.states("cp_review")] == ["OPEN"]  # another kind of plan: no effect
+    feed.send("plan.ended", "plans/1", "2027-03-01", kind="child_protection", end_date="2027-03-01")
+    assert [s[1] for s in feed.states("cp_review")] == ["STOPPED"]
+    feed.send("allocation.ended", "allocations/1", "2027-03-02", worker="users/4", reason="case closed")
+    feed.send("referral.created", "referrals/8", "2027-06-01", received_date="2027-06-01", team="teams/1")
+    assert feed.clocks("referral_decision")[0].assignee == ""  # back with the team, not the old worker

@@ -1108,7 +1108,7 @@ class PlanOutcome(_message.Message):
     def __init__(self, name: _Optional[str] = ..., text: _Optional[str] = ..., current: _Optional[bool] = ..., actions: _Optional[_Iterable[_Union[PlanAction, _Mapping]]] = ..., latest_progress: _Optional[_Union[Progress, str]] = ...) -> None: ...
 
 class Plan(_message.Message):
-    __slots__ = ("name", "person", "kind", "start_date", "outcomes", "etag", "reviews")
+    __slots__ = ("name", "person", "kind", "start_date", "outcomes", "etag", "reviews", "end_date", "end_reason")
     NAME_FIELD_NUMBER: _ClassVar[int]
     PERSON_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -1116,6 +1116,8 @@ class Plan(_message.Message):
     OUTCOMES_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     REVIEWS_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    END_REASON_FIELD_NUMBER: _ClassVar[int]
     name: str
     person: str
     kind: str
@@ -1123,7 +1125,21 @@ class Plan(_message.Message):
     outcomes: _containers.RepeatedCompositeFieldContainer[PlanOutcome]
     etag: str
     reviews: int
-    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., kind: _Optional[str] = ..., start_date: _Optional[str] = ..., outcomes: _Optional[_Iterable[_Union[PlanOutcome, _Mapping]]] = ..., etag: _Optional[str] = ..., reviews: _Optional[int] = ...) -> None: ...
+    end_date: str
+    end_reason: str
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., kind: _Optional[str] = ..., start_date: _Optional[str] = ..., outcomes: _Optional[_Iterable[_Union[PlanOutcome, _Mapping]]] = ..., etag: _Optional[str] = ..., reviews: _Optional[int] = ..., end_date: _Optional[str] = ..., end_reason: _Optional[str] = ...) -> None: ...
+
+class EndPlanRequest(_message.Message):
+    __slots__ = ("name", "end_date", "reason", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    END_DATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    end_date: str
+    reason: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., end_date: _Optional[str] = ..., reason: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class NewOutcome(_message.Message):
     __slots__ = ("text", "actions")

@@ -277,6 +277,11 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.RecordReviewRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
                 _registered_method=True)
+        self.EndPlan = channel.unary_unary(
+                '/ics.records.v1.RecordsService/EndPlan',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.EndPlanRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
+                _registered_method=True)
         self.GetOutcomeProgress = channel.unary_unary(
                 '/ics.records.v1.RecordsService/GetOutcomeProgress',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetOutcomeProgressRequest.SerializeToString,
@@ -677,6 +682,14 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def EndPlan(self, request, context):
+        """A plan ends with a reason (the child is safe, the case closed, a new plan replaces it); an
+        ended plan takes no more actions or reviews, and its history stays.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetOutcomeProgress(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -1016,6 +1029,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
             'RecordReview': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordReview,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.RecordReviewRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.SerializeToString,
+            ),
+            'EndPlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.EndPlan,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.EndPlanRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Plan.SerializeToString,
             ),
             'GetOutcomeProgress': grpc.unary_unary_rpc_method_handler(
@@ -2392,6 +2410,33 @@ class RecordsService:
             target,
             '/ics.records.v1.RecordsService/RecordReview',
             ics_dot_records_dot_v1_dot_records__pb2.RecordReviewRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EndPlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/EndPlan',
+            ics_dot_records_dot_v1_dot_records__pb2.EndPlanRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.Plan.FromString,
             options,
             channel_credentials,
