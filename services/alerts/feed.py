@@ -75,10 +75,7 @@ class RecordsFeed:
                     )
                     self.connected = True
                     delay = 0.2
-                    async for event in call:
-                        await self.db.write(lambda s, e=event: engine.apply_event(s, self.rule_set, _feed_event(e)))
-                        self.last_event_time = datetime.now(timezone.utc)
-                        self.signal.notify()
+                    await self._apply_in_batches(call)
                 except asyncio.CancelledError:
                     raise
                 except grpc.aio.AioRpcError as exc:
@@ -90,6 +87,44 @@ class RecordsFeed:
                 self.connected = False
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
+
+
+    async def _apply_in_batches(self, call) -> None:
+        """Applies events as they arrive; when they arrive faster than one transaction each (a
+        rebuild, a backlog after an outage), everything waiting goes in one transaction, with the
+        cursor, so it is still all or nothing."""
+        queue: asyncio.Queue = asyncio.Queue(maxsize=BATCH * 4)
+
+        async def read():
+            try:
+                async for event in call:
+                    await queue.put(event)
+                await queue.put(_END)
+            except BaseException as exc:  # handed to the applier, which raises it
+                await queue.put(exc)
+
+        reader = asyncio.create_task(read(), name="records-feed-reader")
+        try:
+            while True:
+                batch = [await queue.get()]
+                while len(batch) < BATCH and not queue.empty():
+                    batch.append(queue.get_nowait())
+                ended = next((item for item in batch if not isinstance(item, records_pb2.Event)), None)
+                events = [_feed_event(e) for e in batch if isinstance(e, records_pb2.Event)]
+                if events:
+                    await self.db.write(lambda s: [engine.apply_event(s, self.rule_set, e) for e in events])
+                    self.last_event_time = datetime.now(timezone.utc)
+                    self.signal.notify()
+                if ended is _END:
+                    return
+                if ended is not None:
+                    raise ended
+        finally:
+            reader.cancel()
+
+
+BATCH = 500
+_END = object()
 
 
 def _feed_event(event: records_pb2.Event) -> engine.FeedEvent:
