@@ -265,7 +265,7 @@ def cmd_admin(args) -> int:
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
         db = Database(config["identity"].database_url)
         user = db.write_sync(lambda s: store.create_user(
-            s, args.username, args.name or args.username, password, args.role, args.team))
+            s, args.username, args.name or args.username, password, args.role, args.team, args.email or ""))
         print(f"Created users/{user.id} {user.username}.")
         return 0
     if args.admin == "generate":
@@ -328,6 +328,7 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--role", action="append", default=[], help="repeatable")
     user.add_argument("--team", action="append", type=int, default=[], help="team id; repeatable; first is their own")
     user.add_argument("--password-stdin", action="store_true")
+    user.add_argument("--email", help="work e-mail address for overdue and escalated alerts (optional)")
     verify = asub.add_parser("audit-verify", help="check the records audit chain")
     check_doc = asub.add_parser("verify-document", help="check an exported document and its signatures, offline")
     check_doc.add_argument("file", help="the bundle from ExportDocument")

@@ -62,7 +62,8 @@ def seed_identity(db: Database, config: IcsConfig) -> dict[str, User]:
         users = {}
         for username, name, roles, team_positions in USERS:
             users[username] = identity_store.create_user(
-                s, username, name, DEMO_PASSWORD, roles, [teams[i].id for i in team_positions])
+                s, username, name, DEMO_PASSWORD, roles, [teams[i].id for i in team_positions],
+                f"{username}@example.org")
         password = secrets.token_urlsafe(24)
         identity_store.create_user(s, config.alerts_service_username, "Alerts service", password, ["service"], [])
         path = config.service_password_file

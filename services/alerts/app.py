@@ -9,9 +9,10 @@ from ics.alerts.v1 import alerts_pb2, alerts_pb2_grpc
 from services.alerts import rules
 from services.alerts.calendar import CalendarError
 from services.alerts.feed import RecordsFeed
+from services.alerts.notify import Notifier
 from services.alerts.service import PUBLIC_METHODS, AlertsServicer
 from services.common.auth import IdentityTokenVerifier
-from services.common.config import ConfigError, IcsConfig
+from services.common.config import ConfigError, IcsConfig, check_smtp
 from services.common.db import Database
 from services.common.server import ServiceRunner
 from services.common.signals import EventSignal
@@ -49,6 +50,14 @@ def build(config: IcsConfig) -> ServiceRunner:
     feed = RecordsFeed(db, rule_set, config["identity"].target(), config["records"].target(),
                        config.alerts_service_username, config.service_password_file, signal)
     servicer = AlertsServicer(db, rule_set, feed, signal, config["records"].target())
+    notifier = None
+    if settings.smtp_host:  # e-mail of overdue and stale work is optional
+        check_smtp(settings)
+        if settings.smtp_username and not Path(settings.smtp_password_file).is_file():
+            raise ConfigError(f"alerts.smtp_password_file {settings.smtp_password_file} does not exist; it holds the "
+                              "SMTP relay's password")
+        notifier = Notifier(db, rule_set, settings, config["identity"].target(), config.alerts_service_username,
+                            config.service_password_file, ready=lambda: feed.connected)
 
     def register(server):
         alerts_pb2_grpc.add_AlertsServiceServicer_to_server(servicer, server)
@@ -56,8 +65,12 @@ def build(config: IcsConfig) -> ServiceRunner:
 
     async def on_start():
         feed.start()
+        if notifier:
+            notifier.start()
 
     async def on_stop():
+        if notifier:
+            await notifier.stop()
         await feed.stop()
         await servicer.close()
         await verifier.close()

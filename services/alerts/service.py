@@ -228,6 +228,8 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
         return clock
 
     def _record(self, s: Session, who: Principal, clock: Clock, kind: str, reason: str, old_due: date) -> pb.Clock:
+        if clock.due_date != old_due:
+            clock.notified_level = 0  # a new due date: if it is missed too, that is told afresh
         s.add(ClockChange(clock_id=clock.id, kind=kind, reason=reason, old_due_date=old_due,
                           new_due_date=clock.due_date, by_user=who.user_name, by_name=who.display_name,
                           at=datetime.now(timezone.utc)))

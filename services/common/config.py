@@ -14,6 +14,9 @@ Example file:
     templates_dir = "/etc/ics/templates"   # records only: the council's own template files
     [identity]
     address = "ics-identity.internal:50051"
+    [alerts]
+    smtp_host = "smtp.council.example.org"  # alerts only: e-mail overdue and stale work; empty = off
+    smtp_from = "ics@example.org"
 """
 
 from __future__ import annotations
@@ -53,6 +56,16 @@ class ServiceSettings:
     rule_sets_dir: str = ""
     bank_holidays_file: str = ""
     closure_days: str = ""
+    # alerts only: e-mail overdue and stale work through the council's SMTP relay. An empty
+    # smtp_host means no e-mail. The password (when the relay wants a login) is read from a file,
+    # never from this file or the environment.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = ""
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password_file: str = ""
+    notify_interval_seconds: float = 300.0
 
     def target(self) -> str:
         return self.address or f"{self.host}:{self.port}"
@@ -88,21 +101,26 @@ class IcsConfig:
 _SERVICE_FIELD_TYPES = {f.name: f.type for f in fields(ServiceSettings) if f.name != "name"}
 # Settings only one service reads; any other service's section refuses them.
 _ONLY_FOR = {"templates_dir": "records", "rule_sets_dir": "alerts", "bank_holidays_file": "alerts",
-             "closure_days": "alerts"}
+             "closure_days": "alerts", "smtp_host": "alerts", "smtp_port": "alerts", "smtp_from": "alerts",
+             "smtp_starttls": "alerts", "smtp_username": "alerts", "smtp_password_file": "alerts",
+             "notify_interval_seconds": "alerts"}
 _TOP_LEVEL = {"data_dir", "demo", "token_ttl_seconds", "session_max_seconds", "rule_set",
               "alerts_service_username", "alerts_service_password_file", "signing_key_file"}
 
 
 def _coerce(key: str, value: object, kind: str) -> object:
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+            raise ConfigError(f"{key} must be true or false; got {value!r}")
+        return word in {"1", "true", "yes", "on"}
     try:
         if kind == "int":
             return int(value)  # type: ignore[arg-type]
         if kind == "float":
             return float(value)  # type: ignore[arg-type]
-        if kind == "bool":
-            if isinstance(value, bool):
-                return value
-            return str(value).strip().lower() in {"1", "true", "yes", "on"}
     except (TypeError, ValueError):
         plain = {"int": "a whole number", "float": "a number"}[kind]
         raise ConfigError(f"{key} must be {plain}; got {value!r}") from None
@@ -166,5 +184,25 @@ def load_config(
             settings.database_url = f"sqlite:///{(cfg.data_dir / f'{service}.db').resolve()}"
         if not 0 <= settings.port <= 65535:
             raise ConfigError(f"{service}.port must be between 0 and 65535; got {settings.port}")
+        check_smtp(settings)
         cfg.services[service] = settings
     return cfg
+
+
+def check_smtp(settings: ServiceSettings) -> None:
+    """The e-mail settings make sense together; only checked when e-mail is on (smtp_host set)."""
+    if not settings.smtp_host:
+        return
+    where = settings.name
+    if not 1 <= settings.smtp_port <= 65535:
+        raise ConfigError(f"{where}.smtp_port must be between 1 and 65535; got {settings.smtp_port}")
+    sender = settings.smtp_from
+    if not sender or "@" not in sender or any(c.isspace() for c in sender):
+        raise ConfigError(f"{where}.smtp_from must be the address e-mail is sent from, like ics@example.org, "
+                          f"when smtp_host is set; got {sender!r}")
+    if settings.smtp_username and not settings.smtp_password_file:
+        raise ConfigError(f"{where}.smtp_password_file is needed with smtp_username: the relay's password is "
+                          "read from that file")
+    if settings.notify_interval_seconds <= 0:
+        raise ConfigError(f"{where}.notify_interval_seconds must be more than 0; "
+                          f"got {settings.notify_interval_seconds}")

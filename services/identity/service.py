@@ -24,6 +24,7 @@ def user_to_proto(user: User) -> pb.User:
         name=make_name("users", user.id),
         username=user.username,
         display_name=user.display_name,
+        email=user.email or "",
         roles=sorted(r.role for r in user.roles),
         team_names=[make_name("teams", m.team_id) for m in sorted(user.memberships, key=lambda m: m.position)],
         active=user.active,

@@ -62,6 +62,18 @@ def create_team(db: DbSession, display_name: str, is_duty: bool = False) -> Team
     return team
 
 
+def email_problem(email: str) -> str:
+    """Why an e-mail address cannot be used, or "" when it can (or is left empty). Plain checks
+    only: one @, something either side, a dot in the domain, no spaces."""
+    if not email:
+        return ""
+    local, at, domain = email.rpartition("@")
+    if len(email) > 254 or any(c.isspace() for c in email) or not at or not local or "@" in local \
+            or "." not in domain.strip(".") or domain.startswith(".") or domain.endswith(".") or ".." in domain:
+        return "not an e-mail address like name@example.org"
+    return ""
+
+
 def create_user(
     db: DbSession,
     username: str,
@@ -69,8 +81,12 @@ def create_user(
     password: str,
     roles: list[str],
     team_ids: list[int],
+    email: str = "",
 ) -> User:
     violations = {}
+    email = email.strip()
+    if problem := email_problem(email):
+        violations["email"] = problem
     if not username or not username.replace("-", "").replace(".", "").replace("_", "").isalnum():
         violations["username"] = "letters, digits, '.', '-' or '_' only"
     if not display_name.strip():
@@ -91,6 +107,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name,
+        email=email,
         password_hash=hash_password(password),
         active=True,
         failed_logins=0,

@@ -68,3 +68,56 @@ def test_templates_dir_belongs_to_records_only(tmp_path):
     with pytest.raises(ConfigError, match="Unknown setting.*for alerts: templates_dir"):
         load_config(config_file=path, env={})
     assert load_config(data_dir=tmp_path, env={"ICS_IDENTITY_TEMPLATES_DIR": "/x"})["identity"].templates_dir == ""
+
+
+def test_alert_email_is_off_unless_an_smtp_host_is_set(tmp_path):
+    alerts = load_config(data_dir=tmp_path, env={})["alerts"]
+    assert (alerts.smtp_host, alerts.smtp_port, alerts.smtp_starttls, alerts.notify_interval_seconds) == \
+        ("", 25, False, 300)
+
+
+def test_alert_email_settings_from_file_then_environment(tmp_path):
+    path = tmp_path / "ics.toml"
+    path.write_text('[alerts]\nsmtp_host = "smtp.council.example.org"\nsmtp_port = 587\n'
+                    'smtp_from = "ics@example.org"\nsmtp_starttls = true\nsmtp_username = "ics"\n'
+                    'smtp_password_file = "/etc/ics/smtp.password"\nnotify_interval_seconds = 60\n')
+    alerts = load_config(config_file=path, env={})["alerts"]
+    assert (alerts.smtp_host, alerts.smtp_port, alerts.smtp_from, alerts.smtp_starttls) == \
+        ("smtp.council.example.org", 587, "ics@example.org", True)
+    assert (alerts.smtp_username, alerts.smtp_password_file, alerts.notify_interval_seconds) == \
+        ("ics", "/etc/ics/smtp.password", 60)
+    alerts = load_config(config_file=path, env={"ICS_ALERTS_SMTP_STARTTLS": "false", "ICS_ALERTS_SMTP_PORT": "25",
+                                                 "ICS_ALERTS_NOTIFY_INTERVAL_SECONDS": "0.5"})["alerts"]
+    assert (alerts.smtp_starttls, alerts.smtp_port, alerts.notify_interval_seconds) == (False, 25, 0.5)
+
+
+def test_alert_email_settings_belong_to_alerts_only(tmp_path):
+    path = tmp_path / "ics.toml"
+    path.write_text('[records]\nsmtp_host = "smtp.council.example.org"\n')
+    with pytest.raises(ConfigError, match="Unknown setting.*for records: smtp_host"):
+        load_config(config_file=path, env={})
+    assert load_config(data_dir=tmp_path, env={"ICS_IDENTITY_SMTP_HOST": "x"})["identity"].smtp_host == ""
+
+
+@pytest.mark.parametrize("text, message", [
+    ('smtp_host = "smtp.example.org"\n', "smtp_from must be the address"),
+    ('smtp_host = "smtp.example.org"\nsmtp_from = "not an address"\n', "smtp_from must be the address"),
+    ('smtp_host = "smtp.example.org"\nsmtp_from = "ics@example.org"\nsmtp_port = 0\n',
+     "smtp_port must be between 1 and 65535"),
+    ('smtp_host = "smtp.example.org"\nsmtp_from = "ics@example.org"\nsmtp_port = "twenty-five"\n',
+     "alerts.smtp_port must be a whole number"),
+    ('smtp_host = "smtp.example.org"\nsmtp_from = "ics@example.org"\nsmtp_username = "ics"\n',
+     "smtp_password_file is needed with smtp_username"),
+    ('smtp_host = "smtp.example.org"\nsmtp_from = "ics@example.org"\nnotify_interval_seconds = 0\n',
+     "notify_interval_seconds must be more than 0"),
+])
+def test_bad_alert_email_settings_are_explained(tmp_path, text, message):
+    path = tmp_path / "ics.toml"
+    path.write_text("[alerts]\n" + text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(config_file=path, env={})
+
+
+def test_a_misspelt_yes_or_no_is_refused_not_read_as_no():
+    with pytest.raises(ConfigError, match="ICS_ALERTS_SMTP_STARTTLS|smtp_starttls.*true or false"):
+        load_config(env={"ICS_ALERTS_SMTP_STARTTLS": "ture"})

@@ -8,7 +8,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class User(_message.Message):
-    __slots__ = ("name", "username", "display_name", "roles", "team_names", "active", "etag")
+    __slots__ = ("name", "username", "display_name", "roles", "team_names", "active", "etag", "email")
     NAME_FIELD_NUMBER: _ClassVar[int]
     USERNAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -16,6 +16,7 @@ class User(_message.Message):
     TEAM_NAMES_FIELD_NUMBER: _ClassVar[int]
     ACTIVE_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
     name: str
     username: str
     display_name: str
@@ -23,7 +24,8 @@ class User(_message.Message):
     team_names: _containers.RepeatedScalarFieldContainer[str]
     active: bool
     etag: str
-    def __init__(self, name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., team_names: _Optional[_Iterable[str]] = ..., active: _Optional[bool] = ..., etag: _Optional[str] = ...) -> None: ...
+    email: str
+    def __init__(self, name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., team_names: _Optional[_Iterable[str]] = ..., active: _Optional[bool] = ..., etag: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
 
 class Team(_message.Message):
     __slots__ = ("name", "display_name", "is_duty")
