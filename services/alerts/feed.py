@@ -13,9 +13,9 @@ from pathlib import Path
 
 import grpc
 
-from ics.identity.v1 import identity_pb2, identity_pb2_grpc
 from ics.records.v1 import records_pb2, records_pb2_grpc
 from services.alerts import engine
+from services.alerts.background import BackgroundTask, ServiceAccount
 from services.alerts.rules import RuleSet
 from services.common.dates import today_london
 from services.common.db import Database
@@ -24,7 +24,9 @@ from services.common.signals import EventSignal
 log = logging.getLogger("ics.alerts.feed")
 
 
-class RecordsFeed:
+class RecordsFeed(BackgroundTask):
+    name = "records-feed"
+
     def __init__(self, db: Database, rule_set: RuleSet, identity_target: str, records_target: str,
                  username: str, password_file: Path, signal: EventSignal | None = None):
         self.db = db
@@ -32,31 +34,9 @@ class RecordsFeed:
         self.rule_set = rule_set
         self.identity_target = identity_target
         self.records_target = records_target
-        self.username = username
-        self.password_file = password_file
+        self.account = ServiceAccount(username, password_file)
         self.connected = False
         self.last_event_time: datetime | None = None
-        self._task: asyncio.Task | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="records-feed")
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-
-    async def _login(self, channel) -> str:
-        try:
-            password = self.password_file.read_text().strip()
-        except OSError as exc:
-            raise RuntimeError(f"cannot read the alerts service password file {self.password_file}: {exc}")
-        stub = identity_pb2_grpc.IdentityServiceStub(channel)
-        reply = await stub.Login(identity_pb2.LoginRequest(username=self.username, password=password), timeout=10)
-        return reply.access_token
 
     async def _run(self) -> None:
         delay = 0.2
@@ -67,7 +47,7 @@ class RecordsFeed:
             while True:
                 try:
                     if not token:
-                        token = await self._login(identity)
+                        token = await self.account.login(identity)
                     after = await self.db.read(engine.cursor)
                     call = stub.WatchEvents(
                         records_pb2.WatchEventsRequest(after_sequence=after, follow=True),

@@ -30,6 +30,7 @@ from sqlalchemy import select, update
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.identity.v1 import identity_pb2, identity_pb2_grpc
 from services.alerts import rules
+from services.alerts.background import IDENTITY_TIMEOUT_SECONDS, BackgroundTask, ServiceAccount
 from services.alerts.models import Clock
 from services.alerts.service import level
 from services.common.config import ServiceSettings
@@ -41,7 +42,6 @@ log = logging.getLogger("ics.alerts.notify")
 # Levels worth an e-mail, and how the subject names them.
 MAILED_LEVELS = {apb.ALERT_LEVEL_OVERDUE: "overdue", apb.ALERT_LEVEL_STALE: "stale"}
 SMTP_TIMEOUT_SECONDS = 30.0
-IDENTITY_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -155,32 +155,21 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-class Notifier:
+class Notifier(BackgroundTask):
+    name = "alert-email"
+
     def __init__(self, db: Database, rule_set: rules.RuleSet, settings: ServiceSettings, identity_target: str,
                  username: str, password_file: Path, ready=lambda: True):
         self.db = db
         self.rule_set = rule_set
         self.settings = settings
         self.identity_target = identity_target
-        self.username = username
-        self.password_file = password_file
+        self.account = ServiceAccount(username, password_file)
         # A round waits while this is false (the records feed is not following), so work that
         # was finished while alerts was away is not e-mailed as overdue.
         self.ready = ready
         self.interval = float(settings.notify_interval_seconds)
         self._logged_no_address: set[str] = set()
-        self._task: asyncio.Task | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="alert-email")
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
 
     async def _run(self) -> None:
         # The first round waits an interval too, so the feed has caught up with records first.
@@ -243,7 +232,7 @@ class Notifier:
         directory = Directory()
         async with grpc.aio.insecure_channel(self.identity_target) as channel:
             stub = identity_pb2_grpc.IdentityServiceStub(channel)
-            metadata = (("authorization", f"Bearer {await self._login(stub)}"),)
+            metadata = (("authorization", f"Bearer {await self.account.login(channel)}"),)
             token = ""
             while True:
                 reply = await stub.ListTeams(identity_pb2.ListTeamsRequest(page_size=100, page_token=token),
@@ -278,16 +267,6 @@ class Notifier:
             except grpc.aio.AioRpcError:
                 pass  # the session expires on its own
         return directory
-
-    async def _login(self, stub) -> str:
-        try:
-            password = self.password_file.read_text().strip()
-        except OSError as exc:
-            raise RuntimeError(f"cannot read the alerts service password file {self.password_file}: "
-                               f"{exc.strerror}") from None
-        reply = await stub.Login(identity_pb2.LoginRequest(username=self.username, password=password),
-                                 timeout=IDENTITY_TIMEOUT_SECONDS)
-        return reply.access_token
 
     def _send(self, batch: list[tuple[DueMail, EmailMessage, list[str]]]) -> list[tuple[int, int]]:
         """In a worker thread: one connection to the relay for the round. Returns what was sent;
