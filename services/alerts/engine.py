@@ -90,8 +90,9 @@ def _learn(session: Session, event: FeedEvent) -> None:
         seen.display_name = name
     if event.type == "allocation.started":
         seen.worker, seen.team = event.payload.get("worker", ""), event.payload.get("team", "") or seen.team
+        # A new holder is told of late work afresh (the e-mail goes to them, and their leaders).
         session.execute(update(Clock).where(Clock.person == event.person, Clock.state == OPEN)
-                        .values(assignee=seen.worker, team=seen.team, version=Clock.version + 1))
+                        .values(assignee=seen.worker, team=seen.team, notified_level=0, version=Clock.version + 1))
     elif event.type == "allocation.ended" and seen.worker == event.payload.get("worker"):
         seen.worker = ""  # the case closed: later clocks go to the team until someone is allocated
     elif event.payload.get("team") and not seen.team:

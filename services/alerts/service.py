@@ -321,6 +321,7 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
         first = True
         while True:
             known = list(sent)
+            seen = self.signal.generation
 
             def work(s):
                 query = select(Clock).where(_mine(who)).where(
@@ -340,7 +341,7 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
             if first or changed:
                 yield pb.AlertUpdate(clocks=changed, initial=first)
             first = False
-            await self.signal.wait(WATCH_POLL_SECONDS)
+            await self.signal.wait(WATCH_POLL_SECONDS, seen)
 
     # -- figures ------------------------------------------------------------------------------
     async def GetTimeliness(self, request, context):

@@ -342,6 +342,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         access.require_service(caller())
         cursor = max(0, request.after_sequence)
         while not self.draining:
+            seen = self.signal.generation
             batch = await self.db.read(lambda s: outbox.read_after(s, cursor, WATCH_BATCH))
             for event in batch:
                 msg = pb.Event(sequence=event.sequence, type=event.type, subject=event.subject,
@@ -356,4 +357,4 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
             if len(batch) < WATCH_BATCH:
                 if not request.follow:
                     return
-                await self.signal.wait(self.poll_seconds)
+                await self.signal.wait(self.poll_seconds, seen)

@@ -107,7 +107,9 @@ def team(mail_stack):
 def overdue_clock(team) -> tuple[str, apb.Clock]:
     """A single assessment that started 120 days ago, allocated to Wes Worker in teams/2."""
     duty, leader, worker = team["duty"], team["leader"], team["worker"]
-    child = referred_and_allocated(duty, leader, worker, (today_london() - timedelta(days=120)).isoformat())
+    # Allocated before the decision starts the clock, so it is the worker's from its first moment.
+    child = referred_and_allocated(duty, leader, worker, (today_london() - timedelta(days=120)).isoformat(),
+                                   allocate_first=True)
     clock = wait_for(lambda: (c := clock_of(worker, child, SINGLE)) and c.assignee and c)
     assert clock.overdue and clock.level == apb.ALERT_LEVEL_OVERDUE
     return child, clock

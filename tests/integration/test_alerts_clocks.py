@@ -45,17 +45,25 @@ def clock_of(client, person: str, rule: str, state: int = apb.CLOCK_STATE_OPEN) 
     return next((c for c in found if c.rule == rule and c.state == state), None)
 
 
-def referred_and_allocated(duty, leader, worker, received: str) -> str:
+def referred_and_allocated(duty, leader, worker, received: str, allocate_first: bool = False) -> str:
     reply = duty.record_contact(pb.RecordContactRequest(
         new_person=pb.Person(given_name="Clock", family_name=f"Child{uuid.uuid4().hex[:8]}",
                              date_of_birth="2015-05-05", sex=pb.SEX_FEMALE),
         received_date=received, source=pb.CONTACT_SOURCE_SCHOOL, reason="School worried",
         confirmed_not_duplicate=True))
-    call(duty, "DecideReferral", pb.DecideReferralRequest(
-        name=reply.referral.name, decision=pb.REFERRAL_DECISION_ASSESSMENT, reason="Assess", decided_date=received))
-    call(leader, "AllocateWorker", pb.AllocateWorkerRequest(allocation=pb.Allocation(
-        person=reply.person.name, worker=worker.session.user.name, worker_display_name="Wes Worker",
-        team="teams/2", reason="Assessment")))
+
+    def decide():
+        call(duty, "DecideReferral", pb.DecideReferralRequest(
+            name=reply.referral.name, decision=pb.REFERRAL_DECISION_ASSESSMENT, reason="Assess",
+            decided_date=received))
+
+    def allocate():
+        call(leader, "AllocateWorker", pb.AllocateWorkerRequest(allocation=pb.Allocation(
+            person=reply.person.name, worker=worker.session.user.name, worker_display_name="Wes Worker",
+            team="teams/2", reason="Assessment")))
+
+    for step in ((allocate, decide) if allocate_first else (decide, allocate)):
+        step()
     return reply.person.name
 
 
