@@ -121,3 +121,18 @@ def test_bad_alert_email_settings_are_explained(tmp_path, text, message):
 def test_a_misspelt_yes_or_no_is_refused_not_read_as_no():
     with pytest.raises(ConfigError, match="ICS_ALERTS_SMTP_STARTTLS|smtp_starttls.*true or false"):
         load_config(env={"ICS_ALERTS_SMTP_STARTTLS": "ture"})
+
+
+def test_the_councils_closure_days_reach_the_calendar_and_a_bad_one_is_explained(tmp_path):
+    from datetime import date
+
+    from services.alerts.app import load_rule_set
+
+    path = tmp_path / "ics.toml"
+    path.write_text('[alerts]\nclosure_days = ["2026-12-24", "2026-12-31"]\n')
+    rule_set = load_rule_set(load_config(config_file=path, env={}))
+    assert rule_set.calendar.add_working_days(date(2026, 12, 23), 1) == date(2026, 12, 29)
+    assert "2 council closure days" in rule_set.calendar.name
+    path.write_text('[alerts]\nclosure_days = "2026-12-24, Christmas Eve"\n')
+    with pytest.raises(ConfigError, match="'Christmas Eve' is not a date"):
+        load_rule_set(load_config(config_file=path, env={}))
