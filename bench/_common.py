@@ -104,3 +104,38 @@ def client(config: IcsConfig, username: str = "duty"):
     made = IcsClient(Targets(*(config[name].target() for name in SERVICES)))
     made.login(username, "demo")
     return made
+
+
+def health_baseline(target: str, calls: int = 1000) -> dict[str, float]:
+    """A bare gRPC health check on `target`: the floor any call to that server pays, measured in
+    the same run as the figures it is set beside."""
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        return timed(lambda: stub.Check(health_pb2.HealthCheckRequest(service="")), calls)
+
+
+def newest_event(records_url: str) -> int:
+    """The records outbox's last sequence number (0 when empty)."""
+    from sqlalchemy import func, select
+
+    from services.common.db import Database
+    from services.records.models import OutboxEvent
+
+    db = Database(records_url)
+    try:
+        return db.read_sync(lambda s: s.scalar(select(func.max(OutboxEvent.sequence)))) or 0
+    finally:
+        db.dispose()
+
+
+def alerts_cursor_reader(alerts_url: str):
+    """(read, close): read() is how far the alerts service has applied the records events, from its
+    own database (the feed_cursors row)."""
+    from services.alerts import engine
+    from services.common.db import Database
+
+    db = Database(alerts_url)
+    return (lambda: db.read_sync(engine.cursor)), db.dispose

@@ -13,6 +13,10 @@ BENCHMARKS = [
     ["record_open.py", "--runs", "300", "--engine", "postgresql"],
     ["template_change.py", "--runs", "3"],
     ["startup_and_memory.py", "--runs", "3"],
+    ["alert_latency.py", "--samples", "200", "--engine", "sqlite"],
+    ["alert_latency.py", "--samples", "200", "--engine", "postgresql"],
+    # 500 children (~14,000 events) keeps `make bench` short; generated once, then cached.
+    ["clock_rebuild.py", "--children", "500", "--years", "3"],
 ]
 
 

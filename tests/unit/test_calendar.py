@@ -188,3 +188,12 @@ def test_a_councils_own_rule_set_wins_and_unknown_names_are_listed(tmp_path):
     assert set(rules.load("england-current", folder=tmp_path).rules) == {"review"}
     with pytest.raises(rules.RuleSetError, match="no rule set called 'mars'; known: england-2006"):
         rules.load("mars")
+
+
+def test_every_shipped_event_says_which_date_it_counts_from():
+    """Otherwise a clock would start or end on the day the event was recorded, not the day it happened."""
+    for name in rules.shipped():
+        for rule in rules.load(name).rules.values():
+            for kind in rules.MATCHER_KINDS:
+                for matcher in getattr(rule, kind):
+                    assert matcher.date, (name, rule.key, kind, matcher.event)
