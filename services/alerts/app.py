@@ -49,7 +49,7 @@ def build(config: IcsConfig) -> ServiceRunner:
     signal = EventSignal()
     feed = RecordsFeed(db, rule_set, config["identity"].target(), config["records"].target(),
                        config.alerts_service_username, config.service_password_file, signal)
-    servicer = AlertsServicer(db, rule_set, feed, signal, config["records"].target())
+    servicer = AlertsServicer(db, rule_set, feed, signal, config["records"].target(), verifier)
     notifier = None
     if settings.smtp_host:  # e-mail of overdue and stale work is optional
         check_smtp(settings)
@@ -76,4 +76,5 @@ def build(config: IcsConfig) -> ServiceRunner:
         await verifier.close()
         db.dispose()
 
-    return ServiceRunner(settings, verifier, PUBLIC_METHODS, register, on_start=on_start, on_stop=on_stop)
+    return ServiceRunner(settings, verifier, PUBLIC_METHODS, register, on_start=on_start, on_stop=on_stop,
+                         on_draining=servicer.drain)

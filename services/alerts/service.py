@@ -28,8 +28,10 @@ from services.common.signals import EventSignal
 PUBLIC_METHODS: set[str] = set()
 OPEN = pb.CLOCK_STATE_OPEN
 LEADING_ROLES = ("leader", "manager")
-# How often a watcher looks again with nothing pushed: levels change when a day turns over.
-WATCH_POLL_SECONDS = 60.0
+# How often a watcher looks again with nothing pushed: levels change when a day turns over, and
+# the watcher's session is checked again (a disabled user stops receiving within this and the
+# token cache's few seconds).
+WATCH_POLL_SECONDS = 30.0
 
 
 def level(clock: Clock, rule_set: rules.RuleSet, today: date) -> int:
@@ -74,6 +76,10 @@ def _mine(principal: Principal):
                and_(Clock.assignee == "", Clock.team.in_(principal.team_names)))
 
 
+def _is_mine(clock: pb.Clock, principal: Principal) -> bool:
+    return clock.assignee == principal.user_name or (not clock.assignee and clock.team in principal.team_names)
+
+
 def _visible(principal: Principal):
     """Mine; my teams' if I lead a team; every team's for a manager."""
     if principal.has_any_role("manager"):
@@ -106,13 +112,20 @@ def _change_to_proto(change: ClockChange, clock: Clock) -> pb.ClockChange:
 
 class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
     def __init__(self, db: Database, rule_set: rules.RuleSet, feed: RecordsFeed | None, signal: EventSignal,
-                 records_target: str = ""):
+                 records_target: str = "", verifier=None):
         self.db = db
+        self.verifier = verifier
+        self.draining = False
         self.rule_set = rule_set
         self.feed = feed
         self.signal = signal
         self.records_target = records_target
         self._records_channel: grpc.aio.Channel | None = None
+
+    def drain(self) -> None:
+        """The service is stopping: open alert streams end, and their clients reconnect elsewhere."""
+        self.draining = True
+        self.signal.notify()
 
     async def close(self) -> None:
         if self._records_channel is not None:
@@ -317,15 +330,20 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
     # -- push -----------------------------------------------------------------------------------
     async def WatchMyAlerts(self, request, context):
         who = caller()
+        token = current_token.get()
         sent: dict[int, tuple] = {}
         first = True
-        while True:
+        while not self.draining:
+            if not first and self.verifier is not None:
+                who = await self.verifier.verify(token)  # an ended session or a disabled user stops here
             known = list(sent)
             seen = self.signal.generation
 
             def work(s):
-                query = select(Clock).where(_mine(who)).where(
-                    or_(Clock.state == OPEN, Clock.id.in_(known) if known else false()))
+                # My open clocks, and any I was told of before: an ended or reallocated one is sent
+                # once more, so the client can take it off the list.
+                query = select(Clock).where(or_(and_(_mine(who), Clock.state == OPEN),
+                                                Clock.id.in_(known) if known else false()))
                 return [clock_to_proto(c, self.rule_set) for c in s.scalars(_ordered(query))]
 
             changed = []
@@ -334,10 +352,10 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
                 clock_id = int(clock.name.split("/")[1])
                 if sent.get(clock_id) != key:
                     changed.append(clock)
-                if clock.state == OPEN:
+                if clock.state == OPEN and _is_mine(clock, who):
                     sent[clock_id] = key
                 else:
-                    sent.pop(clock_id, None)  # told once that it ended
+                    sent.pop(clock_id, None)  # told once that it ended or went to someone else
             if first or changed:
                 yield pb.AlertUpdate(clocks=changed, initial=first)
             first = False

@@ -76,7 +76,7 @@ def team(stack):
         client.login(username, "demo")
         return client
 
-    made = {name: login(name) for name in ("duty", "leader", "worker", "worker2", "manager")}
+    made = {name: login(name) for name in ("duty", "duty2", "leader", "worker", "worker2", "manager")}
     yield made
     for client in made.values():
         client.close()
@@ -199,6 +199,13 @@ def test_new_alerts_are_pushed_without_polling(team):
         child = referred_and_allocated(duty, leader, worker, today_london().isoformat())
         pushed = wait_for(lambda: next((c for u in updates[1:] for c in u.clocks if c.person == child), None), 20)
         assert pushed.rule == SINGLE and pushed.state == apb.CLOCK_STATE_OPEN
+        # Reallocated to a colleague: the stream says so once, so the worker's list can drop it.
+        duty2 = team["duty2"]
+        call(leader, "AllocateWorker", pb.AllocateWorkerRequest(allocation=pb.Allocation(
+            person=child, worker=duty2.session.user.name, worker_display_name="Priya Patel", team="teams/1")))
+        gone = wait_for(lambda: next((c for u in updates[1:] for c in u.clocks
+                                      if c.name == pushed.name and c.assignee != worker.session.user.name), None), 20)
+        assert gone.assignee == duty2.session.user.name
     finally:
         stream.cancel()
         reader.join(5)

@@ -363,3 +363,34 @@ def test_ics_line_as_a_separate_program(stack, client_factory, tmp_path):
     assert blocks[-1] == ["Goodbye."]
     assert any(family in r.person_display_name for r in duty.list_referrals(state=pb.REFERRAL_STATE_AWAITING_DECISION,
                                                                              page_size=500))
+
+
+# -- new alerts, between commands -----------------------------------------------------------------------
+def test_a_new_alert_is_said_once_as_a_plain_line_before_the_next_prompt(stack, client_factory, tmp_path):
+    colleague = client_factory("duty2")
+    family = new_family()
+    client = IcsClient(stack.targets())
+    out = io.StringIO()
+    app: LineApp
+    followers = []
+
+    def colleague_records_a_contact():
+        wait_for(lambda: app.alerts is not None and app.alerts.tracker.primed)
+        followers.append(app.alerts)
+        recorded_referral(colleague, family)
+        wait_for(lambda: app.alerts.tracker.has_news)
+
+    items = ["login", "duty", "demo", colleague_records_a_contact, "", "", "quit"]
+    app = LineApp(client, Script(*items), out, state_dir=tmp_path)
+    try:
+        assert app.run() == 0
+    finally:
+        client.close()
+    text = out.getvalue()
+    assert_plain(text)
+    said = f"New alert: Referral decision due for Linetest {family}, born 5 Jun 2017, due {expected_due()}."
+    blocks = answers(text)
+    assert blocks[2] == [said]  # between the commands, on a line of its own, not on the prompt's
+    assert blocks[3] == [] and blocks[4] == ["Goodbye."]  # said once
+    assert text.count("New alert:") == 1
+    assert app.alerts is None and followers[0].state == "closed"  # stopped following on quit

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import time
 import uuid
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import grpc
@@ -16,10 +18,25 @@ import grpc
 from ics.alerts.v1 import alerts_pb2, alerts_pb2_grpc
 from ics.identity.v1 import identity_pb2, identity_pb2_grpc
 from ics.records.v1 import records_pb2, records_pb2_grpc
+from tui.core.alerts_feed import AlertWatch
 from tui.core.errors import ServiceError, SessionExpired, from_rpc_error
 
 DEADLINE_SECONDS = 10.0
 REFRESH_WHEN_LEFT = 300.0
+# A new alert for a child this worker acted on this recently is their own doing, not news.
+OWN_WORK_SECONDS = 120.0
+CHANNEL_OPTIONS = (
+    # A restarted service is found again within seconds, not after gRPC's default backoff
+    # (which grows to two minutes while a service is down).
+    ("grpc.initial_reconnect_backoff_ms", 500),
+    ("grpc.max_reconnect_backoff_ms", 5_000),
+    # A link that dies silently (a laptop closed, a NAT forgetting us) ends a stream within a
+    # minute and a half, instead of leaving it waiting for ever. Not more often than the
+    # services accept pings (every 30 s; services/common/server.py).
+    ("grpc.keepalive_time_ms", 60_000),
+    ("grpc.keepalive_timeout_ms", 20_000),
+    ("grpc.http2.max_pings_without_data", 0),  # a quiet stream sends no data for hours
+)
 
 
 @dataclass
@@ -52,16 +69,24 @@ class IcsClient:
     def __init__(self, targets: Targets, deadline: float = DEADLINE_SECONDS):
         self.targets = targets
         self.deadline = deadline
-        self._channels = {name: grpc.insecure_channel(getattr(targets, name))
+        self._channels = {name: grpc.insecure_channel(getattr(targets, name), options=CHANNEL_OPTIONS)
                           for name in ("identity", "records", "alerts")}
         self.identity = identity_pb2_grpc.IdentityServiceStub(self._channels["identity"])
         self.records = records_pb2_grpc.RecordsServiceStub(self._channels["records"])
         self.alerts = alerts_pb2_grpc.AlertsServiceStub(self._channels["alerts"])
         self.session = Session()
+        self._watches: weakref.WeakSet[AlertWatch] = weakref.WeakSet()
+        self._acted_on: dict[str, float] = {}  # person -> when this client last changed their record
 
     def close(self) -> None:
+        for watch in list(self._watches):
+            watch.close()
         for channel in self._channels.values():
             channel.close()
+
+    def _session_changed(self) -> None:
+        for watch in list(self._watches):
+            watch.session_changed()
 
     # -- plumbing -------------------------------------------------------------------------
     def _call(self, service: str, method, request, *, authenticated: bool = True):
@@ -78,6 +103,7 @@ class IcsClient:
             error = from_rpc_error(exc, service)
             if isinstance(error, SessionExpired) and authenticated:
                 self.session.token = ""
+                self._session_changed()  # a revoked session's alerts stream ends too
             raise error from None
 
     # -- identity ---------------------------------------------------------------------------
@@ -85,6 +111,7 @@ class IcsClient:
         reply = self._call("identity", self.identity.Login,
                            identity_pb2.LoginRequest(username=username, password=password), authenticated=False)
         self.session = Session(reply.access_token, float(reply.expires_at_unix), reply.user)
+        self._session_changed()
         try:
             teams = self._call("identity", self.identity.ListTeams, identity_pb2.ListTeamsRequest(page_size=500))
             self.session.teams = {t.name: t.display_name for t in teams.teams}
@@ -103,6 +130,19 @@ class IcsClient:
             except ServiceError:
                 pass
         self.session = Session()
+        self._session_changed()
+
+    def _acted(self, person: str) -> None:
+        now = time.monotonic()
+        self._acted_on = {p: t for p, t in self._acted_on.items() if now - t < OWN_WORK_SECONDS}
+        if person:
+            self._acted_on[person] = now
+
+    def acted_on_recently(self, person: str) -> bool:
+        """Whether this client recorded a contact or decided a referral for that child within
+        OWN_WORK_SECONDS: the alerts that starts are the worker's own doing."""
+        when = self._acted_on.get(person)
+        return when is not None and time.monotonic() - when < OWN_WORK_SECONDS
 
     def team_label(self, team_name: str) -> str:
         return self.session.teams.get(team_name, team_name)
@@ -119,7 +159,9 @@ class IcsClient:
     def record_contact(self, request: records_pb2.RecordContactRequest) -> records_pb2.RecordContactResponse:
         if not request.request_id:
             request.request_id = str(uuid.uuid4())
-        return self._call("records", self.records.RecordContact, request)
+        reply = self._call("records", self.records.RecordContact, request)
+        self._acted(reply.person.name or reply.referral.person)
+        return reply
 
     def list_referrals(self, state: int = 0, team: str = "", page_size: int = 100):
         reply = self._call("records", self.records.ListReferrals, records_pb2.ListReferralsRequest(
@@ -130,8 +172,10 @@ class IcsClient:
         return self._call("records", self.records.GetReferral, records_pb2.GetReferralRequest(name=name))
 
     def decide_referral(self, name: str, decision: int, reason: str, etag: str = "") -> records_pb2.Referral:
-        return self._call("records", self.records.DecideReferral, records_pb2.DecideReferralRequest(
+        reply = self._call("records", self.records.DecideReferral, records_pb2.DecideReferralRequest(
             name=name, decision=decision, reason=reason, etag=etag))
+        self._acted(reply.person)
+        return reply
 
     def save_draft(self, draft: records_pb2.Draft, request_id: str = "") -> records_pb2.Draft:
         return self._call("records", self.records.SaveDraft,
@@ -153,3 +197,11 @@ class IcsClient:
         reply = self._call("alerts", self.alerts.ListMyAlerts, alerts_pb2.ListMyAlertsRequest(
             include_ended=include_ended, page_size=page_size))
         return list(reply.clocks)
+
+    def watch_alerts(self, on_state: Callable[[str], None] | None = None) -> AlertWatch:
+        """New and changed alerts as they happen: an iterator of AlertUpdate that reconnects by
+        itself (see tui/core/alerts_feed.py). Iterate it in a thread; `close()` it, or this
+        client, to stop. `on_state` hears "live", "reconnecting", "waiting for login"..."""
+        watch = AlertWatch(self, on_state=on_state)
+        self._watches.add(watch)
+        return watch

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as rpb
+from tui.core.alerts_feed import LIVE, RECONNECTING, AlertFollower, summary_text
 from tui.core.client import IcsClient, Targets
 from tui.core.drafts import DraftKeeper, default_state_dir
 from tui.core.errors import ServiceError, SessionExpired
@@ -29,6 +30,8 @@ LONDON = ZoneInfo("Europe/London")
 PROMPT = "ics>"
 SESSION_ENDED = "Your session has ended. Please log in again; your typing is kept."
 LOGIN_TRIES = 3
+# New alerts stop arriving this long before the worker is told (a restart takes seconds).
+ALERTS_QUIET_NOTE_SECONDS = 15.0
 
 HELP = (
     "Commands:",
@@ -63,6 +66,8 @@ class LineApp:
         self.last_referrals: list[rpb.Referral] = []
         self.last_clocks: list[apb.Clock] = []
         self._offline_noted = False
+        self.alerts: AlertFollower | None = None  # new alerts, followed from login to logout
+        self._alerts_quiet_noted = False
         self.commands: dict[str, Callable[[str], None]] = {
             "login": self.do_login, "logout": self.do_logout, "alerts": self.do_alerts,
             "my work": self.do_alerts, "referrals": self.do_referrals, "contact": self.do_contact,
@@ -74,6 +79,7 @@ class LineApp:
         self.console.say("ICS line mode. Type login to start, help for the list of commands, or quit to leave.")
         while True:
             try:
+                self.say_new_alerts()
                 line = self.console.ask(PROMPT)
             except EndOfInput:
                 self.finish()
@@ -123,6 +129,7 @@ class LineApp:
             self.console.say("Stopped.")
 
     def finish(self) -> None:
+        self.stop_following_alerts()
         if self.open_draft is not None and self.open_draft.dirty:
             self.flush_draft(self.open_draft, recover=False)
         if self.open_draft is not None and self.open_draft.fields:
@@ -169,7 +176,39 @@ class LineApp:
             return False
         teams = " and ".join(self.client.team_label(t) for t in user.team_names)
         self.console.say(f"Logged in as {user.display_name} ({user.username})" + (f", {teams}." if teams else "."))
+        self.follow_alerts(user.name)
         return True
+
+    # -- new alerts, between commands ---------------------------------------------------------------
+    def follow_alerts(self, user: str) -> None:
+        """From login on, a background thread collects new alerts; the prompt loop says them.
+        Logging in again as the same worker carries on (and says what came meanwhile)."""
+        if self.alerts is not None and self.alerts.user == user:
+            return
+        self.stop_following_alerts()
+        self.alerts = AlertFollower(self.client, user).start()
+
+    def stop_following_alerts(self) -> None:
+        if self.alerts is not None:
+            self.alerts.close()
+            self.alerts = None
+        self._alerts_quiet_noted = False
+
+    def say_new_alerts(self) -> None:
+        """Plain lines before the next prompt: one per new or newly overdue alert (one line
+        counting them when there are many), and a note when they cannot arrive for a while."""
+        if self.alerts is None:
+            return
+        for line in summary_text(self.alerts.take()):
+            self.console.say(line)
+        if self.alerts.state == RECONNECTING and self.alerts.quiet_for() >= ALERTS_QUIET_NOTE_SECONDS:
+            if not self._alerts_quiet_noted:
+                self._alerts_quiet_noted = True
+                self.console.say("Note: new alerts cannot reach you just now; ICS keeps trying. "
+                                 "Type alerts to check your list.")
+        elif self.alerts.state == LIVE and self._alerts_quiet_noted:
+            self._alerts_quiet_noted = False
+            self.console.say("Note: new alerts are reaching you again.")
 
     def flush_draft(self, keeper: DraftKeeper, title: str = "", recover: bool = True) -> bool:
         """Saves the draft to the server; says so once when it cannot, and once when it can again."""
@@ -197,6 +236,7 @@ class LineApp:
             return
         if self.open_draft is not None and self.open_draft.dirty:
             self.flush_draft(self.open_draft, recover=False)
+        self.stop_following_alerts()
         self.client.logout()
         self.open_draft = None
         self.last_referrals, self.last_clocks, self.last_list = [], [], ""
@@ -218,6 +258,8 @@ class LineApp:
                        key=lambda c: c.ended_date, reverse=True)
         clocks = open_ + ended
         self.last_clocks, self.last_list = clocks, "alerts"
+        if self.alerts is not None:  # just read out: not again as news before the next prompt
+            self.alerts.tracker.discard(c.name for c in clocks)
         overdue = sum(1 for c in open_ if c.overdue)
         count = f"{len(clocks)} alert{'s' if len(clocks) != 1 else ''}"
         if include_ended:

@@ -7,19 +7,28 @@ import time
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as rpb
 from tui.app import bindings
 from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.core.alerts_feed import RECONNECTING, AlertTracker, AlertWatch, summary_text
 from tui.core.client import IcsClient
 from tui.core.drafts import DraftKeeper
 from tui.core.errors import SessionExpired
 from tui.core.text import clock_sentence, clock_status, human_date, referral_sentence
 
-AUTO_REFRESH_SECONDS = 15.0
+# New and changed alerts arrive on the alerts stream at once; this slow refresh is the fallback,
+# and catches referrals (which are not on the stream) and anything a dropped stream missed.
+AUTO_REFRESH_SECONDS = 60.0
+# Updates arriving this close together make one refresh (and one announcement).
+PUSH_SETTLE_SECONDS = 0.2
+# An outcome said this recently ("Contact recorded…") stays on the status line before the news.
+KEEP_OUTCOME_SECONDS = 10.0
 # Alerts hears about a decision or a new referral a moment after records does.
 FOLLOW_UP_SECONDS = 1.5
 STATUS_WIDTH = 26  # "OVERDUE by 10 working days" fits on one line
@@ -72,10 +81,25 @@ def summary(rows: list[WorkRow]) -> str:
 class MyWorkScreen(ServiceScreen):
     BINDINGS = bindings.MY_WORK
 
+    class AlertsArrived(Message):
+        """The alerts stream brought an update (posted from the thread that follows it)."""
+
+    class AlertsState(Message):
+        def __init__(self, state: str) -> None:
+            super().__init__()
+            self.state = state
+
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[str, WorkRow] = {}
         self.loaded = False
+        self.alert_tracker = AlertTracker()  # given the client's own_work on mounting
+        self.alerts_state = ""
+        self.alert_watch: AlertWatch | None = None
+        self._push_timer = None
+        self._unsaid: list[str] = []          # news waiting for the worker to come back here
+        self._refresh_asked = False           # r was pressed: say when the refresh lands
+        self._outcome = ("", 0.0)             # the last outcome said, and when
 
     def compose(self) -> ComposeResult:
         yield Static("My work", id="heading", classes="heading")
@@ -99,6 +123,47 @@ class MyWorkScreen(ServiceScreen):
         table.focus()
         # Kept: Textual holds timers only weakly, and a collected timer silently stops.
         self.periodic_refresh_timer = self.set_interval(AUTO_REFRESH_SECONDS, self._periodic_refresh)
+        self.alert_tracker = AlertTracker(own_work=self.app.client.acted_on_recently)
+        self.alert_watch = self.app.client.watch_alerts(
+            on_state=lambda state: self.post_message(self.AlertsState(state)))
+        self.follow_alerts(self.alert_watch)
+
+    def on_unmount(self) -> None:
+        # Ends the thread below at once; the app cannot finish while it waits on the stream.
+        if self.alert_watch is not None:
+            self.alert_watch.close()
+
+    # -- the alerts stream -----------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="alerts-stream", exit_on_error=False)
+    def follow_alerts(self, watch: AlertWatch) -> None:
+        """Runs for as long as the screen: each update is noted for announcing, and the screen
+        is told (post_message is safe from a thread and never blocks, even while closing)."""
+        try:
+            for update in watch:
+                self.alert_tracker.apply(update)
+                # The first (initial) one too: a clock made between the screen's own first
+                # fetch and the stream opening is shown, though not announced.
+                self.post_message(self.AlertsArrived())
+        finally:
+            watch.close()
+
+    def on_my_work_screen_alerts_arrived(self, _message: AlertsArrived) -> None:
+        if self._push_timer is None:  # a burst within PUSH_SETTLE_SECONDS makes one refresh
+            self._push_timer = self.set_timer(PUSH_SETTLE_SECONDS, self._alerts_settled)
+
+    def _alerts_settled(self) -> None:
+        self._push_timer = None
+        self._unsaid.extend(summary_text(self.alert_tracker.take(), hint="they are in the list"))
+        if not self.is_current:
+            return  # behind a form or the login: it refreshes, and says the news, on coming back
+        # The table comes from the same fetch as every refresh, so referrals and clocks that
+        # ended while the stream was down are right too, and an older fetch never lands last.
+        self.refresh_work()
+
+    def on_my_work_screen_alerts_state(self, message: AlertsState) -> None:
+        self.alerts_state = message.state
+        if self.loaded:
+            self.query_one("#heading", Static).update(self._heading(list(self.rows.values())))
 
     def _periodic_refresh(self) -> None:
         if self.is_current:  # not behind a form: it refreshes when the form closes
@@ -111,6 +176,23 @@ class MyWorkScreen(ServiceScreen):
         self.call_service(fetch_work, self._show, group="refresh")
 
     def _show(self, work) -> None:
+        self._update_table(work)
+        if self._unsaid and self.is_current:
+            self._announce()
+        elif self._refresh_asked:
+            self.status.say(f"Refreshed at {time.strftime('%H:%M:%S')}.")
+        self._refresh_asked = False
+
+    def _announce(self) -> None:
+        """New alerts in words on the status line (not by colour alone), after an outcome said
+        a moment ago rather than over it; a problem on the line stays there too."""
+        news, self._unsaid = " ".join(self._unsaid[-3:]), []  # the latest, if it piled up
+        outcome, said_at = self._outcome
+        if outcome and time.monotonic() - said_at < KEEP_OUTCOME_SECONDS:
+            news = f"{outcome} {news}"
+        self.status.note(news)
+
+    def _update_table(self, work) -> None:
         table = self.query_one(DataTable)
         rows = work_rows(*work)
         heading = self._heading(rows)
@@ -159,10 +241,13 @@ class MyWorkScreen(ServiceScreen):
 
     def _heading(self, rows: list[WorkRow]) -> str:
         counts = summary(rows)
+        # Quietly, where the time of the last update is: new alerts may be late for a moment.
+        reconnecting = ", alerts reconnecting" if self.alerts_state == RECONNECTING else ""
         if self.app.large:
-            return f"My work: {counts}"
+            return f"My work: {counts}{reconnecting}"
         user = self.app.client.session.user
-        return f"My work for {user.display_name if user else 'you'}: {counts}, updated {time.strftime('%H:%M')}"
+        return (f"My work for {user.display_name if user else 'you'}: {counts}, "
+                f"updated {time.strftime('%H:%M')}{reconnecting}")
 
     @property
     def selected(self) -> WorkRow | None:
@@ -191,11 +276,9 @@ class MyWorkScreen(ServiceScreen):
     # -- actions ---------------------------------------------------------------------------
     def action_refresh(self) -> None:
         self.status.say("Refreshing…")
-        self.call_service(fetch_work, self._refreshed, group="refresh")
-
-    def _refreshed(self, work) -> None:
-        self._show(work)
-        self.status.say(f"Refreshed at {time.strftime('%H:%M:%S')}.")
+        # Said by whichever refresh lands next: one from the alerts stream may replace this one.
+        self._refresh_asked = True
+        self.refresh_work()
 
     def action_new_contact(self) -> None:
         self.status.say("Opening the contact form…")
@@ -218,6 +301,7 @@ class MyWorkScreen(ServiceScreen):
     def _form_closed(self, outcome: str | None) -> None:
         if outcome:
             self.status.say(outcome)
+            self._outcome = (outcome, time.monotonic())
         self.refresh_work()
         self.set_timer(FOLLOW_UP_SECONDS, self.refresh_work)
 
