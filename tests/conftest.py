@@ -98,3 +98,25 @@ def client_factory(stack):
     yield make
     for client in made:
         client.close()
+
+
+@pytest.fixture(scope="module")
+def sessions(stack):
+    """Logged-in clients kept for the whole module, one per user (a login is deliberately slow:
+    argon2id). `sessions("duty")`; `sessions.service()` is the alerts service account."""
+    from tui.core.client import IcsClient
+
+    made: dict[str, IcsClient] = {}
+
+    def login(username: str, password: str = "demo") -> IcsClient:
+        if username not in made:
+            client = IcsClient(stack.targets())
+            client.login(username, password)
+            made[username] = client
+        return made[username]
+
+    login.service = lambda: login(stack.config.alerts_service_username,
+                                  stack.config.service_password_file.read_text().strip())
+    yield login
+    for client in made.values():
+        client.close()

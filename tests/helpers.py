@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 
@@ -35,3 +37,15 @@ class Outbox:
 
     def added(self) -> list[pb.Event]:
         return self._after(self.cursor)
+
+
+def wait_for(predicate, timeout: float = 15.0, what: str = "condition", interval: float = 0.05):
+    """The first truthy value of `predicate`, polled until `timeout`: for what another service
+    does a moment later (a clock after a referral, a pushed alert)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"{what}: not true within {timeout}s")

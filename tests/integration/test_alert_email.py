@@ -27,7 +27,8 @@ from services.alerts.models import Clock
 from services.common.dates import today_london
 from services.common.db import Database
 from tests.conftest import running_stack
-from tests.integration.test_alerts_clocks import SINGLE, clock_of, referred_and_allocated, wait_for
+from tests.helpers import wait_for
+from tests.integration.test_alerts_clocks import SINGLE, clock_of, referred_and_allocated
 from tui.core.client import IcsClient
 
 INTERVAL = 0.4

@@ -20,7 +20,7 @@ from services.alerts.calendar import WorkingCalendar
 from services.common.dates import today_london
 from services.records.generate import plausible_answers
 from services.records.template_library import TemplateLibrary
-from tests.helpers import call
+from tests.helpers import call, wait_for
 from tui.core.errors import ServiceError
 
 ENGLAND = WorkingCalendar()
@@ -29,15 +29,6 @@ SINGLE = "single_assessment"
 
 def alerts(client, method: str, request):
     return client._call("alerts", getattr(client.alerts, method), request)
-
-
-def wait_for(predicate, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"not true within {timeout}s")
 
 
 def clock_of(client, person: str, rule: str, state: int = apb.CLOCK_STATE_OPEN) -> apb.Clock | None:
@@ -68,18 +59,8 @@ def referred_and_allocated(duty, leader, worker, received: str, allocate_first: 
 
 
 @pytest.fixture(scope="module")
-def team(stack):
-    from tui.core.client import IcsClient
-
-    def login(username):
-        client = IcsClient(stack.targets())
-        client.login(username, "demo")
-        return client
-
-    made = {name: login(name) for name in ("duty", "duty2", "leader", "worker", "worker2", "manager")}
-    yield made
-    for client in made.values():
-        client.close()
+def team(sessions):
+    return {name: sessions(name) for name in ("duty", "duty2", "leader", "worker", "worker2", "manager")}
 
 
 def test_a_clock_follows_the_case_to_the_allocated_worker_and_is_met(team):

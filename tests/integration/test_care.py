@@ -96,23 +96,10 @@ def refused(outbox: Outbox, readers, attempt, code: str, *words: str) -> Service
 
 
 @pytest.fixture(scope="module")
-def desk(stack):
-    """Sessions kept for the module (a login is deliberately slow): duty, leader, the outbox as the
-    alerts service reads it, and a worker in a team that has nothing to do with these children."""
-    from tui.core.client import IcsClient
-
-    clients = []
-
-    def login(username, password="demo"):
-        client = IcsClient(stack.targets())
-        client.login(username, password)
-        clients.append(client)
-        return client
-
-    service = login(stack.config.alerts_service_username, stack.config.service_password_file.read_text().strip())
-    yield login("duty"), login("leader"), Outbox(service), login("worker2")
-    for client in clients:
-        client.close()
+def desk(sessions):
+    """duty, leader, the outbox as the alerts service reads it, and a worker in a team that has
+    nothing to do with these children."""
+    return sessions("duty"), sessions("leader"), Outbox(sessions.service()), sessions("worker2")
 
 
 def child_in_need(duty, leader, given="Mia", received="2026-03-02", decision=pb.REFERRAL_DECISION_ASSESSMENT):

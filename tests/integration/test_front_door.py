@@ -14,16 +14,7 @@ from services.alerts.calendar import WorkingCalendar
 from services.common.dates import today_london
 from tui.core.errors import ServiceError, SessionExpired
 from tui.core.forms import contact_request
-
-
-def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"not true within {timeout}s")
+from tests.helpers import wait_for
 
 
 def new_child(family: str | None = None, dob: str = "2018-04-01") -> pb.Person:

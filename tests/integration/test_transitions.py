@@ -52,10 +52,6 @@ def next_day() -> str:
 
 
 # -- what we observe ------------------------------------------------------------------------------
-def service_client(client_factory, stack):
-    return client_factory(stack.config.alerts_service_username, stack.config.service_password_file.read_text().strip())
-
-
 def refused(outbox: Outbox, readers, attempt) -> ServiceError:
     """Run `attempt`, which must be refused and change nothing any reader or the outbox can see."""
     outbox.mark()
@@ -105,20 +101,9 @@ class Desk:
 
 
 @pytest.fixture(scope="module")
-def desk(stack):
-    from tui.core.client import IcsClient
-
-    clients = []
-
-    def login(username, password="demo"):
-        client = IcsClient(stack.targets())
-        client.login(username, password)
-        clients.append(client)
-        return client
-
-    duty, leader = login("duty"), login("leader")
-    outbox = Outbox(login(stack.config.alerts_service_username,
-                          stack.config.service_password_file.read_text().strip()))
+def desk(sessions):
+    duty, leader = sessions("duty"), sessions("leader")
+    outbox = Outbox(sessions.service())
     child = call(duty, "CreatePerson", pb.CreatePersonRequest(person=pb.Person(
         given_name="Tran", family_name=f"Sition{uuid.uuid4().hex[:6]}", date_of_birth="2016-02-02",
         sex=pb.SEX_FEMALE)))
@@ -127,9 +112,7 @@ def desk(stack):
     # every time), so the next case starts from the same document.
     for state in STATE_WORDS:
         made.by_state[state] = document_in(made, state)
-    yield made
-    for client in clients:
-        client.close()
+    return made
 
 
 def document_in(desk: Desk, state: int) -> pb.Document:
@@ -235,9 +218,9 @@ def test_approving_or_returning_your_own_work_is_permission_denied(desk):
 
 
 # -- referrals ------------------------------------------------------------------------------------
-def test_deciding_an_already_decided_referral(client_factory, stack):
+def test_deciding_an_already_decided_referral(client_factory, sessions):
     duty, leader = client_factory("duty"), client_factory("leader")
-    outbox = Outbox(service_client(client_factory, stack))
+    outbox = Outbox(sessions.service())
     reply = duty.record_contact(pb.RecordContactRequest(
         new_person=pb.Person(given_name="Rhys", family_name=f"Decided{uuid.uuid4().hex[:6]}",
                              date_of_birth="2014-04-04", sex=pb.SEX_MALE),
@@ -266,7 +249,7 @@ def outcome(text: str) -> pb.NewOutcome:
 
 
 @pytest.fixture
-def retired(client_factory, stack):
+def retired(client_factory, sessions):
     """A plan whose first outcome ended at a review; the second is still current."""
     duty = client_factory("duty")
     child = call(duty, "CreatePerson", pb.CreatePersonRequest(person=pb.Person(
@@ -281,7 +264,7 @@ def retired(client_factory, stack):
         progress=[pb.OutcomeReview(outcome=school.name, progress=pb.PROGRESS_ACHIEVED),
                   pb.OutcomeReview(outcome=safe.name, progress=pb.PROGRESS_PARTLY)]))
     assert [o.current for o in plan.outcomes] == [False, True]
-    outbox = Outbox(service_client(client_factory, stack))
+    outbox = Outbox(sessions.service())
     readers = [lambda: call(duty, "GetPlan", pb.GetPlanRequest(name=plan.name)),
                lambda: list(call(duty, "GetOutcomeProgress", pb.GetOutcomeProgressRequest(
                    person=child.name)).entries)]
@@ -325,7 +308,7 @@ def test_an_action_of_an_ended_outcome_cannot_be_changed(retired):
 
 # -- merges ---------------------------------------------------------------------------------------
 @pytest.fixture
-def merged(client_factory, stack):
+def merged(client_factory, sessions):
     duty, leader = client_factory("duty"), client_factory("leader")
     family = f"Twice{uuid.uuid4().hex[:6]}"
     made = [duty.record_contact(pb.RecordContactRequest(
@@ -335,7 +318,7 @@ def merged(client_factory, stack):
                                                           ("Hannah", "2015-03-13"))]
     keep, duplicate, third = (m.person.name for m in made)
     merge = call(leader, "MergePeople", pb.MergePeopleRequest(keep=keep, duplicate=duplicate, reason="Same child"))
-    outbox = Outbox(service_client(client_factory, stack))
+    outbox = Outbox(sessions.service())
     readers = [lambda: call(leader, "GetPerson", pb.GetPersonRequest(name=keep)),
                lambda: call(leader, "GetPerson", pb.GetPersonRequest(name=third)),
                lambda: sorted(r.name for r in call(leader, "ListReferrals", pb.ListReferralsRequest(
@@ -370,9 +353,9 @@ def test_an_undone_merge_cannot_be_undone_again(merged):
 
 
 # -- episodes -------------------------------------------------------------------------------------
-def test_a_closure_on_a_closed_episode_is_refused(client_factory, stack):
+def test_a_closure_on_a_closed_episode_is_refused(client_factory, sessions):
     duty = client_factory("duty")
-    outbox = Outbox(service_client(client_factory, stack))
+    outbox = Outbox(sessions.service())
     reply = duty.record_contact(pb.RecordContactRequest(
         new_person=pb.Person(given_name="Cal", family_name=f"Closed{uuid.uuid4().hex[:6]}",
                              date_of_birth="2018-08-08", sex=pb.SEX_MALE),

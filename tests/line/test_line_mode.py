@@ -21,6 +21,7 @@ from services.common.dates import today_london
 from tui.core.client import IcsClient
 from tui.core.text import human_date
 from tui.line.main import SESSION_ENDED, LineApp
+from tests.helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_PLAIN = re.compile("[\x1b\u2500-\u259f]")
@@ -78,16 +79,6 @@ def assert_said_once(text: str) -> None:
     for block in answers(text):
         repeated = {line for line in block if block.count(line) > 1}
         assert not repeated, f"said more than once: {repeated}"
-
-
-def wait_for(predicate, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"not true within {timeout}s")
 
 
 def recorded_referral(client: IcsClient, family: str, dob: str = "2017-06-05") -> pb.RecordContactResponse:

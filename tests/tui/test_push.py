@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as pb
 from services.common.dates import today_london
+from tests.helpers import wait_for
 from tests.tui.test_app_pilot import SIZE, log_in, row_for, status_text, wait_until
 from tui.app.app import IcsApp
 from tui.app.screens import my_work
@@ -50,16 +51,6 @@ def contact(client, family: str, days_ago: int = 0) -> pb.RecordContactResponse:
 
 def new_family() -> str:
     return f"Push{uuid.uuid4().hex[:8]}"
-
-
-def wait_for(predicate, timeout: float = 10.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"{what}: not true within {timeout}s")
 
 
 class Following:
