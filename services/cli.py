@@ -148,9 +148,11 @@ def cmd_demo(args) -> int:
             while not stop and all(p.poll() is None for p in procs.procs.values()):
                 time.sleep(0.2)
             return 0
+        from services.common.tls import client_transport
         from tui.core.client import Targets
 
-        targets = Targets(config["identity"].target(), config["records"].target(), config["alerts"].target())
+        targets = Targets(config["identity"].target(), config["records"].target(), config["alerts"].target(),
+                          client_transport(config))
         return _run_front_end(targets, line=args.line, large=args.large)
     finally:
         procs.stop()
@@ -276,16 +278,62 @@ def cmd_admin(args) -> int:
         print(Signer.load_or_create(config.records_signing_key_file).public_pem, end="")
         return 0
     if args.admin == "audit-verify":
+        from services.identity import audit as identity_audit
         from services.records import audit
 
+        broken = False
         db = Database(config["records"].database_url)
         count, problem = db.read_sync(audit.verify)
         if problem:
             print(f"Audit chain BROKEN after {count} rows: {problem}")
-            return 1
-        print(f"Audit chain intact: {count} rows checked.")
-        return 0
+            broken = True
+        else:
+            print(f"Audit chain intact: {count} rows checked.")
+        db = Database(config["identity"].database_url)
+        count, problem = db.read_sync(identity_audit.verify)
+        if problem:
+            print(f"Identity audit chain BROKEN after {count} rows: {problem}")
+            broken = True
+        else:
+            print(f"Identity audit chain intact: {count} rows checked.")
+        return 1 if broken else 0
+    if args.admin in ACCOUNT_COMMANDS:
+        return cmd_account(args, Database(config["identity"].database_url))
     return 2
+
+
+ACCOUNT_COMMANDS = ("reset-password", "disable-user", "enable-user", "set-roles")
+
+
+def cmd_account(args, db) -> int:
+    """Account changes at the server's console, through the same store functions as identity's
+    RPCs, audited in identity as "ics admin (console)". Sessions end at once where they should."""
+    from services.identity import store
+    from services.identity.audit import CONSOLE
+
+    if args.admin == "reset-password":
+        temporary = sys.stdin.readline().rstrip("\n") if args.password_stdin else \
+            getpass.getpass("Temporary password (leave empty to have one chosen): ")
+        user, chosen = db.write_sync(lambda s: store.reset_password(
+            s, CONSOLE, store.user_by_username(s, args.username), temporary))
+        print(f"Reset the password of users/{user.id} {user.username}; they must choose a new one at their "
+              "next login, and all their sessions have ended.")
+        if chosen:
+            print(f"Temporary password (give it to them privately; it is not shown again): {chosen}")
+        return 0
+    if args.admin == "set-roles":
+        changes = {"roles": args.role}
+        if args.team:
+            changes["team_ids"] = args.team
+    else:
+        changes = {"active": args.admin == "enable-user"}
+    user = db.write_sync(lambda s: store.update_user(s, CONSOLE, store.user_by_username(s, args.username),
+                                                     changes, None))
+    roles = ", ".join(sorted(r.role for r in user.roles)) or "none"
+    teams = ", ".join(f"teams/{m.team_id}" for m in sorted(user.memberships, key=lambda m: m.position)) or "none"
+    state = "active" if user.active else "disabled (every session ended)"
+    print(f"users/{user.id} {user.username}: {state}; roles {roles}; teams {teams}.")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -329,7 +377,19 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--team", action="append", type=int, default=[], help="team id; repeatable; first is their own")
     user.add_argument("--password-stdin", action="store_true")
     user.add_argument("--email", help="work e-mail address for overdue and escalated alerts (optional)")
-    verify = asub.add_parser("audit-verify", help="check the records audit chain")
+    verify = asub.add_parser("audit-verify", help="check the records and identity audit chains")
+    reset = asub.add_parser("reset-password", help="set a temporary password the user must change at next login")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true", help="read the temporary password from stdin")
+    disable = asub.add_parser("disable-user", help="disable a user and end all their sessions at once")
+    disable.add_argument("username")
+    enable = asub.add_parser("enable-user", help="let a disabled user log in again")
+    enable.add_argument("username")
+    roles = asub.add_parser("set-roles", help="replace a user's roles (and teams, when given)")
+    roles.add_argument("username")
+    roles.add_argument("--role", action="append", required=True, help="repeatable")
+    roles.add_argument("--team", action="append", type=int, default=[],
+                       help="team id; repeatable; first is their own; omitted keeps their teams")
     check_doc = asub.add_parser("verify-document", help="check an exported document and its signatures, offline")
     check_doc.add_argument("file", help="the bundle from ExportDocument")
     check_doc.add_argument("--public-key", help="the records service's public key (PEM) to trust instead of the "
@@ -340,8 +400,11 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--years", type=int, default=2)
     gen.add_argument("--seed", type=int, default=1)
     gen.add_argument("--until", help="last day of the history, YYYY-MM-DD (default today)")
-    for sub_parser in (mig, seed, team, user, verify, gen, key):
+    for sub_parser in (mig, seed, team, user, verify, gen, key, reset, disable, enable, roles):
         _common(sub_parser, nested=True)
+    from services.certificates import add_make_certs_parser
+
+    add_make_certs_parser(asub)
     admin.set_defaults(func=cmd_admin)
     return top
 

@@ -14,11 +14,12 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.common.config import SERVICES, IcsConfig
+from services.common.tls import PLAINTEXT, Transport, client_transport, service_transport
 
 
-def wait_serving(target: str, timeout: float = 30.0) -> None:
+def wait_serving(target: str, timeout: float = 30.0, transport: Transport = PLAINTEXT) -> None:
     deadline = time.monotonic() + timeout
-    with grpc.insecure_channel(target) as channel:
+    with transport.channel(target) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         while True:
             try:
@@ -45,7 +46,23 @@ def service_env(config: IcsConfig, base: dict[str, str] | None = None) -> dict[s
         env[f"ICS_{name.upper()}_REFLECTION"] = "1" if s.reflection else "0"
         if s.templates_dir:
             env[f"ICS_{name.upper()}_TEMPLATES_DIR"] = s.templates_dir
+        if s.tls_cert_file:
+            env[f"ICS_{name.upper()}_TLS_CERT_FILE"] = s.tls_cert_file
+            env[f"ICS_{name.upper()}_TLS_KEY_FILE"] = s.tls_key_file
+    for key in ("tls_ca_file", "client_cert_file", "client_key_file"):
+        if getattr(config, key):
+            env[f"ICS_{key.upper()}"] = getattr(config, key)
+    env["ICS_MUTUAL_TLS"] = "1" if config.mutual_tls else "0"
     return env
+
+
+def health_transport(config: IcsConfig, name: str) -> Transport:
+    """The launcher checks health as a front end would; under mutual TLS without a client
+    certificate of its own it presents the service's (it runs on the service's host)."""
+    transport = client_transport(config)
+    if config.mutual_tls and not transport.cert_file:
+        return service_transport(config[name])
+    return transport
 
 
 @dataclass
@@ -65,7 +82,7 @@ class ServiceProcesses:
                 start_new_session=True,  # a Ctrl+C in the TUI must not kill the services mid-write
             )
         for name in names:
-            wait_serving(self.config[name].target())
+            wait_serving(self.config[name].target(), transport=health_transport(self.config, name))
 
     def stop(self, timeout: float = 10.0) -> None:
         for proc in self.procs.values():

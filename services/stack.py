@@ -51,9 +51,11 @@ class ServiceStack:
         return self.config[name].target()
 
     def targets(self):
+        from services.common.tls import client_transport
         from tui.core.client import Targets
 
-        return Targets(self.target("identity"), self.target("records"), self.target("alerts"))
+        return Targets(self.target("identity"), self.target("records"), self.target("alerts"),
+                       client_transport(self.config))
 
     def stop(self) -> None:
         for name in reversed(list(self.runners)):
@@ -68,11 +70,14 @@ class ServiceStack:
         self.stop()
 
 
-def isolated_config(data_dir, database_urls: dict[str, str] | None = None) -> IcsConfig:
-    """A configuration on free ports (0: the OS picks) that ignores the caller's environment."""
+def isolated_config(data_dir, database_urls: dict[str, str] | None = None,
+                    env: dict[str, str] | None = None) -> IcsConfig:
+    """A configuration on free ports (0: the OS picks) that ignores the caller's environment;
+    `env` adds settings as environment variables would (e.g. ICS_RECORDS_TLS_CERT_FILE)."""
     from services.common.config import load_config
 
-    env = {f"ICS_{name.upper()}_PORT": "0" for name in SERVICES}
+    settings = {f"ICS_{name.upper()}_PORT": "0" for name in SERVICES}
     for name, url in (database_urls or {}).items():
-        env[f"ICS_{name.upper()}_DATABASE_URL"] = url
-    return load_config(data_dir=data_dir, env=env)
+        settings[f"ICS_{name.upper()}_DATABASE_URL"] = url
+    settings.update(env or {})
+    return load_config(data_dir=data_dir, env=settings)

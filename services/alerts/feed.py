@@ -17,6 +17,7 @@ from ics.records.v1 import records_pb2, records_pb2_grpc
 from services.alerts import engine
 from services.alerts.background import BackgroundTask, ServiceAccount
 from services.alerts.rules import RuleSet
+from services.common import tls
 from services.common.dates import today_london
 from services.common.db import Database
 from services.common.signals import EventSignal
@@ -40,8 +41,8 @@ class RecordsFeed(BackgroundTask):
 
     async def _run(self) -> None:
         delay = 0.2
-        async with grpc.aio.insecure_channel(self.identity_target) as identity, \
-                grpc.aio.insecure_channel(self.records_target) as records:
+        async with tls.aio_channel(self.identity_target) as identity, \
+                tls.aio_channel(self.records_target) as records:
             stub = records_pb2_grpc.RecordsServiceStub(records)
             token = ""
             while True:

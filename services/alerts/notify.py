@@ -33,6 +33,7 @@ from services.alerts import rules
 from services.alerts.background import IDENTITY_TIMEOUT_SECONDS, BackgroundTask, ServiceAccount
 from services.alerts.models import Clock
 from services.alerts.service import level
+from services.common import tls
 from services.common.config import ServiceSettings
 from services.common.dates import human, today_london
 from services.common.db import Database
@@ -230,7 +231,7 @@ class Notifier(BackgroundTask):
 
     async def _directory(self, teams: set[str], assignees: set[str]) -> Directory:
         directory = Directory()
-        async with grpc.aio.insecure_channel(self.identity_target) as channel:
+        async with tls.aio_channel(self.identity_target) as channel:
             stub = identity_pb2_grpc.IdentityServiceStub(channel)
             metadata = (("authorization", f"Bearer {await self.account.login(channel)}"),)
             token = ""

@@ -16,7 +16,7 @@ from ics.records.v1 import records_pb2, records_pb2_grpc
 from services.alerts import engine, rules
 from services.alerts.feed import RecordsFeed
 from services.alerts.models import Clock, ClockChange
-from services.common import paging
+from services.common import paging, tls
 from services.common.auth import Principal, caller, current_token
 from services.common.dates import iso, parse_date, today_london
 from services.common.db import Database
@@ -176,7 +176,7 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
     async def _require_record_access(self, person: str) -> None:
         """Records decides who may see a child (and audits the look); alerts asks it as the caller."""
         if self._records_channel is None:
-            self._records_channel = grpc.aio.insecure_channel(self.records_target)
+            self._records_channel = tls.aio_channel(self.records_target)
         stub = records_pb2_grpc.RecordsServiceStub(self._records_channel)
         try:
             await stub.GetPerson(records_pb2.GetPersonRequest(name=person), timeout=10,

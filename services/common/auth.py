@@ -17,6 +17,7 @@ from typing import Protocol
 import grpc
 
 from ics.common.v1 import common_pb2
+from services.common import tls
 from services.common.errors import Unauthenticated, Unavailable
 
 
@@ -108,8 +109,12 @@ class IdentityTokenVerifier:
         from ics.identity.v1 import identity_pb2, identity_pb2_grpc
 
         self._pb2 = identity_pb2
-        self._channel = grpc.aio.insecure_channel(identity_target)
-        self._stub = identity_pb2_grpc.IdentityServiceStub(self._channel)
+        self._grpc = identity_pb2_grpc
+        self._target = identity_target
+        # Opened at the first check, inside the running service, with its transport (TLS or not;
+        # services/common/tls.py).
+        self._channel: grpc.aio.Channel | None = None
+        self._stub = None
         self._ttl = ttl
         self._max = max_entries
         self._cache: dict[str, tuple[float, Principal]] = {}
@@ -122,6 +127,9 @@ class IdentityTokenVerifier:
         hit = self._cache.get(key)
         if hit and hit[0] > now and hit[1].expires_at > now:
             return hit[1]
+        if self._stub is None:
+            self._channel = tls.aio_channel(self._target)
+            self._stub = self._grpc.IdentityServiceStub(self._channel)
         try:
             msg = await self._stub.IntrospectToken(
                 self._pb2.IntrospectTokenRequest(access_token=token), timeout=5
@@ -139,6 +147,7 @@ class IdentityTokenVerifier:
         return principal
 
     async def close(self) -> None:
-        await self._channel.close()
+        if self._channel is not None:
+            await self._channel.close()
 
 

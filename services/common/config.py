@@ -17,6 +17,13 @@ Example file:
     [alerts]
     smtp_host = "smtp.council.example.org"  # alerts only: e-mail overdue and stale work; empty = off
     smtp_from = "ics@example.org"
+
+Transport: empty `tls_ca_file` (the default) is plaintext, for the demo and tests. Set it (the
+council CA that signs every ICS certificate) and every service serves TLS with its own
+`[<service>] tls_cert_file` / `tls_key_file`, and every caller checks the service's certificate
+against the CA. `mutual_tls = true` also makes every service demand a certificate signed by the
+CA from every caller: services present their own; front ends present `client_cert_file` /
+`client_key_file`. See services/common/tls.py and `ics admin make-certs`.
 """
 
 from __future__ import annotations
@@ -66,6 +73,13 @@ class ServiceSettings:
     smtp_username: str = ""
     smtp_password_file: str = ""
     notify_interval_seconds: float = 300.0
+    # TLS: this service's certificate (with its host names) and private key, used both to serve
+    # and, as a client certificate, to call the other services. Needed when tls_ca_file is set.
+    tls_cert_file: str = ""
+    tls_key_file: str = ""
+    # Copied from the top level by load_config (not settable per service).
+    tls_ca_file: str = ""
+    mutual_tls: bool = False
 
     def target(self) -> str:
         return self.address or f"{self.host}:{self.port}"
@@ -85,6 +99,13 @@ class IcsConfig:
     alerts_service_password_file: Path | None = None
     # records: the Ed25519 key documents are signed with (made on first start if absent).
     signing_key_file: Path | None = None
+    # Transport (services/common/tls.py). Empty tls_ca_file: plaintext. mutual_tls: every service
+    # demands a client certificate signed by that CA from every caller. client_cert_file and
+    # client_key_file: the certificate a front end (TUI, line mode) presents.
+    tls_ca_file: str = ""
+    mutual_tls: bool = False
+    client_cert_file: str = ""
+    client_key_file: str = ""
 
     def __getitem__(self, service: str) -> ServiceSettings:
         return self.services[service]
@@ -98,14 +119,18 @@ class IcsConfig:
         return self.alerts_service_password_file or self.data_dir / "secrets" / "alerts-service.password"
 
 
-_SERVICE_FIELD_TYPES = {f.name: f.type for f in fields(ServiceSettings) if f.name != "name"}
+# Service settings copied from the top-level setting of the same name, never set per service.
+_FROM_TOP_LEVEL = ("tls_ca_file", "mutual_tls")
+_SERVICE_FIELD_TYPES = {f.name: f.type for f in fields(ServiceSettings)
+                        if f.name != "name" and f.name not in _FROM_TOP_LEVEL}
 # Settings only one service reads; any other service's section refuses them.
 _ONLY_FOR = {"templates_dir": "records", "rule_sets_dir": "alerts", "bank_holidays_file": "alerts",
              "closure_days": "alerts", "smtp_host": "alerts", "smtp_port": "alerts", "smtp_from": "alerts",
              "smtp_starttls": "alerts", "smtp_username": "alerts", "smtp_password_file": "alerts",
              "notify_interval_seconds": "alerts"}
 _TOP_LEVEL = {"data_dir", "demo", "token_ttl_seconds", "session_max_seconds", "rule_set",
-              "alerts_service_username", "alerts_service_password_file", "signing_key_file"}
+              "alerts_service_username", "alerts_service_password_file", "signing_key_file",
+              "tls_ca_file", "mutual_tls", "client_cert_file", "client_key_file"}
 
 
 def _coerce(key: str, value: object, kind: str) -> object:
@@ -185,8 +210,28 @@ def load_config(
         if not 0 <= settings.port <= 65535:
             raise ConfigError(f"{service}.port must be between 0 and 65535; got {settings.port}")
         check_smtp(settings)
+        for key in _FROM_TOP_LEVEL:
+            setattr(settings, key, getattr(cfg, key))
         cfg.services[service] = settings
+    check_tls(cfg)
     return cfg
+
+
+def check_tls(cfg: IcsConfig) -> None:
+    """The TLS settings make sense together. Whether the files exist and hold what they should is
+    checked when they are read (services/common/tls.py), by the process that needs them."""
+    if cfg.mutual_tls and not cfg.tls_ca_file:
+        raise ConfigError("mutual_tls needs tls_ca_file: the council CA that signs every ICS certificate")
+    pairs = [("client_cert_file", "client_key_file", cfg.client_cert_file, cfg.client_key_file)]
+    pairs += [(f"{s.name}.tls_cert_file", f"{s.name}.tls_key_file", s.tls_cert_file, s.tls_key_file)
+              for s in cfg.services.values()]
+    for cert_key, key_key, cert, key in pairs:
+        if bool(cert) != bool(key):
+            raise ConfigError(f"{cert_key} and {key_key} go together: set both (a certificate and its private "
+                              "key) or neither")
+        if cert and not cfg.tls_ca_file:
+            raise ConfigError(f"{cert_key} is set but tls_ca_file is empty, so TLS is off; set tls_ca_file to the "
+                              "council CA certificate (or remove the certificate settings)")
 
 
 def check_smtp(settings: ServiceSettings) -> None:

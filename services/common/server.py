@@ -15,6 +15,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 
+from services.common import tls
 from services.common.auth import TokenVerifier, current_principal, current_token, token_from_metadata
 from services.common.config import ServiceSettings
 from services.common.errors import IcsError
@@ -134,7 +135,12 @@ class ServiceRunner:
                  reflection.SERVICE_NAME],
                 self.server,
             )
-        self.port = self.server.add_insecure_port(f"{settings.host}:{settings.port}")
+        address = f"{settings.host}:{settings.port}"
+        credentials = tls.server_credentials(settings)
+        self.port = (self.server.add_secure_port(address, credentials) if credentials
+                     else self.server.add_insecure_port(address))
+        # What this service's own calls to the others use (its certificate, when TLS is on).
+        self.transport = tls.service_transport(settings)
         if self.port == 0:
             raise OSError(f"Could not listen on {settings.host}:{settings.port}; is it in use?")
         self._on_start = on_start
@@ -147,6 +153,9 @@ class ServiceRunner:
         return f"{self.settings.host}:{self.port}"
 
     async def start(self) -> None:
+        # Set before anything starts, so the server's handlers and the service's background tasks
+        # (which copy this context) open their channels to other services with this transport.
+        tls.outgoing.set(self.transport)
         await self.server.start()
         if self._on_start:
             await self._on_start()

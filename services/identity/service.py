@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from ics.identity.v1 import identity_pb2 as pb
 from ics.identity.v1 import identity_pb2_grpc
 from services.common import paging
 from services.common.auth import Principal, caller, current_token
 from services.common.config import IcsConfig
 from services.common.db import Database
-from services.common.errors import Unauthenticated
+from services.common.errors import InvalidArgument, ResourceExhausted
 from services.common.names import make_name, parse_name
 from services.identity import store
 from services.identity.models import Team, User
@@ -29,6 +31,7 @@ def user_to_proto(user: User) -> pb.User:
         team_names=[make_name("teams", m.team_id) for m in sorted(user.memberships, key=lambda m: m.position)],
         active=user.active,
         etag=str(user.version),
+        must_change_password=bool(user.must_change_password),
     )
 
 
@@ -50,6 +53,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
     def __init__(self, db: Database, config: IcsConfig):
         self.db = db
         self.config = config
+        self._waiting: set[str] = set()  # usernames with an attempt held back by backoff
 
     def _login_response(self, issued: store.IssuedToken) -> pb.LoginResponse:
         return pb.LoginResponse(
@@ -59,14 +63,29 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         )
 
     async def Login(self, request, context):
+        username = request.username.strip()
+        if username and request.password:
+            # Backoff: after a wrong password this username's next attempt is held until its
+            # delay has passed, and any further attempt meanwhile is refused outright (no
+            # password check), alike for usernames that exist and those that do not.
+            wait = await self.db.read(lambda s: store.login_wait(s, username))
+            if wait > 0:
+                if username in self._waiting:
+                    raise ResourceExhausted(store.TOO_MANY_AT_ONCE)
+                self._waiting.add(username)
+                try:
+                    await asyncio.sleep(wait)
+                finally:
+                    self._waiting.discard(username)
+
         def work(s):
-            issued = store.login(s, request.username.strip(), request.password,
-                                 self.config.token_ttl_seconds, self.config.session_max_seconds)
-            return issued if not issued.token else self._login_response(issued)
+            issued = store.login(s, username, request.password, self.config.token_ttl_seconds,
+                                 self.config.session_max_seconds, request.new_password)
+            return issued if isinstance(issued, store.Refusal) else self._login_response(issued)
 
         result = await self.db.write(work)
-        if isinstance(result, store.IssuedToken):  # wrong password: failure count now committed
-            raise Unauthenticated(store.BAD_CREDENTIALS)
+        if isinstance(result, store.Refusal):  # the failure count is committed; now answer
+            raise result.error
         return result
 
     async def Logout(self, request, context):
@@ -115,3 +134,47 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return await self.db.read(work)
 
 
+    async def ChangePassword(self, request, context):
+        who, token = caller(), current_token.get()
+        result = await self.db.write(lambda s: store.change_password(
+            s, who, token, request.current_password, request.new_password))
+        if isinstance(result, store.Refusal):
+            raise result.error
+        return pb.ChangePasswordResponse(other_sessions_ended=result)
+
+    async def ResetPassword(self, request, context):
+        who = caller()
+        store.require_admin(who, "reset a password")
+        user_id = parse_name(request.name, "users")
+
+        def work(s):
+            user, chosen = store.reset_password(s, who, store.get_user(s, user_id), request.temporary_password)
+            return pb.ResetPasswordResponse(user=user_to_proto(user), temporary_password=chosen)
+
+        return await self.db.write(work)
+
+    async def UpdateUser(self, request, context):
+        who = caller()
+        store.require_admin(who, "change users")
+        user_id = parse_name(request.user.name, "users", "user.name")
+        paths = list(request.update_mask.paths)
+        if not paths:
+            raise InvalidArgument("Say which fields to change in update_mask: roles, team_names, active, "
+                                  "display_name or email.", {"update_mask": "required"})
+        mapping = {"roles": "roles", "team_names": "team_ids", "active": "active",
+                   "display_name": "display_name", "email": "email"}
+        unknown = [p for p in paths if p not in mapping]
+        if unknown:
+            raise InvalidArgument(f"These cannot be changed with UpdateUser: {', '.join(unknown)}.",
+                                  {"update_mask": f"unknown field(s) {', '.join(unknown)}"})
+        values = {
+            "roles": list(request.user.roles),
+            "team_ids": [parse_name(t, "teams", "user.team_names") for t in request.user.team_names]
+            if "team_names" in paths else [],
+            "active": request.user.active,
+            "display_name": request.user.display_name,
+            "email": request.user.email,
+        }
+        changes = {mapping[p]: values[mapping[p]] for p in paths}
+        return await self.db.write(lambda s: user_to_proto(
+            store.update_user(s, who, store.get_user(s, user_id), changes, request.user.etag)))

@@ -9,16 +9,25 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from services.common.auth import Principal, token_hash
-from services.common.errors import AlreadyExists, InvalidArgument, NotFound, ResourceExhausted, Unauthenticated
-from services.identity.models import ROLES, Session, Team, TeamMember, User, UserRole
+from services.common.errors import (
+    Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted,
+    Unauthenticated,
+)
+from services.identity import audit
+from services.identity.models import ROLES, LoginThrottle, Session, Team, TeamMember, User, UserRole
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 BAD_CREDENTIALS = "That username and password do not match. Check them and try again."
+# After each wrong password for a username, its next attempt waits this long (the last figure is
+# the cap) before it is checked; a module setting so tests can make it small.
+BACKOFF_SECONDS: tuple[float, ...] = (0.5, 1.0, 2.0, 2.0)
+TOO_MANY_AT_ONCE = "Another sign-in for this username is already waiting after a wrong password. Wait a moment and try again."
+MIN_PASSWORD_LENGTH = 12
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -131,35 +140,126 @@ def principal_for(user: User, expires_at: datetime) -> Principal:
     )
 
 
-def login(db: DbSession, username: str, password: str, ttl: int, max_age: int) -> IssuedToken:
+def password_problem(password: str, username: str, old_password: str | None = None) -> str:
+    """Why a new password cannot be used, or "" when it can: a plain policy, nothing clever."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"at least {MIN_PASSWORD_LENGTH} characters"
+    if password.strip().lower() == username.strip().lower():
+        return "must not be your username"
+    if old_password is not None and password == old_password:
+        return "must be different from the current password"
+    return ""
+
+
+@dataclass
+class Refusal:
+    """An answer that must still commit what the attempt changed (a failure count), so the store
+    returns it and the handler raises it after the transaction."""
+
+    error: Exception
+
+
+class PasswordChangeRequired(InvalidArgument):
+    """Login with a temporary password: no token until a new password comes with it."""
+
+    code = FailedPrecondition.code
+    reason = "PASSWORD_CHANGE_REQUIRED"
+
+
+def backoff_after(failures: int) -> float:
+    if failures <= 0 or not BACKOFF_SECONDS:
+        return 0.0
+    return BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS)) - 1]
+
+
+def _throttle_key(username: str) -> str:
+    return username[:100]
+
+
+def _throttle_row(db: DbSession, username: str, now: datetime) -> LoginThrottle:
+    """The username's row, made if absent, locked for this transaction (concurrent attempts queue)."""
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    key = _throttle_key(username)
+    db.execute(insert(LoginThrottle).values(username=key, failures=0, last_failure_at=now, next_attempt_at=now)
+               .on_conflict_do_nothing())
+    return db.scalar(select(LoginThrottle).where(LoginThrottle.username == key).with_for_update()
+                     .execution_options(populate_existing=True))
+
+
+def _record_failure(db: DbSession, username: str) -> None:
+    now = now_utc()  # after the (slow) password check: the delay runs from the answer
+    row = _throttle_row(db, username, now)
+    row.failures += 1
+    row.last_failure_at = now
+    if row.failures >= MAX_FAILED_LOGINS:
+        row.locked_until = now + LOCKOUT
+        row.failures = 0
+    row.next_attempt_at = now + timedelta(seconds=backoff_after(row.failures))
+    # Rows for usernames nobody has tried for a day go, so guessed names do not pile up.
+    db.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - timedelta(days=1),
+                                           LoginThrottle.username != row.username))
+
+
+def _clear_failures(db: DbSession, username: str) -> None:
+    db.execute(delete(LoginThrottle).where(LoginThrottle.username == _throttle_key(username)))
+
+
+def _refuse_if_locked(row: LoginThrottle | None, now: datetime) -> None:
+    if row is not None and row.locked_until and _aware(row.locked_until) > now:
+        raise ResourceExhausted(
+            "This account is locked for a few minutes after too many wrong passwords. "
+            f"Try again after {_aware(row.locked_until):%H:%M} UTC, or ask your administrator.")
+
+
+def login_wait(db: DbSession, username: str) -> float:
+    """Seconds before this username's next attempt may be checked (0 when it may be now). Refuses
+    a locked one. Answers alike whether or not the username exists."""
+    row = db.get(LoginThrottle, _throttle_key(username))
+    now = now_utc()
+    _refuse_if_locked(row, now)
+    if row is None:
+        return 0.0
+    return max(0.0, (_aware(row.next_attempt_at) - now).total_seconds())
+
+
+def login(db: DbSession, username: str, password: str, ttl: int, max_age: int,
+          new_password: str = "") -> IssuedToken | Refusal:
     if not username or not password:
         raise InvalidArgument("Enter your username and password.", {
             k: "required" for k, v in (("username", username), ("password", password)) if not v})
-    user = db.scalar(select(User).where(User.username == username))
     now = now_utc()
-    if user is None or not user.active:
-        try:
-            _hasher.verify(_dummy_hash(), password)
-        except VerificationError:
-            pass
-        raise Unauthenticated(BAD_CREDENTIALS)
-    if user.locked_until and _aware(user.locked_until) > now:
-        raise ResourceExhausted(
-            "This account is locked for a few minutes after too many wrong passwords. "
-            f"Try again after {_aware(user.locked_until):%H:%M} UTC, or ask your administrator.")
+    _refuse_if_locked(db.get(LoginThrottle, _throttle_key(username)), now)
+    user = db.scalar(select(User).where(User.username == username))
     try:
-        _hasher.verify(user.password_hash, password)
+        # An unknown or disabled user is checked against a dummy hash: both answers equally slow.
+        _hasher.verify(user.password_hash if user is not None and user.active else _dummy_hash(), password)
+        matched = user is not None and user.active
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        # The failure count must survive the error, so it is committed by the caller's
-        # transaction before raising: see IdentityServicer.Login.
-        return IssuedToken("", now, user)
+        matched = False
+    if not matched:
+        _record_failure(db, username)
+        return Refusal(Unauthenticated(BAD_CREDENTIALS))
+    _clear_failures(db, username)
     user.failed_logins = 0
     user.locked_until = None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if user.must_change_password:
+        if not new_password:
+            return Refusal(PasswordChangeRequired(
+                "Your password was reset by an administrator. Choose a new password to continue.",
+                {"new_password": f"choose a new password of at least {MIN_PASSWORD_LENGTH} characters"}))
+        if problem := password_problem(new_password, username, password):
+            raise InvalidArgument(f"That new password cannot be used: it {problem}." if problem.startswith("must")
+                                  else f"That new password cannot be used: it needs {problem}.",
+                                  {"new_password": problem})
+        user.password_hash = hash_password(new_password)
+        user.must_change_password = False
+        user.version += 1
+        audit.record(db, principal_for(user, now), "password.changed", f"users/{user.id}",
+                     "new password chosen at login after an administrator's reset")
+    elif _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(seconds=ttl)
@@ -222,3 +322,148 @@ def list_users(db: DbSession, team_id: int | None, offset: int, limit: int) -> l
 
 def list_teams(db: DbSession, offset: int, limit: int) -> list[Team]:
     return list(db.scalars(select(Team).order_by(Team.id).offset(offset).limit(limit)))
+
+
+def _revoke_sessions(db: DbSession, user_id: int, keep_token: str = "") -> int:
+    query = update(Session).where(Session.user_id == user_id, Session.revoked.is_(False))
+    if keep_token:
+        query = query.where(Session.token_hash != token_hash(keep_token))
+    return db.execute(query.values(revoked=True)).rowcount or 0
+
+
+def require_admin(principal: Principal, doing: str) -> None:
+    if "admin" not in principal.roles:
+        raise PermissionDenied(f"Only an administrator can {doing}.")
+
+
+def user_by_username(db: DbSession, username: str) -> User:
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"There is no user called {username}.")
+    return user
+
+
+def change_password(db: DbSession, principal: Principal, token: str, current: str, new: str) -> int | Refusal:
+    """The caller's own password. Returns how many other sessions were ended."""
+    user = get_user(db, principal.user_id)
+    missing = {k: "required" for k, v in (("current_password", current), ("new_password", new)) if not v}
+    if missing:
+        raise InvalidArgument("Enter your current password and the new one.", missing)
+    now = now_utc()
+    _refuse_if_locked(db.get(LoginThrottle, _throttle_key(user.username)), now)
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        _record_failure(db, user.username)  # a borrowed session cannot guess for ever
+        return Refusal(InvalidArgument("Your current password is not right, so nothing was changed.",
+                                       {"current_password": "does not match"}))
+    if problem := password_problem(new, user.username, current):
+        raise InvalidArgument(f"That new password cannot be used: it {problem}." if problem.startswith("must")
+                              else f"That new password cannot be used: it needs {problem}.",
+                              {"new_password": problem})
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.version += 1
+    ended = _revoke_sessions(db, user.id, keep_token=token)
+    audit.record(db, principal, "password.changed", f"users/{user.id}",
+                 f"changed by the user; {ended} other session(s) ended")
+    return ended
+
+
+def reset_password(db: DbSession, actor: Principal, user: User, temporary: str = "") -> tuple[User, str]:
+    """An administrator's reset: a temporary password (chosen here when none is given, and
+    returned) the user must replace at their next login; every session ends, any lockout lifts."""
+    require_admin(actor, "reset a password")
+    chosen = ""
+    if not temporary:
+        temporary = chosen = secrets.token_urlsafe(12)
+    if problem := password_problem(temporary, user.username):
+        raise InvalidArgument(f"That temporary password cannot be used: it {problem}." if problem.startswith("must")
+                              else f"That temporary password cannot be used: it needs {problem}.",
+                              {"temporary_password": problem})
+    user.password_hash = hash_password(temporary)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    user.version += 1
+    _clear_failures(db, user.username)
+    ended = _revoke_sessions(db, user.id)
+    audit.record(db, actor, "password.reset", f"users/{user.id}",
+                 f"temporary password set, to be changed at next login; {ended} session(s) ended")
+    db.flush()
+    return user, chosen
+
+
+UPDATABLE = ("roles", "team_ids", "active", "display_name", "email")
+
+
+def update_user(db: DbSession, actor: Principal, user: User, changes: dict, etag: str | None) -> User:
+    """An administrator's change to roles, teams, active, display name or e-mail. `etag` None is
+    the console (ics admin), which has no copy to be stale."""
+    require_admin(actor, "change users")
+    if etag is not None:
+        if not etag:
+            raise InvalidArgument("Send the user's etag, so no one's change is overwritten.", {"etag": "required"})
+        if etag != str(user.version):
+            raise Aborted(f"Someone else changed {user.username} since you read it. Reload and try again.")
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise InvalidArgument(f"These cannot be changed here: {', '.join(sorted(unknown))}.",
+                              {k: "not updatable" for k in unknown})
+    violations: dict[str, str] = {}
+    if "roles" in changes:
+        bad = [r for r in changes["roles"] if r not in ROLES]
+        if bad:
+            violations["roles"] = f"unknown role(s) {', '.join(bad)}; known: {', '.join(ROLES)}"
+    if "team_ids" in changes:
+        for team_id in changes["team_ids"]:
+            if db.get(Team, team_id) is None:
+                violations["team_names"] = f"no team teams/{team_id}"
+    if "display_name" in changes and not str(changes["display_name"]).strip():
+        violations["display_name"] = "required"
+    if "email" in changes and (problem := email_problem(str(changes["email"]).strip())):
+        violations["email"] = problem
+    if violations:
+        raise InvalidArgument(f"{user.username} could not be changed: " + "; ".join(
+            f"{k}: {v}" for k, v in violations.items()), violations)
+    if actor.user_id == user.id and (changes.get("active", True) is False
+                                     or ("roles" in changes and "admin" not in changes["roles"])):
+        raise FailedPrecondition("You cannot disable your own account or take away your own admin role; "
+                                 "ask another administrator.")
+    said = []
+    if "roles" in changes:
+        before, after = sorted(r.role for r in user.roles), sorted(dict.fromkeys(changes["roles"]))
+        if before != after:
+            user.roles.clear()
+            db.flush()
+            user.roles.extend(UserRole(role=r) for r in after)
+            said.append(f"roles {', '.join(before) or 'none'} -> {', '.join(after) or 'none'}")
+    if "team_ids" in changes:
+        before = [m.team_id for m in sorted(user.memberships, key=lambda m: m.position)]
+        after = list(dict.fromkeys(changes["team_ids"]))
+        if before != after:
+            user.memberships.clear()
+            db.flush()
+            user.memberships.extend(TeamMember(team_id=t, position=i) for i, t in enumerate(after))
+            said.append(f"teams {', '.join(f'teams/{t}' for t in before) or 'none'} -> "
+                        f"{', '.join(f'teams/{t}' for t in after) or 'none'}")
+    if "display_name" in changes and changes["display_name"].strip() != user.display_name:
+        said.append(f"display name {user.display_name!r} -> {changes['display_name'].strip()!r}")
+        user.display_name = changes["display_name"].strip()
+    if "email" in changes and changes["email"].strip() != (user.email or ""):
+        said.append(f"e-mail {user.email or 'none'} -> {changes['email'].strip() or 'none'}")
+        user.email = changes["email"].strip()
+    action = "user.updated"
+    if "active" in changes and bool(changes["active"]) != user.active:
+        user.active = bool(changes["active"])
+        if user.active:
+            action = "user.enabled"
+            said.append("enabled")
+        else:
+            action = "user.disabled"
+            said.append(f"disabled; {_revoke_sessions(db, user.id)} session(s) ended")
+    if said:
+        user.version += 1
+        audit.record(db, actor, action, f"users/{user.id}", "; ".join(said))
+    db.flush()
+    return user

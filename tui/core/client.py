@@ -18,6 +18,7 @@ import grpc
 from ics.alerts.v1 import alerts_pb2, alerts_pb2_grpc
 from ics.identity.v1 import identity_pb2, identity_pb2_grpc
 from ics.records.v1 import records_pb2, records_pb2_grpc
+from services.common.tls import PLAINTEXT, Transport
 from tui.core.alerts_feed import AlertWatch
 from tui.core.errors import ServiceError, SessionExpired, from_rpc_error
 
@@ -44,13 +45,18 @@ class Targets:
     identity: str
     records: str
     alerts: str
+    # Plaintext unless the configuration names a CA (and, for mutual TLS, this host's client
+    # certificate): services/common/tls.py.
+    transport: Transport = PLAINTEXT
 
     @classmethod
     def from_config(cls, data_dir=None, config_file=None) -> "Targets":
         from services.common.config import load_config
+        from services.common.tls import client_transport
 
         cfg = load_config(data_dir=data_dir, config_file=config_file)
-        return cls(cfg["identity"].target(), cfg["records"].target(), cfg["alerts"].target())
+        return cls(cfg["identity"].target(), cfg["records"].target(), cfg["alerts"].target(),
+                   client_transport(cfg))
 
 
 @dataclass
@@ -69,7 +75,7 @@ class IcsClient:
     def __init__(self, targets: Targets, deadline: float = DEADLINE_SECONDS):
         self.targets = targets
         self.deadline = deadline
-        self._channels = {name: grpc.insecure_channel(getattr(targets, name), options=CHANNEL_OPTIONS)
+        self._channels = {name: targets.transport.channel(getattr(targets, name), options=CHANNEL_OPTIONS)
                           for name in ("identity", "records", "alerts")}
         self.identity = identity_pb2_grpc.IdentityServiceStub(self._channels["identity"])
         self.records = records_pb2_grpc.RecordsServiceStub(self._channels["records"])
@@ -107,9 +113,11 @@ class IcsClient:
             raise error from None
 
     # -- identity ---------------------------------------------------------------------------
-    def login(self, username: str, password: str) -> identity_pb2.User:
+    def login(self, username: str, password: str, new_password: str = "") -> identity_pb2.User:
+        """`new_password` answers an administrator's reset: the temporary password and a new one."""
         reply = self._call("identity", self.identity.Login,
-                           identity_pb2.LoginRequest(username=username, password=password), authenticated=False)
+                           identity_pb2.LoginRequest(username=username, password=password, new_password=new_password),
+                           authenticated=False)
         self.session = Session(reply.access_token, float(reply.expires_at_unix), reply.user)
         self._session_changed()
         try:

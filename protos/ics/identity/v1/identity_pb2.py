@@ -22,44 +22,55 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from ics.common.v1 import common_pb2 as ics_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eics/identity/v1/identity.proto\x12\x0fics.identity.v1\x1a\x1aics/common/v1/common.proto\"\x8c\x01\n\x04User\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\r\n\x05roles\x18\x04 \x03(\t\x12\x12\n\nteam_names\x18\x05 \x03(\t\x12\x0e\n\x06\x61\x63tive\x18\x06 \x01(\x08\x12\x0c\n\x04\x65tag\x18\x07 \x01(\t\x12\r\n\x05\x65mail\x18\x08 \x01(\t\";\n\x04Team\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0f\n\x07is_duty\x18\x03 \x01(\x08\"2\n\x0cLoginRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\"c\n\rLoginResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x17\n\x0f\x65xpires_at_unix\x18\x02 \x01(\x03\x12#\n\x04user\x18\x03 \x01(\x0b\x32\x15.ics.identity.v1.User\"\x0f\n\rLogoutRequest\"\x10\n\x0eLogoutResponse\".\n\x16IntrospectTokenRequest\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\"\x17\n\x15RefreshSessionRequest\"\x17\n\x15GetCurrentUserRequest\"\x1e\n\x0eGetUserRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"L\n\x10ListUsersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x11\n\tteam_name\x18\x03 \x01(\t\"R\n\x11ListUsersResponse\x12$\n\x05users\x18\x01 \x03(\x0b\x32\x15.ics.identity.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"9\n\x10ListTeamsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"R\n\x11ListTeamsResponse\x12$\n\x05teams\x18\x01 \x03(\x0b\x32\x15.ics.identity.v1.Team\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x90\x05\n\x0fIdentityService\x12\x46\n\x05Login\x12\x1d.ics.identity.v1.LoginRequest\x1a\x1e.ics.identity.v1.LoginResponse\x12I\n\x06Logout\x12\x1e.ics.identity.v1.LogoutRequest\x1a\x1f.ics.identity.v1.LogoutResponse\x12T\n\x0fIntrospectToken\x12\'.ics.identity.v1.IntrospectTokenRequest\x1a\x18.ics.common.v1.Principal\x12X\n\x0eRefreshSession\x12&.ics.identity.v1.RefreshSessionRequest\x1a\x1e.ics.identity.v1.LoginResponse\x12O\n\x0eGetCurrentUser\x12&.ics.identity.v1.GetCurrentUserRequest\x1a\x15.ics.identity.v1.User\x12\x41\n\x07GetUser\x12\x1f.ics.identity.v1.GetUserRequest\x1a\x15.ics.identity.v1.User\x12R\n\tListUsers\x12!.ics.identity.v1.ListUsersRequest\x1a\".ics.identity.v1.ListUsersResponse\x12R\n\tListTeams\x12!.ics.identity.v1.ListTeamsRequest\x1a\".ics.identity.v1.ListTeamsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eics/identity/v1/identity.proto\x12\x0fics.identity.v1\x1a google/protobuf/field_mask.proto\x1a\x1aics/common/v1/common.proto\"\xaa\x01\n\x04User\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\r\n\x05roles\x18\x04 \x03(\t\x12\x12\n\nteam_names\x18\x05 \x03(\t\x12\x0e\n\x06\x61\x63tive\x18\x06 \x01(\x08\x12\x0c\n\x04\x65tag\x18\x07 \x01(\t\x12\r\n\x05\x65mail\x18\x08 \x01(\t\x12\x1c\n\x14must_change_password\x18\t \x01(\x08\";\n\x04Team\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x0f\n\x07is_duty\x18\x03 \x01(\x08\"H\n\x0cLoginRequest\x12\x10\n\x08username\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x14\n\x0cnew_password\x18\x03 \x01(\t\"c\n\rLoginResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x17\n\x0f\x65xpires_at_unix\x18\x02 \x01(\x03\x12#\n\x04user\x18\x03 \x01(\x0b\x32\x15.ics.identity.v1.User\"\x0f\n\rLogoutRequest\"\x10\n\x0eLogoutResponse\".\n\x16IntrospectTokenRequest\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\"\x17\n\x15RefreshSessionRequest\"\x17\n\x15GetCurrentUserRequest\"\x1e\n\x0eGetUserRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"L\n\x10ListUsersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x11\n\tteam_name\x18\x03 \x01(\t\"R\n\x11ListUsersResponse\x12$\n\x05users\x18\x01 \x03(\x0b\x32\x15.ics.identity.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"9\n\x10ListTeamsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"R\n\x11ListTeamsResponse\x12$\n\x05teams\x18\x01 \x03(\x0b\x32\x15.ics.identity.v1.Team\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"G\n\x15\x43hangePasswordRequest\x12\x18\n\x10\x63urrent_password\x18\x01 \x01(\t\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\"6\n\x16\x43hangePasswordResponse\x12\x1c\n\x14other_sessions_ended\x18\x01 \x01(\x05\"@\n\x14ResetPasswordRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x1a\n\x12temporary_password\x18\x02 \x01(\t\"X\n\x15ResetPasswordResponse\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.ics.identity.v1.User\x12\x1a\n\x12temporary_password\x18\x02 \x01(\t\"i\n\x11UpdateUserRequest\x12#\n\x04user\x18\x01 \x01(\x0b\x32\x15.ics.identity.v1.User\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask2\x9c\x07\n\x0fIdentityService\x12\x46\n\x05Login\x12\x1d.ics.identity.v1.LoginRequest\x1a\x1e.ics.identity.v1.LoginResponse\x12I\n\x06Logout\x12\x1e.ics.identity.v1.LogoutRequest\x1a\x1f.ics.identity.v1.LogoutResponse\x12T\n\x0fIntrospectToken\x12\'.ics.identity.v1.IntrospectTokenRequest\x1a\x18.ics.common.v1.Principal\x12X\n\x0eRefreshSession\x12&.ics.identity.v1.RefreshSessionRequest\x1a\x1e.ics.identity.v1.LoginResponse\x12O\n\x0eGetCurrentUser\x12&.ics.identity.v1.GetCurrentUserRequest\x1a\x15.ics.identity.v1.User\x12\x41\n\x07GetUser\x12\x1f.ics.identity.v1.GetUserRequest\x1a\x15.ics.identity.v1.User\x12R\n\tListUsers\x12!.ics.identity.v1.ListUsersRequest\x1a\".ics.identity.v1.ListUsersResponse\x12R\n\tListTeams\x12!.ics.identity.v1.ListTeamsRequest\x1a\".ics.identity.v1.ListTeamsResponse\x12\x61\n\x0e\x43hangePassword\x12&.ics.identity.v1.ChangePasswordRequest\x1a\'.ics.identity.v1.ChangePasswordResponse\x12^\n\rResetPassword\x12%.ics.identity.v1.ResetPasswordRequest\x1a&.ics.identity.v1.ResetPasswordResponse\x12G\n\nUpdateUser\x12\".ics.identity.v1.UpdateUserRequest\x1a\x15.ics.identity.v1.Userb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ics.identity.v1.identity_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_USER']._serialized_start=80
-  _globals['_USER']._serialized_end=220
-  _globals['_TEAM']._serialized_start=222
-  _globals['_TEAM']._serialized_end=281
-  _globals['_LOGINREQUEST']._serialized_start=283
-  _globals['_LOGINREQUEST']._serialized_end=333
-  _globals['_LOGINRESPONSE']._serialized_start=335
-  _globals['_LOGINRESPONSE']._serialized_end=434
-  _globals['_LOGOUTREQUEST']._serialized_start=436
-  _globals['_LOGOUTREQUEST']._serialized_end=451
-  _globals['_LOGOUTRESPONSE']._serialized_start=453
-  _globals['_LOGOUTRESPONSE']._serialized_end=469
-  _globals['_INTROSPECTTOKENREQUEST']._serialized_start=471
-  _globals['_INTROSPECTTOKENREQUEST']._serialized_end=517
-  _globals['_REFRESHSESSIONREQUEST']._serialized_start=519
-  _globals['_REFRESHSESSIONREQUEST']._serialized_end=542
-  _globals['_GETCURRENTUSERREQUEST']._serialized_start=544
-  _globals['_GETCURRENTUSERREQUEST']._serialized_end=567
-  _globals['_GETUSERREQUEST']._serialized_start=569
-  _globals['_GETUSERREQUEST']._serialized_end=599
-  _globals['_LISTUSERSREQUEST']._serialized_start=601
-  _globals['_LISTUSERSREQUEST']._serialized_end=677
-  _globals['_LISTUSERSRESPONSE']._serialized_start=679
-  _globals['_LISTUSERSRESPONSE']._serialized_end=761
-  _globals['_LISTTEAMSREQUEST']._serialized_start=763
-  _globals['_LISTTEAMSREQUEST']._serialized_end=820
-  _globals['_LISTTEAMSRESPONSE']._serialized_start=822
-  _globals['_LISTTEAMSRESPONSE']._serialized_end=904
-  _globals['_IDENTITYSERVICE']._serialized_start=907
-  _globals['_IDENTITYSERVICE']._serialized_end=1563
+  _globals['_USER']._serialized_start=114
+  _globals['_USER']._serialized_end=284
+  _globals['_TEAM']._serialized_start=286
+  _globals['_TEAM']._serialized_end=345
+  _globals['_LOGINREQUEST']._serialized_start=347
+  _globals['_LOGINREQUEST']._serialized_end=419
+  _globals['_LOGINRESPONSE']._serialized_start=421
+  _globals['_LOGINRESPONSE']._serialized_end=520
+  _globals['_LOGOUTREQUEST']._serialized_start=522
+  _globals['_LOGOUTREQUEST']._serialized_end=537
+  _globals['_LOGOUTRESPONSE']._serialized_start=539
+  _globals['_LOGOUTRESPONSE']._serialized_end=555
+  _globals['_INTROSPECTTOKENREQUEST']._serialized_start=557
+  _globals['_INTROSPECTTOKENREQUEST']._serialized_end=603
+  _globals['_REFRESHSESSIONREQUEST']._serialized_start=605
+  _globals['_REFRESHSESSIONREQUEST']._serialized_end=628
+  _globals['_GETCURRENTUSERREQUEST']._serialized_start=630
+  _globals['_GETCURRENTUSERREQUEST']._serialized_end=653
+  _globals['_GETUSERREQUEST']._serialized_start=655
+  _globals['_GETUSERREQUEST']._serialized_end=685
+  _globals['_LISTUSERSREQUEST']._serialized_start=687
+  _globals['_LISTUSERSREQUEST']._serialized_end=763
+  _globals['_LISTUSERSRESPONSE']._serialized_start=765
+  _globals['_LISTUSERSRESPONSE']._serialized_end=847
+  _globals['_LISTTEAMSREQUEST']._serialized_start=849
+  _globals['_LISTTEAMSREQUEST']._serialized_end=906
+  _globals['_LISTTEAMSRESPONSE']._serialized_start=908
+  _globals['_LISTTEAMSRESPONSE']._serialized_end=990
+  _globals['_CHANGEPASSWORDREQUEST']._serialized_start=992
+  _globals['_CHANGEPASSWORDREQUEST']._serialized_end=1063
+  _globals['_CHANGEPASSWORDRESPONSE']._serialized_start=1065
+  _globals['_CHANGEPASSWORDRESPONSE']._serialized_end=1119
+  _globals['_RESETPASSWORDREQUEST']._serialized_start=1121
+  _globals['_RESETPASSWORDREQUEST']._serialized_end=1185
+  _globals['_RESETPASSWORDRESPONSE']._serialized_start=1187
+  _globals['_RESETPASSWORDRESPONSE']._serialized_end=1275
+  _globals['_UPDATEUSERREQUEST']._serialized_start=1277
+  _globals['_UPDATEUSERREQUEST']._serialized_end=1382
+  _globals['_IDENTITYSERVICE']._serialized_start=1385
+  _globals['_IDENTITYSERVICE']._serialized_end=2309
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,4 @@
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from ics.common.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -8,7 +9,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class User(_message.Message):
-    __slots__ = ("name", "username", "display_name", "roles", "team_names", "active", "etag", "email")
+    __slots__ = ("name", "username", "display_name", "roles", "team_names", "active", "etag", "email", "must_change_password")
     NAME_FIELD_NUMBER: _ClassVar[int]
     USERNAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -17,6 +18,7 @@ class User(_message.Message):
     ACTIVE_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
+    MUST_CHANGE_PASSWORD_FIELD_NUMBER: _ClassVar[int]
     name: str
     username: str
     display_name: str
@@ -25,7 +27,8 @@ class User(_message.Message):
     active: bool
     etag: str
     email: str
-    def __init__(self, name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., team_names: _Optional[_Iterable[str]] = ..., active: _Optional[bool] = ..., etag: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
+    must_change_password: bool
+    def __init__(self, name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., team_names: _Optional[_Iterable[str]] = ..., active: _Optional[bool] = ..., etag: _Optional[str] = ..., email: _Optional[str] = ..., must_change_password: _Optional[bool] = ...) -> None: ...
 
 class Team(_message.Message):
     __slots__ = ("name", "display_name", "is_duty")
@@ -38,12 +41,14 @@ class Team(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., is_duty: _Optional[bool] = ...) -> None: ...
 
 class LoginRequest(_message.Message):
-    __slots__ = ("username", "password")
+    __slots__ = ("username", "password", "new_password")
     USERNAME_FIELD_NUMBER: _ClassVar[int]
     PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    NEW_PASSWORD_FIELD_NUMBER: _ClassVar[int]
     username: str
     password: str
-    def __init__(self, username: _Optional[str] = ..., password: _Optional[str] = ...) -> None: ...
+    new_password: str
+    def __init__(self, username: _Optional[str] = ..., password: _Optional[str] = ..., new_password: _Optional[str] = ...) -> None: ...
 
 class LoginResponse(_message.Message):
     __slots__ = ("access_token", "expires_at_unix", "user")
@@ -116,3 +121,41 @@ class ListTeamsResponse(_message.Message):
     teams: _containers.RepeatedCompositeFieldContainer[Team]
     next_page_token: str
     def __init__(self, teams: _Optional[_Iterable[_Union[Team, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ChangePasswordRequest(_message.Message):
+    __slots__ = ("current_password", "new_password")
+    CURRENT_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    NEW_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    current_password: str
+    new_password: str
+    def __init__(self, current_password: _Optional[str] = ..., new_password: _Optional[str] = ...) -> None: ...
+
+class ChangePasswordResponse(_message.Message):
+    __slots__ = ("other_sessions_ended",)
+    OTHER_SESSIONS_ENDED_FIELD_NUMBER: _ClassVar[int]
+    other_sessions_ended: int
+    def __init__(self, other_sessions_ended: _Optional[int] = ...) -> None: ...
+
+class ResetPasswordRequest(_message.Message):
+    __slots__ = ("name", "temporary_password")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TEMPORARY_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    temporary_password: str
+    def __init__(self, name: _Optional[str] = ..., temporary_password: _Optional[str] = ...) -> None: ...
+
+class ResetPasswordResponse(_message.Message):
+    __slots__ = ("user", "temporary_password")
+    USER_FIELD_NUMBER: _ClassVar[int]
+    TEMPORARY_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    user: User
+    temporary_password: str
+    def __init__(self, user: _Optional[_Union[User, _Mapping]] = ..., temporary_password: _Optional[str] = ...) -> None: ...
+
+class UpdateUserRequest(_message.Message):
+    __slots__ = ("user", "update_mask")
+    USER_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    user: User
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, user: _Optional[_Union[User, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...

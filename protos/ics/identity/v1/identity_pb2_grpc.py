@@ -77,6 +77,21 @@ class IdentityServiceStub:
                 request_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.ListTeamsRequest.SerializeToString,
                 response_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.ListTeamsResponse.FromString,
                 _registered_method=True)
+        self.ChangePassword = channel.unary_unary(
+                '/ics.identity.v1.IdentityService/ChangePassword',
+                request_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.ChangePasswordRequest.SerializeToString,
+                response_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.ChangePasswordResponse.FromString,
+                _registered_method=True)
+        self.ResetPassword = channel.unary_unary(
+                '/ics.identity.v1.IdentityService/ResetPassword',
+                request_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordRequest.SerializeToString,
+                response_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordResponse.FromString,
+                _registered_method=True)
+        self.UpdateUser = channel.unary_unary(
+                '/ics.identity.v1.IdentityService/UpdateUser',
+                request_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.UpdateUserRequest.SerializeToString,
+                response_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.User.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -135,6 +150,33 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ChangePassword(self, request, context):
+        """The caller changes their own password: the current one, then a new one (at least 12
+        characters, not the username, not the current password). Every other session of theirs is
+        ended; the one making the call is kept.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResetPassword(self, request, context):
+        """Administrators only: sets a temporary password the user must replace at their next login
+        (Login then answers FAILED_PRECONDITION, reason PASSWORD_CHANGE_REQUIRED, with a field
+        violation on new_password). Ends all of the user's sessions and lifts any lockout.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateUser(self, request, context):
+        """Administrators only: roles, team_names, active, display_name, email, named in update_mask,
+        with the user's current etag (ABORTED when stale). Disabling ends every session at once; a
+        role or team change shows in IntrospectToken's principal at the next introspection.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -177,6 +219,21 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.ListTeams,
                     request_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.ListTeamsRequest.FromString,
                     response_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.ListTeamsResponse.SerializeToString,
+            ),
+            'ChangePassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangePassword,
+                    request_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.ChangePasswordRequest.FromString,
+                    response_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.ChangePasswordResponse.SerializeToString,
+            ),
+            'ResetPassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResetPassword,
+                    request_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordRequest.FromString,
+                    response_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordResponse.SerializeToString,
+            ),
+            'UpdateUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateUser,
+                    request_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.UpdateUserRequest.FromString,
+                    response_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.User.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -397,6 +454,87 @@ class IdentityService:
             '/ics.identity.v1.IdentityService/ListTeams',
             ics_dot_identity_dot_v1_dot_identity__pb2.ListTeamsRequest.SerializeToString,
             ics_dot_identity_dot_v1_dot_identity__pb2.ListTeamsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangePassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.identity.v1.IdentityService/ChangePassword',
+            ics_dot_identity_dot_v1_dot_identity__pb2.ChangePasswordRequest.SerializeToString,
+            ics_dot_identity_dot_v1_dot_identity__pb2.ChangePasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResetPassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.identity.v1.IdentityService/ResetPassword',
+            ics_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordRequest.SerializeToString,
+            ics_dot_identity_dot_v1_dot_identity__pb2.ResetPasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.identity.v1.IdentityService/UpdateUser',
+            ics_dot_identity_dot_v1_dot_identity__pb2.UpdateUserRequest.SerializeToString,
+            ics_dot_identity_dot_v1_dot_identity__pb2.User.FromString,
             options,
             channel_credentials,
             insecure,
