@@ -385,3 +385,24 @@ def test_a_new_alert_is_said_once_as_a_plain_line_before_the_next_prompt(stack, 
     assert blocks[3] == [] and blocks[4] == ["Goodbye."]  # said once
     assert text.count("New alert:") == 1
     assert app.alerts is None and followers[0].state == "closed"  # stopped following on quit
+
+
+def test_a_reset_password_is_replaced_at_login(stack, client_factory, tmp_path):
+    from ics.identity.v1 import identity_pb2 as ipb
+    from services.common.db import Database
+    from services.identity import store
+
+    db = Database(stack.config["identity"].database_url)
+    try:
+        user = db.write_sync(lambda s: store.create_user(s, "fran", "Fran Field", "demo", ["worker"], [2]))
+    finally:
+        db.dispose()
+    admin = client_factory("admin")
+    admin._call("identity", admin.identity.ResetPassword, ipb.ResetPasswordRequest(
+        name=f"users/{user.id}", temporary_password="Temporary-pass-1"))
+    text = drive(stack, ["login", "fran", "Temporary-pass-1", "Fresh-secret-99", "Fresh-secret-98",
+                         "login", "fran", "Temporary-pass-1", "Fresh-secret-99", "Fresh-secret-99", "quit"], tmp_path)
+    assert "Error: The two new passwords are not the same; nothing was changed. Log in again." in text
+    assert "Your new password is set." in text and "Logged in as Fran Field (fran)" in text
+    assert "Fresh-secret" not in text and "Temporary-pass" not in text  # passwords are never echoed
+    client_factory("fran", "Fresh-secret-99")  # the new one works

@@ -322,3 +322,34 @@ async def test_highlight_stays_on_the_same_referral_when_its_clock_arrives(stack
     assert MyWorkScreen._row_to_keep([other, clocked], waiting, 5) == 1
     assert MyWorkScreen._row_to_keep([other, clocked], clocked, 0) == 1
     assert MyWorkScreen._row_to_keep([other], clocked, 3) == 0
+
+
+async def test_a_reset_password_is_replaced_on_the_login_screen(stack, client_factory):
+    from ics.identity.v1 import identity_pb2 as ipb
+    from services.common.db import Database
+    from services.identity import store
+
+    db = Database(stack.config["identity"].database_url)
+    try:
+        username = f"gus{uuid.uuid4().hex[:4]}"
+        user = db.write_sync(lambda s: store.create_user(s, username, "Gus Grey", "demo", ["duty"], [1]))
+    finally:
+        db.dispose()
+    admin = client_factory("admin")
+    admin._call("identity", admin.identity.ResetPassword, ipb.ResetPasswordRequest(
+        name=f"users/{user.id}", temporary_password="Temporary-pass-1"))
+    app = IcsApp(stack.targets())
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
+        await type_text(pilot, username)
+        await pilot.press("enter")
+        await type_text(pilot, "Temporary-pass-1")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.query_one("#new-password-box").display, what="new password boxes")
+        assert "new password" in status_text(app).lower() and isinstance(app.screen, LoginScreen)
+        await type_text(pilot, "Fresh-secret-99")
+        await pilot.press("enter")  # on to the second box
+        await type_text(pilot, "Fresh-secret-99")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+    client_factory(username, "Fresh-secret-99")

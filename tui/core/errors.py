@@ -23,6 +23,12 @@ class ServiceError(Exception):
         return self.message
 
 
+def needs_new_password(error: ServiceError) -> bool:
+    """Login refused until a new password is chosen (an administrator reset it): ask for one and
+    log in again with both."""
+    return error.code == "FAILED_PRECONDITION" and "new_password" in error.violations
+
+
 class SessionExpired(ServiceError):
     """The token is gone or expired: log in again; drafts are kept on the server and locally."""
 

@@ -19,7 +19,7 @@ from ics.records.v1 import records_pb2 as rpb
 from tui.core.alerts_feed import LIVE, RECONNECTING, AlertFollower, summary_text
 from tui.core.client import IcsClient, Targets
 from tui.core.drafts import DraftKeeper, default_state_dir
-from tui.core.errors import ServiceError, SessionExpired
+from tui.core.errors import ServiceError, SessionExpired, needs_new_password
 from tui.core.forms import DECISION_FORM, choice_value, contact_title
 from tui.core.text import clock_sentence, decision_label, human_date, referral_sentence
 from tui.line.console import Console, EndOfInput
@@ -172,8 +172,21 @@ class LineApp:
         try:
             user = self.client.login(username, password)
         except ServiceError as exc:
-            self.console.error(exc.message)
-            return False
+            if not needs_new_password(exc):
+                self.console.error(exc.message)
+                return False
+            # An administrator reset the password: choose a new one now, in the same login.
+            self.console.say(exc.message)
+            new = self.console.ask_secret("New password:")
+            if self.console.ask_secret("Type the new password again:") != new:
+                self.console.error("The two new passwords are not the same; nothing was changed. Log in again.")
+                return False
+            try:
+                user = self.client.login(username, password, new_password=new)
+            except ServiceError as again:
+                self.console.error(again.message)
+                return False
+            self.console.say("Your new password is set.")
         teams = " and ".join(self.client.team_label(t) for t in user.team_names)
         self.console.say(f"Logged in as {user.display_name} ({user.username})" + (f", {teams}." if teams else "."))
         self.follow_alerts(user.name)
