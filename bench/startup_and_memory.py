@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,14 +20,10 @@ import time
 
 import psutil
 
+from _common import free_port  # bench/ is on sys.path: it is the script's own folder
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ICS = os.path.join(os.path.dirname(sys.executable), "ics")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def tmux(*args: str) -> str:

@@ -282,20 +282,14 @@ def cmd_admin(args) -> int:
         from services.records import audit
 
         broken = False
-        db = Database(config["records"].database_url)
-        count, problem = db.read_sync(audit.verify)
-        if problem:
-            print(f"Audit chain BROKEN after {count} rows: {problem}")
-            broken = True
-        else:
-            print(f"Audit chain intact: {count} rows checked.")
-        db = Database(config["identity"].database_url)
-        count, problem = db.read_sync(identity_audit.verify)
-        if problem:
-            print(f"Identity audit chain BROKEN after {count} rows: {problem}")
-            broken = True
-        else:
-            print(f"Identity audit chain intact: {count} rows checked.")
+        for label, service, verify in (("Audit chain", "records", audit.verify),
+                                       ("Identity audit chain", "identity", identity_audit.verify)):
+            count, problem = Database(config[service].database_url).read_sync(verify)
+            if problem:
+                print(f"{label} BROKEN after {count} rows: {problem}")
+                broken = True
+            else:
+                print(f"{label} intact: {count} rows checked.")
         return 1 if broken else 0
     if args.admin in ACCOUNT_COMMANDS:
         return cmd_account(args, Database(config["identity"].database_url))

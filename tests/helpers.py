@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import socket
 import time
 
 from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 
 
-def call(client, method: str, request):
-    """Any records method by name, through the client's own error mapping and session."""
-    return client._call("records", getattr(client.records, method), request)
+def call(client, method: str, request, service: str = "records"):
+    """Any method of `service` (records unless told) by name, through the client's own error
+    mapping and session."""
+    return client._call(service, getattr(getattr(client, service), method), request)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 free at the moment of asking."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def a(value: str) -> cpb.Answer:

@@ -13,17 +13,13 @@ import uuid
 
 import pytest
 
+from tests.helpers import free_port
+
 if not shutil.which("tmux"):
     pytest.skip("tmux is not installed (Debian package tmux); .ci/run installs it when run as root",
                 allow_module_level=True)
 
 ICS = os.path.join(os.path.dirname(sys.executable), "ics")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Terminal:

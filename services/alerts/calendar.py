@@ -110,6 +110,9 @@ class WorkingCalendar:
                 counted += 1
         return day
 
+    # Cached: every listed clock asks (its due date, or its last activity, against today), and
+    # counting walks each day between; the answer never changes for one calendar.
+    @lru_cache(maxsize=16384)
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`; negative when end is earlier."""
         if end < start:

@@ -34,20 +34,24 @@ LEADING_ROLES = ("leader", "manager")
 WATCH_POLL_SECONDS = 30.0
 
 
-def level(clock: Clock, rule_set: rules.RuleSet, today: date) -> int:
+def level(clock: Clock, rule_set: rules.RuleSet, today: date, left: int | None = None) -> int:
+    """`left`: the working days from today to the due date, when the caller has counted them."""
     if clock.state != OPEN or clock.paused_since is not None:
         return pb.ALERT_LEVEL_UNSPECIFIED
     calendar = rule_set.calendar
     if today > clock.due_date:
         idle = calendar.working_days_between(clock.last_activity_date or clock.start_date, today)
         return pb.ALERT_LEVEL_STALE if idle >= rule_set.stale_after_working_days else pb.ALERT_LEVEL_OVERDUE
-    if calendar.working_days_between(today, clock.due_date) <= rule_set.due_soon_working_days:
+    if left is None:
+        left = calendar.working_days_between(today, clock.due_date)
+    if left <= rule_set.due_soon_working_days:
         return pb.ALERT_LEVEL_DUE_SOON
     return pb.ALERT_LEVEL_UNSPECIFIED
 
 
 def clock_to_proto(clock: Clock, rule_set: rules.RuleSet, today: date | None = None) -> pb.Clock:
     today = today or today_london()
+    left = rule_set.calendar.working_days_between(today, clock.due_date) if clock.state == OPEN else None
     msg = pb.Clock(
         name=f"clocks/{clock.id}", rule=clock.rule, title=clock.title, rule_set=clock.rule_set,
         rule_set_version=clock.rule_set_version, subject=clock.subject, person=clock.person,
@@ -57,11 +61,11 @@ def clock_to_proto(clock: Clock, rule_set: rules.RuleSet, today: date | None = N
         original_due_date=iso(clock.original_due_date or clock.due_date), paused=clock.paused_since is not None,
         paused_since=iso(clock.paused_since), start_event=clock.start_event, ended_by_event=clock.ended_by_event,
         end_reason=clock.end_reason, last_activity_date=iso(clock.last_activity_date), etag=str(clock.version),
-        level=level(clock, rule_set, today),
+        level=level(clock, rule_set, today, left),
     )
     msg.create_time.FromDatetime(clock.created_at)
     if clock.state == OPEN:
-        msg.working_days_left = rule_set.calendar.working_days_between(today, clock.due_date)
+        msg.working_days_left = left
         msg.overdue = today > clock.due_date and clock.paused_since is None
     return msg
 

@@ -151,6 +151,14 @@ def password_problem(password: str, username: str, old_password: str | None = No
     return ""
 
 
+def require_usable_password(password: str, username: str, field: str, what: str,
+                            old_password: str | None = None) -> None:
+    """Refuses (InvalidArgument on `field`) a password `password_problem` finds fault with."""
+    if problem := password_problem(password, username, old_password):
+        raise InvalidArgument(f"That {what} cannot be used: it {problem}." if problem.startswith("must")
+                              else f"That {what} cannot be used: it needs {problem}.", {field: problem})
+
+
 @dataclass
 class Refusal:
     """An answer that must still commit what the attempt changed (a failure count), so the store
@@ -250,10 +258,7 @@ def login(db: DbSession, username: str, password: str, ttl: int, max_age: int,
             return Refusal(PasswordChangeRequired(
                 "Your password was reset by an administrator. Choose a new password to continue.",
                 {"new_password": f"choose a new password of at least {MIN_PASSWORD_LENGTH} characters"}))
-        if problem := password_problem(new_password, username, password):
-            raise InvalidArgument(f"That new password cannot be used: it {problem}." if problem.startswith("must")
-                                  else f"That new password cannot be used: it needs {problem}.",
-                                  {"new_password": problem})
+        require_usable_password(new_password, username, "new_password", "new password", password)
         user.password_hash = hash_password(new_password)
         user.must_change_password = False
         user.version += 1
@@ -357,10 +362,7 @@ def change_password(db: DbSession, principal: Principal, token: str, current: st
         _record_failure(db, user.username)  # a borrowed session cannot guess for ever
         return Refusal(InvalidArgument("Your current password is not right, so nothing was changed.",
                                        {"current_password": "does not match"}))
-    if problem := password_problem(new, user.username, current):
-        raise InvalidArgument(f"That new password cannot be used: it {problem}." if problem.startswith("must")
-                              else f"That new password cannot be used: it needs {problem}.",
-                              {"new_password": problem})
+    require_usable_password(new, user.username, "new_password", "new password", current)
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.version += 1
@@ -377,10 +379,7 @@ def reset_password(db: DbSession, actor: Principal, user: User, temporary: str =
     chosen = ""
     if not temporary:
         temporary = chosen = secrets.token_urlsafe(12)
-    if problem := password_problem(temporary, user.username):
-        raise InvalidArgument(f"That temporary password cannot be used: it {problem}." if problem.startswith("must")
-                              else f"That temporary password cannot be used: it needs {problem}.",
-                              {"temporary_password": problem})
+    require_usable_password(temporary, user.username, "temporary_password", "temporary password")
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
     user.failed_logins = 0

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import iso, past_date_or_today
-from services.common.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
+from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.common.etags import refuse_stale
 from services.common.names import make_name, parse_name
 from services.records import access, audit, episodes, idempotency, outbox, people, placements
 from services.records.models import CarePeriod, Carer, LegalStatusSpan, Person, Placement
@@ -29,6 +30,7 @@ DEFAULT_REASON_PLACE_CHANGE = "CLOSE"
 # X1 ends one episode row when the next starts the same day; ICS writes it itself, and a period
 # of being looked after never ends with it.
 NEW_EPISODE_SAME_DAY = "X1"
+ETAG_REQUIRED = "required: the etag of the looked-after period you read, so no one's change is overwritten"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,9 +207,8 @@ def _open_for_change(session: Session, principal: Principal, name: str, etag: st
         raise FailedPrecondition(f"{people.display_name(child)} stopped being looked after on {iso(period.end_date)} "
                                  f"({period.end_reason}); that period ({name}) no longer changes. Start a new one if "
                                  "they are looked after again.")
-    if etag != str(period.version):
-        raise Aborted(f"Someone changed {people.display_name(child)}'s looked-after period since you opened it (a "
-                      "legal status or a placement). Reload it to see their change, then make yours again.")
+    refuse_stale(etag, period.version, f"Someone changed {people.display_name(child)}'s looked-after period since "
+                 "you opened it (a legal status or a placement). Reload it to see their change, then make yours again.")
     return period, child
 
 
@@ -290,7 +291,7 @@ def change_legal_status(session: Session, principal: Principal, library: Templat
     if request.legal_status not in placements.codes(library, "LS"):
         violations["legal_status"] = "not an SSDA903 legal status code (LS), e.g. C1 for an interim care order"
     if not request.etag:
-        violations["etag"] = "required: the etag of the looked-after period you read, so no one's change is overwritten"
+        violations["etag"] = ETAG_REQUIRED
     people.raise_if_invalid(violations, "Changing the legal status")
     period, child = _open_for_change(session, principal, request.name, request.etag)
     current = _current_status(session, period)
@@ -325,7 +326,7 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, reques
     if reason_place_change not in place_reasons:
         violations["reason_place_change"] = "not an SSDA903 reason for a placement change (REASON_PLACE_CHANGE)"
     if not request.etag:
-        violations["etag"] = "required: the etag of the looked-after period you read, so no one's change is overwritten"
+        violations["etag"] = ETAG_REQUIRED
     people.raise_if_invalid(violations, "Ending the looked-after period")
     period, child = _open_for_change(session, principal, request.name, request.etag)
     status = _current_status(session, period)

@@ -16,8 +16,9 @@ from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import iso, past_date_or_today, today_london
-from services.common.errors import (Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound,
+from services.common.errors import (AlreadyExists, FailedPrecondition, InvalidArgument, NotFound,
                                     PermissionDenied)
+from services.common.etags import require_etag
 from services.common.names import make_name, parse_name
 from services.records import access, allocations, audit, episodes, households, idempotency, outbox, people
 from services.records.models import (Attachment, Document, DocumentAppendment, DocumentSignature, DocumentSnapshot,
@@ -335,12 +336,9 @@ def list_for(session: Session, principal: Principal, request: pb.ListDocumentsRe
 def _open_for_change(session: Session, principal: Principal, name: str, etag: str) -> Document:
     access.require_casework(principal, "change documents")
     document = visible_document(session, principal, parse_name(name, "documents"), for_update=True)
-    if not etag:
-        raise InvalidArgument("Send the etag of the version you are changing, so no one's work is overwritten.",
-                              {"etag": "required"})
-    if etag != str(document.version):
-        raise Aborted(f"{document.author_name if document.author_user else 'Someone'} or a colleague changed this "
-                      f"{document.title} since you opened it. Reload it to see their changes, then make yours again.")
+    require_etag(etag, document.version,
+                 f"{document.author_name if document.author_user else 'Someone'} or a colleague changed this "
+                 f"{document.title} since you opened it. Reload it to see their changes, then make yours again.")
     if document.state != pb.DOCUMENT_STATE_IN_PROGRESS:
         raise FailedPrecondition(f"This {document.title} is {STATE_WORDS[document.state]} and cannot be changed; "
                                  "what was recorded then stays as it was.")
@@ -517,10 +515,9 @@ def _facts_for_clocks(template: Template, answers: dict[str, dict]) -> dict[str,
 
 def _for_review(session: Session, principal: Principal, request: pb.ReviewDocumentRequest, state: int) -> Document:
     document = visible_document(session, principal, parse_name(request.name, "documents"), for_update=True)
-    if not request.etag:
-        raise InvalidArgument("Send the etag of the version you are reviewing.", {"etag": "required"})
-    if request.etag != str(document.version):
-        raise Aborted(f"This {document.title} changed since you opened it. Reload it, then try again.")
+    require_etag(request.etag, document.version,
+                 f"This {document.title} changed since you opened it. Reload it, then try again.",
+                 missing="Send the etag of the version you are reviewing.")
     if document.state != state:
         raise FailedPrecondition(f"This {document.title} is {STATE_WORDS.get(document.state, 'not ready')}, so it "
                                  f"cannot be {'submitted' if state == pb.DOCUMENT_STATE_IN_PROGRESS else 'reviewed'} now.")

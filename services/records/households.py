@@ -19,7 +19,8 @@ from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import iso, past_date_or_today, today_london
-from services.common.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
+from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.common.etags import require_etag
 from services.common.names import make_name, parse_name
 from services.records import access, audit, idempotency, outbox, people
 from services.records.models import Household, HouseholdFact, HouseholdMember, Person
@@ -131,11 +132,9 @@ def _visible_household(session: Session, principal: Principal, name: str, etag: 
     if household is None:
         raise NotFound(f"No household {name} is known to you.")
     if etag is not None:
-        if not etag:
-            raise InvalidArgument("Send the etag of the household as you last saw it, so no one's change is lost.",
-                                  {"etag": "required"})
-        if etag != str(household.version):
-            raise Aborted("Someone changed this household since you opened it. Reload it, then make your change again.")
+        require_etag(etag, household.version,
+                     "Someone changed this household since you opened it. Reload it, then make your change again.",
+                     missing="Send the etag of the household as you last saw it, so no one's change is lost.")
     return household
 
 

@@ -13,7 +13,8 @@ from ics.common.v1 import common_pb2
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import checked_date, iso, today_london
-from services.common.errors import AlreadyExists, Aborted, InvalidArgument, NotFound
+from services.common.errors import AlreadyExists, InvalidArgument, NotFound
+from services.common.etags import require_etag
 from services.common.names import parse_name
 from services.records import access, audit, outbox
 from services.records.identifiers import nhs_number_problem, upn_problem
@@ -275,12 +276,11 @@ def update(session: Session, principal: Principal, person: pb.Person, paths: lis
             f"update_mask must name fields from: {', '.join(sorted(UPDATABLE))}.",
             {"update_mask": f"cannot update {', '.join(unknown) or 'nothing'}"})
     row = get_visible(session, principal, parse_name(person.name, "people", "person.name"), for_update=True)
-    if not person.etag:
-        raise InvalidArgument("Send the etag of the record as you opened it, so no one's change is overwritten.",
-                              {"person.etag": "required"})
-    if person.etag != str(row.version):
-        raise Aborted("Someone else changed this child's record since you opened it. "
-                      "Reload it, then make your change again.")
+    require_etag(person.etag, row.version,
+                 "Someone else changed this child's record since you opened it. "
+                 "Reload it, then make your change again.",
+                 missing="Send the etag of the record as you opened it, so no one's change is overwritten.",
+                 field="person.etag")
     merged = to_proto(row)
     for path in paths:
         if path == "characteristics":

@@ -18,7 +18,8 @@ from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import iso, past_date_or_today
-from services.common.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from services.common.etags import require_etag
 from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
 from services.records.models import CarePeriod, Carer, Placement
@@ -43,14 +44,6 @@ def _locked(session: Session, model, ident: int):
     if session.get_bind().dialect.name == "postgresql":
         return session.get(model, ident, with_for_update=True)
     return session.get(model, ident)
-
-
-def _require_etag(etag: str, version: int, stale: str) -> None:
-    if not etag:
-        raise InvalidArgument("Send the etag of the version you are changing, so no one's work is overwritten.",
-                              {"etag": "required"})
-    if etag != str(version):
-        raise Aborted(stale)
 
 
 def carer_to_proto(row: Carer) -> pb.Carer:
@@ -100,7 +93,7 @@ def update_carer(session: Session, principal: Principal, wanted: pb.Carer, paths
     row = _locked(session, Carer, parse_name(wanted.name, "carers", "carer.name"))
     if row is None:
         raise NotFound(f"No carer {wanted.name} is on the register.")
-    _require_etag(wanted.etag, row.version, f"Someone changed {row.display_name}'s entry in the register since you "
+    require_etag(wanted.etag, row.version, f"Someone changed {row.display_name}'s entry in the register since you "
                                             "opened it. Reload it to see their change, then make yours again.")
     violations: dict[str, str] = {}
     if "characteristics" in paths:
@@ -245,7 +238,7 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, reques
     session.refresh(row)
     if row.end_date is not None:
         raise FailedPrecondition(f"This placement already ended on {iso(row.end_date)} ({row.end_reason}).")
-    _require_etag(request.etag, row.version, "Someone changed this placement since you opened it. Reload it to see "
+    require_etag(request.etag, row.version, "Someone changed this placement since you opened it. Reload it to see "
                                              "their change, then make yours again.")
     if ends < row.start_date:
         raise InvalidArgument(f"A placement cannot end before it started ({iso(row.start_date)}).",

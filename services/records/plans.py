@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import checked_date, iso, past_date_or_today
-from services.common.errors import Aborted, FailedPrecondition, InvalidArgument, NotFound
+from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.common.etags import refuse_stale, require_etag
 from services.common.names import make_name, parse_name
 from services.records import access, audit, idempotency, outbox, people
 from services.records.models import OutcomeReview, Person, Plan, PlanAction, PlanActionChange, PlanOutcome
@@ -181,11 +182,10 @@ def update_action(session: Session, principal: Principal, request: pb.UpdateActi
         if action is None or outcome.plan_id != plan.id:
             raise NotFound(f"No action {request.action.name} in this plan.")
         _require_current(outcome)
-        if not request.action.etag:
-            raise InvalidArgument("Send the etag of the action as you opened it, so no one's change is overwritten.",
-                                  {"action.etag": "required"})
-        if request.action.etag != str(action.version):
-            raise Aborted("Someone changed this action since you opened the plan. Reload it and make your change again.")
+        require_etag(request.action.etag, action.version,
+                     "Someone changed this action since you opened the plan. Reload it and make your change again.",
+                     missing="Send the etag of the action as you opened it, so no one's change is overwritten.",
+                     field="action.etag")
         action.who, action.what, action.by_when, action.done = who, what, when, request.action.done
         action.version += 1
         _remember(session, principal, action)
@@ -197,8 +197,7 @@ def update_action(session: Session, principal: Principal, request: pb.UpdateActi
 def record_review(session: Session, principal: Principal, request: pb.RecordReviewRequest) -> pb.Plan:
     access.require_casework(principal, "review plans")
     plan = _visible_plan(session, principal, request.plan, in_force=True)
-    if request.etag != str(plan.version):
-        raise Aborted("The plan changed since you opened it. Reload it, then record the review.")
+    refuse_stale(request.etag, plan.version, "The plan changed since you opened it. Reload it, then record the review.")
     violations: dict[str, str] = {}
     when = past_date_or_today(request.review_date, "review_date", "review date", violations)
     current = {o.id: o for o in session.scalars(select(PlanOutcome).where(PlanOutcome.plan_id == plan.id,
@@ -248,10 +247,8 @@ def end(session: Session, principal: Principal, request: pb.EndPlanRequest) -> p
     ends = past_date_or_today(request.end_date, "end_date", "end date", violations)
     people.raise_if_invalid(violations, "Ending the plan")
     plan = _visible_plan(session, principal, request.name, in_force=True)
-    if not request.etag:
-        raise InvalidArgument("Send the plan's etag as you opened it.", {"etag": "required"})
-    if request.etag != str(plan.version):
-        raise Aborted("The plan changed since you opened it. Reload it, then end it.")
+    require_etag(request.etag, plan.version, "The plan changed since you opened it. Reload it, then end it.",
+                 missing="Send the plan's etag as you opened it.")
     if ends < plan.start_date:
         raise InvalidArgument(f"The plan started on {iso(plan.start_date)}; it cannot end before that.",
                               {"end_date": "before the plan started"})

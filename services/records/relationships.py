@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import checked_date, iso
-from services.common.errors import Aborted, AlreadyExists, InvalidArgument, NotFound, PermissionDenied
+from services.common.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
+from services.common.etags import refuse_stale
 from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
 from services.records.models import Person, Relationship, RelationshipType
@@ -143,9 +144,8 @@ def update(session: Session, principal: Principal, wanted: pb.Relationship, path
         raise InvalidArgument("Send the etag of the version you are changing, so no one's change is overwritten.",
                               {"relationship.etag": "required"})
     row = _visible(session, principal, parse_name(wanted.name, "relationships", "relationship.name"))
-    if wanted.etag != str(row.version):
-        raise Aborted("Someone else changed this relationship since you opened it. Reload it to see their change, "
-                      "then make yours again.")
+    refuse_stale(wanted.etag, row.version, "Someone else changed this relationship since you opened it. Reload it "
+                 "to see their change, then make yours again.")
     violations: dict[str, str] = {}
     kind = session.get(RelationshipType, row.type_code)
     if "type_code" in paths:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from ics.identity.v1 import identity_pb2 as ipb
 from services.common.db import Database
 from services.identity import audit, store
+from tests.helpers import call
 from tui.core.errors import ServiceError, SessionExpired
 
 STRONG = "correct horse battery"
@@ -30,7 +31,7 @@ def _new_user(stack, username: str, roles: list[str], team_ids=(1,), password: s
 
 
 def _identity(client, method: str, request):
-    return client._call("identity", getattr(client.identity, method), request)
+    return call(client, method, request, service="identity")
 
 
 def _get(client, name: str) -> ipb.User:

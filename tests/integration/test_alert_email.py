@@ -12,7 +12,6 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
-import socket
 import threading
 import time
 from datetime import timedelta
@@ -27,18 +26,12 @@ from services.alerts.models import Clock
 from services.common.dates import today_london
 from services.common.db import Database
 from tests.conftest import running_stack
-from tests.helpers import wait_for
+from tests.helpers import free_port, wait_for
 from tests.integration.test_alerts_clocks import SINGLE, clock_of, referred_and_allocated
 from tui.core.client import IcsClient
 
 INTERVAL = 0.4
 SENDER = "ics-alerts@example.org"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Relay:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -46,6 +45,7 @@ from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 from services.stack import ServiceStack, isolated_config
 from tests.conftest import PG_ADMIN_URL
+from tests.helpers import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 UNTIL = date(2026, 10, 30)
@@ -88,17 +88,11 @@ def council(engine_name, tmp_path_factory):
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class AlertsProcess:
     """`ics serve alerts` as its own process, on its own database and port."""
 
     def __init__(self, config, database_url: str, log_path: Path):
-        port = _free_port()
+        port = free_port()
         self.target = f"127.0.0.1:{port}"
         self.log_path = log_path
         self.env = service_env(config)

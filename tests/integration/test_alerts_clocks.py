@@ -28,7 +28,7 @@ SINGLE = "single_assessment"
 
 
 def alerts(client, method: str, request):
-    return client._call("alerts", getattr(client.alerts, method), request)
+    return call(client, method, request, service="alerts")
 
 
 def clock_of(client, person: str, rule: str, state: int = apb.CLOCK_STATE_OPEN) -> apb.Clock | None:

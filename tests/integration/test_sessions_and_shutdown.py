@@ -17,6 +17,7 @@ from ics.identity.v1 import identity_pb2, identity_pb2_grpc
 from ics.records.v1 import records_pb2, records_pb2_grpc
 from services.launcher import wait_serving
 from tests.conftest import running_stack
+from tests.helpers import free_port
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +59,6 @@ def test_unknown_user_and_wrong_password_answer_alike(short_stack):
             identity.Login(identity_pb2.LoginRequest(username=username, password="wrong"))
         answers.append((exc.value.code(), exc.value.details()))
     assert answers[0] == answers[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_sigterm_turns_health_not_serving_then_exits(tmp_path):

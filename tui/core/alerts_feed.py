@@ -61,10 +61,6 @@ class AlertWatch:
         self.reconnects = 0  # streams opened after the first; for tests and diagnostics
 
     # -- control, from any thread ---------------------------------------------------------------
-    @property
-    def closed(self) -> bool:
-        return self._stop.is_set()
-
     def close(self) -> None:
         self._stop.set()
         self._wake.set()
