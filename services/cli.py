@@ -260,15 +260,20 @@ def cmd_admin(args) -> int:
 
     if args.admin == "create-team":
         db = Database(config["identity"].database_url)
-        team = db.write_sync(lambda s: store.create_team(s, args.name, args.duty))
+        team = db.write_sync(lambda s: store.create_team(s, args.name, args.duty, args.location or ""))
         print(f"Created teams/{team.id} {team.display_name}.")
         return 0
     if args.admin == "create-user":
-        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+        if args.directory:  # the council directory checks this account's password
+            password = ""
+        else:
+            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
         db = Database(config["identity"].database_url)
         user = db.write_sync(lambda s: store.create_user(
-            s, args.username, args.name or args.username, password, args.role, args.team, args.email or ""))
-        print(f"Created users/{user.id} {user.username}.")
+            s, args.username, args.name or args.username, password, args.role, args.team, args.email or "",
+            directory_account=args.directory))
+        print(f"Created users/{user.id} {user.username}" + (" (signs in with the council directory)."
+                                                            if args.directory else "."))
         return 0
     if args.admin == "generate":
         return cmd_generate(args, config)
@@ -364,6 +369,7 @@ def parser() -> argparse.ArgumentParser:
     team = asub.add_parser("create-team")
     team.add_argument("name")
     team.add_argument("--duty", action="store_true", help="takes new contacts and referrals")
+    team.add_argument("--location", help="the office the team works from")
     user = asub.add_parser("create-user")
     user.add_argument("username")
     user.add_argument("--name", help="display name")
@@ -371,6 +377,8 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--team", action="append", type=int, default=[], help="team id; repeatable; first is their own")
     user.add_argument("--password-stdin", action="store_true")
     user.add_argument("--email", help="work e-mail address for overdue and escalated alerts (optional)")
+    user.add_argument("--directory", action="store_true",
+                      help="sign in with the council directory's password (identity.ldap_url); no ICS password")
     verify = asub.add_parser("audit-verify", help="check the records and identity audit chains")
     reset = asub.add_parser("reset-password", help="set a temporary password the user must change at next login")
     reset.add_argument("username")

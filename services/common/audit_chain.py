@@ -21,23 +21,28 @@ def _utc_naive(at: datetime) -> datetime:
 
 
 class AuditChain:
-    def __init__(self, model, fields: tuple[str, ...], label: str):
+    def __init__(self, model, fields: tuple[str, ...], label: str, later_fields: tuple[str, ...] = ()):
         self.model = model
         self.fields = fields  # besides `at`, what each row's hash covers
+        # Columns added after rows were already chained: covered whenever they hold a value, so
+        # rows written before they existed still verify.
+        self.later_fields = later_fields
         self.label = label    # how a break is reported: "audit row 7", "identity audit row 2"
 
     def _digest(self, prev_hash: str, entry) -> str:
         values = {"at": _utc_naive(entry.at).isoformat(timespec="microseconds"),
-                  **{name: getattr(entry, name) for name in self.fields}}
+                  **{name: getattr(entry, name) for name in self.fields},
+                  **{name: value for name in self.later_fields if (value := getattr(entry, name))}}
         body = json.dumps(values, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
-    def append(self, session: Session, **values) -> None:
+    def append(self, session: Session, **values):
         head = session.scalar(select(self.model.hash).order_by(self.model.id.desc()).limit(1)) or GENESIS
         entry = self.model(at=datetime.now(timezone.utc), prev_hash=head, **values)
         entry.hash = self._digest(head, entry)
         session.add(entry)
         session.flush()
+        return entry
 
     def verify(self, session: Session) -> tuple[int, str | None]:
         """Returns (rows checked, a description of the first break or None)."""

@@ -18,7 +18,7 @@ import grpc
 
 from ics.common.v1 import common_pb2
 from services.common import tls
-from services.common.errors import Unauthenticated, Unavailable
+from services.common.errors import PermissionDenied, Unauthenticated, Unavailable
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,11 @@ class Principal:
     roles: frozenset[str] = field(default_factory=frozenset)
     team_names: tuple[str, ...] = ()
     expires_at: float = 0.0
+    # "child.read:team"...: what identity's role table lets this caller do (services/identity/roles.py).
+    permissions: tuple[str, ...] = ()
+    # Business support typing on this worker's behalf: (user_name, username, display_name) of the
+    # person at the keyboard; the fields above are the worker's.
+    entered_by: tuple[str, str, str] | None = None
 
     @property
     def user_id(self) -> int:
@@ -45,6 +50,19 @@ class Principal:
     def has_any_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    def scope(self, action: str) -> str | None:
+        """The scope this caller holds `action` at, or None when they may not do it at all."""
+        for permission in self.permissions:
+            name, _, scope = permission.partition(":")
+            if name == action:
+                return scope
+        return None
+
+    @property
+    def keyboard_user_id(self) -> int:
+        """Who is actually typing: business support when entered_by is set, else the caller."""
+        return int(self.entered_by[0].rsplit("/", 1)[-1]) if self.entered_by else self.user_id
+
     def to_proto(self) -> common_pb2.Principal:
         return common_pb2.Principal(
             user_name=self.user_name,
@@ -53,6 +71,9 @@ class Principal:
             roles=sorted(self.roles),
             team_names=list(self.team_names),
             expires_at_unix=int(self.expires_at),
+            permissions=list(self.permissions),
+            entered_by=common_pb2.Actor(user_name=self.entered_by[0], username=self.entered_by[1],
+                                        display_name=self.entered_by[2]) if self.entered_by else None,
         )
 
     @classmethod
@@ -64,6 +85,9 @@ class Principal:
             roles=frozenset(msg.roles),
             team_names=tuple(msg.team_names),
             expires_at=float(msg.expires_at_unix),
+            permissions=tuple(msg.permissions),
+            entered_by=(msg.entered_by.user_name, msg.entered_by.username, msg.entered_by.display_name)
+            if msg.HasField("entered_by") else None,
         )
 
     def actor(self) -> common_pb2.Actor:
@@ -94,8 +118,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+ON_BEHALF_HEADER = "x-ics-on-behalf-of"
+
+
+def on_behalf_from_metadata(metadata) -> str:
+    for key, value in metadata or ():
+        if key == ON_BEHALF_HEADER and isinstance(value, str):
+            return value.strip()
+    return ""
+
+
 class TokenVerifier(Protocol):
-    async def verify(self, token: str) -> Principal: ...
+    async def verify(self, token: str, on_behalf_of: str = "") -> Principal: ...
 
 
 class IdentityTokenVerifier:
@@ -119,10 +153,10 @@ class IdentityTokenVerifier:
         self._max = max_entries
         self._cache: dict[str, tuple[float, Principal]] = {}
 
-    async def verify(self, token: str) -> Principal:
+    async def verify(self, token: str, on_behalf_of: str = "") -> Principal:
         if not token:
             raise Unauthenticated("Please log in first: this call needs a session token.")
-        key = token_hash(token)
+        key = token_hash(token) + "|" + on_behalf_of
         now = time.time()
         hit = self._cache.get(key)
         if hit and hit[0] > now and hit[1].expires_at > now:
@@ -132,12 +166,15 @@ class IdentityTokenVerifier:
             self._stub = self._grpc.IdentityServiceStub(self._channel)
         try:
             msg = await self._stub.IntrospectToken(
-                self._pb2.IntrospectTokenRequest(access_token=token), timeout=5
+                self._pb2.IntrospectTokenRequest(access_token=token, on_behalf_of=on_behalf_of), timeout=5
             )
         except grpc.aio.AioRpcError as exc:
             self._cache.pop(key, None)
             if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
                 raise Unauthenticated(exc.details() or "Your session has ended; please log in again.")
+            if exc.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.INVALID_ARGUMENT,
+                              grpc.StatusCode.NOT_FOUND):  # the on-behalf worker was refused
+                raise PermissionDenied(exc.details() or "You cannot enter data on that worker's behalf.")
             raise Unavailable("The identity service is not answering, so your session could not be "
                               "checked. Nothing was changed; please try again in a moment.")
         principal = Principal.from_proto(msg)

@@ -57,6 +57,18 @@ class ServiceSettings:
     # records only: the council's own template files (<name>/v<N>.yaml), read after the shipped
     # ones; empty means the shipped templates only.
     templates_dir: str = ""
+    # records only: the council's retention schedule (TOML, services/records/retention.py); empty
+    # means the shipped schedule.
+    retention_rules_file: str = ""
+    # identity only: sign workers in against the council's directory (LDAP or Active Directory).
+    # Empty ldap_url: every account signs in with its ICS password. With it set, accounts marked
+    # as directory accounts bind as ldap_user_dn_template with {username} filled in (for Active
+    # Directory "{username}@council.example.org" works); ICS still decides their roles and teams.
+    ldap_url: str = ""
+    ldap_user_dn_template: str = ""
+    ldap_start_tls: bool = False
+    ldap_ca_file: str = ""
+    ldap_timeout_seconds: float = 5.0
     # alerts only: a folder of the council's own rule sets (<name>.toml, read before the shipped
     # ones), a newer gov.uk bank-holidays.json, and the council's closure days (YYYY-MM-DD, comma
     # separated or a list).
@@ -106,6 +118,9 @@ class IcsConfig:
     mutual_tls: bool = False
     client_cert_file: str = ""
     client_key_file: str = ""
+    # Front ends: lock the screen after this many minutes without a key press (shared thin
+    # clients); the worker's password unlocks it and their typing is kept. 0 = never lock.
+    idle_lock_minutes: float = 10.0
 
     def __getitem__(self, service: str) -> ServiceSettings:
         return self.services[service]
@@ -124,13 +139,16 @@ _FROM_TOP_LEVEL = ("tls_ca_file", "mutual_tls")
 _SERVICE_FIELD_TYPES = {f.name: f.type for f in fields(ServiceSettings)
                         if f.name != "name" and f.name not in _FROM_TOP_LEVEL}
 # Settings only one service reads; any other service's section refuses them.
-_ONLY_FOR = {"templates_dir": "records", "rule_sets_dir": "alerts", "bank_holidays_file": "alerts",
+_ONLY_FOR = {"templates_dir": "records", "retention_rules_file": "records",
+             "ldap_url": "identity", "ldap_user_dn_template": "identity", "ldap_start_tls": "identity",
+             "ldap_ca_file": "identity", "ldap_timeout_seconds": "identity",
+             "rule_sets_dir": "alerts", "bank_holidays_file": "alerts",
              "closure_days": "alerts", "smtp_host": "alerts", "smtp_port": "alerts", "smtp_from": "alerts",
              "smtp_starttls": "alerts", "smtp_username": "alerts", "smtp_password_file": "alerts",
              "notify_interval_seconds": "alerts"}
 _TOP_LEVEL = {"data_dir", "demo", "token_ttl_seconds", "session_max_seconds", "rule_set",
               "alerts_service_username", "alerts_service_password_file", "signing_key_file",
-              "tls_ca_file", "mutual_tls", "client_cert_file", "client_key_file"}
+              "tls_ca_file", "mutual_tls", "client_cert_file", "client_key_file", "idle_lock_minutes"}
 
 
 def _coerce(key: str, value: object, kind: str) -> object:
@@ -187,6 +205,8 @@ def load_config(
             setattr(cfg, key, _coerce(key, value, "bool"))
         elif isinstance(current, int):
             setattr(cfg, key, _coerce(key, value, "int"))
+        elif isinstance(current, float):
+            setattr(cfg, key, _coerce(key, value, "float"))
         else:
             setattr(cfg, key, str(value))
     if data_dir is not None:
@@ -210,10 +230,13 @@ def load_config(
         if not 0 <= settings.port <= 65535:
             raise ConfigError(f"{service}.port must be between 0 and 65535; got {settings.port}")
         check_smtp(settings)
+        check_ldap(settings)
         for key in _FROM_TOP_LEVEL:
             setattr(settings, key, getattr(cfg, key))
         cfg.services[service] = settings
     check_tls(cfg)
+    if cfg.idle_lock_minutes < 0:
+        raise ConfigError(f"idle_lock_minutes must be 0 (never lock) or more; got {cfg.idle_lock_minutes}")
     return cfg
 
 
@@ -251,3 +274,17 @@ def check_smtp(settings: ServiceSettings) -> None:
     if settings.notify_interval_seconds <= 0:
         raise ConfigError(f"{where}.notify_interval_seconds must be more than 0; "
                           f"got {settings.notify_interval_seconds}")
+
+
+def check_ldap(settings: ServiceSettings) -> None:
+    """The directory settings make sense together; only checked when sign-in by directory is on."""
+    if not settings.ldap_url:
+        return
+    where = settings.name
+    if not settings.ldap_url.startswith(("ldap://", "ldaps://")):
+        raise ConfigError(f"{where}.ldap_url must start with ldap:// or ldaps://; got {settings.ldap_url!r}")
+    if "{username}" not in settings.ldap_user_dn_template:
+        raise ConfigError(f"{where}.ldap_user_dn_template must contain {{username}}, like "
+                          f"\"uid={{username}},ou=people,dc=council,dc=example\"; got {settings.ldap_user_dn_template!r}")
+    if settings.ldap_timeout_seconds <= 0:
+        raise ConfigError(f"{where}.ldap_timeout_seconds must be more than 0; got {settings.ldap_timeout_seconds}")

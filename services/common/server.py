@@ -16,7 +16,8 @@ from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 
 from services.common import tls
-from services.common.auth import TokenVerifier, current_principal, current_token, token_from_metadata
+from services.common.auth import (TokenVerifier, current_principal, current_token, on_behalf_from_metadata,
+                                  token_from_metadata)
 from services.common.config import ServiceSettings
 from services.common.errors import IcsError
 
@@ -70,7 +71,7 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, verifier: TokenVerifier |
         token = token_from_metadata(context.invocation_metadata())
         current_token.set(token)
         if verifier is not None:
-            current_principal.set(await verifier.verify(token))
+            current_principal.set(await verifier.verify(token, on_behalf_from_metadata(context.invocation_metadata())))
 
     if handler.unary_unary is not None:
         inner = handler.unary_unary

@@ -6,6 +6,7 @@ from ics.identity.v1 import identity_pb2, identity_pb2_grpc
 from services.common.config import IcsConfig
 from services.common.db import Database
 from services.common.server import ServiceRunner
+from services.identity.directory import directory_from
 from services.identity.service import PUBLIC_METHODS, IdentityServicer, LocalTokenVerifier
 
 
@@ -14,7 +15,7 @@ def build(config: IcsConfig) -> ServiceRunner:
     db = Database(settings.database_url)
 
     def register(server):
-        identity_pb2_grpc.add_IdentityServiceServicer_to_server(IdentityServicer(db, config), server)
+        identity_pb2_grpc.add_IdentityServiceServicer_to_server(IdentityServicer(db, config, directory_from(settings)), server)
         return [identity_pb2.DESCRIPTOR.services_by_name["IdentityService"].full_name]
 
     async def on_stop():

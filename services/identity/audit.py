@@ -10,13 +10,15 @@ from sqlalchemy.orm import Session
 
 from services.common.audit_chain import AuditChain
 from services.common.auth import Principal
+from services.identity.roles import ROLES
 from services.identity.models import IdentityAuditEntry
 
 _APPEND_LOCK_KEY = 7_110_101  # records uses 7_110_001; the two may share one PostgreSQL database
 
 # ics admin on the server itself has no login: its changes are recorded under this name.
 CONSOLE = Principal(user_name="users/0", username="ics admin (console)", display_name="ics admin (console)",
-                    roles=frozenset({"admin"}))
+                    roles=frozenset({"admin"}),
+                    permissions=tuple(f"{a}:{s}" for a, s in sorted(ROLES["admin"].permissions.items())))
 CHAIN = AuditChain(IdentityAuditEntry, ("actor_user", "actor_username", "action", "subject", "detail"),
                    "identity audit row")
 

@@ -11,7 +11,7 @@ from services.common.db import new_base
 
 Base = new_base()
 
-ROLES = ("duty", "worker", "leader", "manager", "admin", "service")
+# The roles and what each may do: services/identity/roles.py.
 
 
 class Team(Base):
@@ -19,6 +19,8 @@ class Team(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     display_name: Mapped[str] = mapped_column(String(200), unique=True)
     is_duty: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where the team works from (an area office); "" when not said.
+    location: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class User(Base):
@@ -29,6 +31,9 @@ class User(Base):
     # Optional work address: alerts e-mails overdue and escalated work to it ("" = none).
     email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(String(200))
+    # "local": the ICS password above; "directory": the council's LDAP / Active Directory checks
+    # the password (services/identity/directory.py) and password_hash is unused.
+    auth_source: Mapped[str] = mapped_column(String(20), default="local", server_default="local")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Superseded by LoginThrottle (which also covers usernames nobody has); kept for old rows.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

@@ -12,7 +12,8 @@ from services.common.config import IcsConfig
 from services.common.db import Database
 from services.common.errors import InvalidArgument, ResourceExhausted
 from services.common.names import make_name, parse_name
-from services.identity import store
+from services.identity import roles, store
+from services.identity.directory import Directory
 from services.identity.models import Team, User
 
 PUBLIC_METHODS = {
@@ -32,11 +33,21 @@ def user_to_proto(user: User) -> pb.User:
         active=user.active,
         etag=str(user.version),
         must_change_password=bool(user.must_change_password),
+        directory_account=user.auth_source == "directory",
     )
 
 
 def team_to_proto(team: Team) -> pb.Team:
-    return pb.Team(name=make_name("teams", team.id), display_name=team.display_name, is_duty=team.is_duty)
+    return pb.Team(name=make_name("teams", team.id), display_name=team.display_name, is_duty=team.is_duty,
+                   location=team.location or "")
+
+
+def roles_to_proto() -> pb.ListRolesResponse:
+    return pb.ListRolesResponse(roles=[
+        pb.Role(id=role.id, display_name=role.display_name, description=role.description,
+                permissions=[pb.Permission(action=action, scope=scope, description=roles.describe(action, scope))
+                             for action, scope in role.permissions.items()])
+        for role in roles.ROLE_TABLE])
 
 
 class LocalTokenVerifier:
@@ -45,14 +56,16 @@ class LocalTokenVerifier:
     def __init__(self, db: Database):
         self._db = db
 
-    async def verify(self, token: str) -> Principal:
-        return await self._db.read(lambda s: store.introspect(s, token))
+    async def verify(self, token: str, on_behalf_of: str = "") -> Principal:
+        return await self._db.read(lambda s: store.introspect(s, token, on_behalf_of))
 
 
 class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
-    def __init__(self, db: Database, config: IcsConfig):
+    def __init__(self, db: Database, config: IcsConfig, directory: Directory | None = None):
         self.db = db
         self.config = config
+        # The council directory, when identity.ldap_url is set; None: every account is local.
+        self.directory = directory
         self._waiting: set[str] = set()  # usernames with an attempt held back by backoff
 
     def _login_response(self, issued: store.IssuedToken) -> pb.LoginResponse:
@@ -78,9 +91,15 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                 finally:
                     self._waiting.discard(username)
 
+        verdict = None
+        if self.directory is not None and username and request.password and \
+                await self.db.read(lambda s: store.auth_source(s, username)) == "directory":
+            # Asked outside the transaction: a slow directory never holds identity's database.
+            verdict = await asyncio.to_thread(self.directory.check_password, username, request.password)
+
         def work(s):
             issued = store.login(s, username, request.password, self.config.token_ttl_seconds,
-                                 self.config.session_max_seconds, request.new_password)
+                                 self.config.session_max_seconds, request.new_password, verdict)
             return issued if isinstance(issued, store.Refusal) else self._login_response(issued)
 
         result = await self.db.write(work)
@@ -94,7 +113,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return pb.LogoutResponse()
 
     async def IntrospectToken(self, request, context):
-        principal = await self.db.read(lambda s: store.introspect(s, request.access_token))
+        principal = await self.db.read(lambda s: store.introspect(s, request.access_token, request.on_behalf_of))
         return principal.to_proto()
 
     async def RefreshSession(self, request, context):
@@ -107,16 +126,18 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         return await self.db.read(lambda s: user_to_proto(store.get_user(s, user_id)))
 
     async def GetUser(self, request, context):
+        who = caller()
         user_id = parse_name(request.name, "users")
-        return await self.db.read(lambda s: user_to_proto(store.get_user(s, user_id)))
+        return await self.db.read(lambda s: user_to_proto(store.get_user(s, user_id, who)))
 
     async def ListUsers(self, request, context):
         size = paging.page_size(request.page_size)
         offset = paging.decode_offset(request.page_token)
         team_id = parse_name(request.team_name, "teams", "team_name") if request.team_name else None
+        who = caller()
 
         def work(s):
-            users = store.list_users(s, team_id, offset, size)
+            users = store.list_users(s, who, team_id, offset, size)
             return pb.ListUsersResponse(users=[user_to_proto(u) for u in users],
                                         next_page_token=paging.next_token(offset, size, len(users)))
 
@@ -178,3 +199,42 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
         changes = {mapping[p]: values[mapping[p]] for p in paths}
         return await self.db.write(lambda s: user_to_proto(
             store.update_user(s, who, store.get_user(s, user_id), changes, request.user.etag)))
+
+    async def CreateUser(self, request, context):
+        who = caller()
+        store.require_admin(who, "create users")
+        wanted = request.user
+        team_ids = [parse_name(t, "teams", "user.team_names") for t in wanted.team_names]
+        directory = wanted.directory_account
+        if not directory:
+            store.require_usable_password(request.temporary_password, wanted.username, "temporary_password",
+                                          "first password")
+        elif request.temporary_password:
+            raise InvalidArgument("A directory account signs in with the council directory's password; send no "
+                                  "temporary_password.", {"temporary_password": "must be empty for a directory account"})
+
+        def work(s):
+            user = store.create_user(s, wanted.username.strip(), wanted.display_name.strip(),
+                                     request.temporary_password, list(wanted.roles), team_ids,
+                                     wanted.email, directory_account=directory)
+            user.must_change_password = not directory
+            store.audit.record(s, who, "user.created", f"users/{user.id}",
+                               f"roles {', '.join(sorted(set(wanted.roles)))}; teams {', '.join(wanted.team_names) or 'none'}"
+                               + ("; directory account" if directory else "; must choose a password at first login"))
+            return user_to_proto(user)
+
+        return await self.db.write(work)
+
+    async def CreateTeam(self, request, context):
+        who = caller()
+        store.require_admin(who, "create teams")
+
+        def work(s):
+            team = store.create_team(s, request.team.display_name, request.team.is_duty, request.team.location)
+            store.audit.record(s, who, "team.created", f"teams/{team.id}", team.display_name)
+            return team_to_proto(team)
+
+        return await self.db.write(work)
+
+    async def ListRoles(self, request, context):
+        return roles_to_proto()

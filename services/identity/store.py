@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import secrets
 from dataclasses import dataclass
@@ -9,16 +10,18 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, true, update
 from sqlalchemy.orm import Session as DbSession
 
 from services.common.auth import Principal, token_hash
+from services.common.names import parse_name
 from services.common.errors import (
     Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted,
     Unauthenticated,
 )
 from services.identity import audit
-from services.identity.models import ROLES, LoginThrottle, Session, Team, TeamMember, User, UserRole
+from services.identity.roles import ROLES, permissions_for
+from services.identity.models import LoginThrottle, Session, Team, TeamMember, User, UserRole
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -59,13 +62,15 @@ class IssuedToken:
     user: User
 
 
-def create_team(db: DbSession, display_name: str, is_duty: bool = False) -> Team:
-    if not display_name.strip():
-        raise InvalidArgument("A team needs a name.", {"display_name": "required"})
+def create_team(db: DbSession, display_name: str, is_duty: bool = False, location: str = "") -> Team:
+    display_name = display_name.strip()
+    if not display_name or len(display_name) > 200 or len(location) > 200:
+        raise InvalidArgument("A team needs a name (and a location, if given) of at most 200 characters.",
+                              {"display_name": "required, at most 200 characters"})
     existing = db.scalar(select(Team).where(Team.display_name == display_name))
     if existing:
         raise AlreadyExists(f"There is already a team called {display_name}.", f"teams/{existing.id}")
-    team = Team(display_name=display_name, is_duty=is_duty)
+    team = Team(display_name=display_name, is_duty=is_duty, location=location.strip())
     db.add(team)
     db.flush()
     return team
@@ -91,6 +96,7 @@ def create_user(
     roles: list[str],
     team_ids: list[int],
     email: str = "",
+    directory_account: bool = False,
 ) -> User:
     violations = {}
     email = email.strip()
@@ -100,11 +106,17 @@ def create_user(
         violations["username"] = "letters, digits, '.', '-' or '_' only"
     if not display_name.strip():
         violations["display_name"] = "required"
-    if len(password) < 4:
+    if not directory_account and len(password) < 4:
         violations["password"] = "at least 4 characters"
+    if len(username) > 100:
+        violations["username"] = "at most 100 characters"
+    if len(display_name) > 200:
+        violations["display_name"] = "at most 200 characters"
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         violations["roles"] = f"unknown role(s) {', '.join(unknown)}; known: {', '.join(ROLES)}"
+    if not roles:
+        violations["roles"] = f"at least one of {', '.join(ROLES)}"
     for team_id in team_ids:
         if db.get(Team, team_id) is None:
             violations["teams"] = f"no team teams/{team_id}"
@@ -117,7 +129,9 @@ def create_user(
         username=username,
         display_name=display_name,
         email=email,
-        password_hash=hash_password(password),
+        # A directory account's ICS password is never used; a random hash keeps the column honest.
+        password_hash=hash_password(secrets.token_urlsafe(24) if directory_account else password),
+        auth_source="directory" if directory_account else "local",
         active=True,
         failed_logins=0,
         version=1,
@@ -137,6 +151,8 @@ def principal_for(user: User, expires_at: datetime) -> Principal:
         roles=frozenset(r.role for r in user.roles),
         team_names=tuple(f"teams/{m.team_id}" for m in sorted(user.memberships, key=lambda m: m.position)),
         expires_at=_aware(expires_at).timestamp(),
+        permissions=tuple(f"{action}:{scope}" for action, scope in
+                          sorted(permissions_for(r.role for r in user.roles).items())),
     )
 
 
@@ -157,6 +173,12 @@ def require_usable_password(password: str, username: str, field: str, what: str,
     if problem := password_problem(password, username, old_password):
         raise InvalidArgument(f"That {what} cannot be used: it {problem}." if problem.startswith("must")
                               else f"That {what} cannot be used: it needs {problem}.", {field: problem})
+
+
+def refuse_directory_account(user: User) -> None:
+    if user.auth_source == "directory":
+        raise FailedPrecondition(f"{user.username} signs in with the council directory password, which is changed "
+                                 "there (for example with Ctrl+Alt+Del on a council computer), not in ICS.")
 
 
 @dataclass
@@ -233,20 +255,31 @@ def login_wait(db: DbSession, username: str) -> float:
     return max(0.0, (_aware(row.next_attempt_at) - now).total_seconds())
 
 
+def auth_source(db: DbSession, username: str) -> str:
+    """"directory" when this username signs in against the council directory, else "local"
+    (also for names nobody has, so the answer reveals nothing)."""
+    return db.scalar(select(User.auth_source).where(User.username == username, User.active.is_(True))) or "local"
+
+
 def login(db: DbSession, username: str, password: str, ttl: int, max_age: int,
-          new_password: str = "") -> IssuedToken | Refusal:
+          new_password: str = "", directory_verdict: bool | None = None) -> IssuedToken | Refusal:
+    """`directory_verdict`: the council directory's answer for a directory account, asked before
+    this transaction (services/identity/directory.py); None for local accounts."""
     if not username or not password:
         raise InvalidArgument("Enter your username and password.", {
             k: "required" for k, v in (("username", username), ("password", password)) if not v})
     now = now_utc()
     _refuse_if_locked(db.get(LoginThrottle, _throttle_key(username)), now)
     user = db.scalar(select(User).where(User.username == username))
-    try:
-        # An unknown or disabled user is checked against a dummy hash: both answers equally slow.
-        _hasher.verify(user.password_hash if user is not None and user.active else _dummy_hash(), password)
-        matched = user is not None and user.active
-    except (VerificationError, InvalidHashError):
-        matched = False
+    if user is not None and user.active and user.auth_source == "directory":
+        matched = bool(directory_verdict)
+    else:
+        try:
+            # An unknown or disabled user is checked against a dummy hash: both answers equally slow.
+            _hasher.verify(user.password_hash if user is not None and user.active else _dummy_hash(), password)
+            matched = user is not None and user.active
+        except (VerificationError, InvalidHashError):
+            matched = False
     if not matched:
         _record_failure(db, username)
         return Refusal(Unauthenticated(BAD_CREDENTIALS))
@@ -296,9 +329,36 @@ def _live_session(db: DbSession, token: str) -> Session:
     return session
 
 
-def introspect(db: DbSession, token: str) -> Principal:
+def introspect(db: DbSession, token: str, on_behalf_of: str = "") -> Principal:
     session = _live_session(db, token)
-    return principal_for(db.get(User, session.user_id), session.expires_at)
+    principal = principal_for(db.get(User, session.user_id), session.expires_at)
+    return acting_for(db, principal, on_behalf_of) if on_behalf_of else principal
+
+
+def acting_for(db: DbSession, support: Principal, worker_name: str) -> Principal:
+    """Business support entering data for a worker: the worker's identity and access, narrowed to
+    the actions support's role may do on someone's behalf, with support named as entered_by so
+    records can show both and audit who was at the keyboard."""
+    delegable = [p.partition(":")[0] for p in support.permissions if p.endswith(":on_behalf")]
+    if not delegable:
+        raise PermissionDenied("Your role does not enter data on other workers' behalf.")
+    try:
+        worker_id = parse_name(worker_name, "users", "on_behalf_of")
+    except InvalidArgument:
+        raise InvalidArgument(f"{worker_name[:60]!r} is not a worker; name them as users/<number>.",
+                              {"on_behalf_of": "users/<number>"}) from None
+    worker = db.get(User, worker_id)
+    if worker is None or not worker.active or worker.id == support.user_id \
+            or not {m.team_id for m in worker.memberships} & set(support.team_ids):
+        raise PermissionDenied("You can enter data only for an active colleague in one of your own teams.")
+    for_worker = principal_for(worker, datetime.fromtimestamp(support.expires_at, timezone.utc))
+    permissions = []
+    for action in delegable:
+        scope = for_worker.scope(action)
+        if scope and scope != "on_behalf":
+            permissions.append(f"{action}:{scope}")
+    return dataclasses.replace(for_worker, permissions=tuple(permissions),
+                               entered_by=(support.user_name, support.username, support.display_name))
 
 
 def refresh(db: DbSession, token: str, ttl: int) -> IssuedToken:
@@ -311,17 +371,34 @@ def logout(db: DbSession, token: str) -> None:
     _live_session(db, token).revoked = True
 
 
-def get_user(db: DbSession, user_id: int) -> User:
-    user = db.get(User, user_id)
+def get_user(db: DbSession, user_id: int, principal: Principal | None = None) -> User:
+    """`principal` None: identity itself (its own checks, ics admin). Otherwise a user the caller
+    may not look up answers exactly as one that does not exist."""
+    query = select(User).where(User.id == user_id)
+    if principal is not None:
+        query = query.where(users_visible_to(principal))
+    user = db.scalar(query)
     if user is None:
         raise NotFound(f"There is no user users/{user_id}.")
     return user
 
 
-def list_users(db: DbSession, team_id: int | None, offset: int, limit: int) -> list[User]:
-    query = select(User).order_by(User.id).offset(offset).limit(limit)
+def users_visible_to(principal: Principal):
+    """Colleagues a caller may look up: everyone with users.read at scope any, else members of the
+    caller's own teams (and themselves); nobody for a role without users.read."""
+    scope = principal.scope("users.read")
+    if scope == "any":
+        return true()
+    if scope == "team":
+        return or_(User.id == principal.user_id, User.id.in_(
+            select(TeamMember.user_id).where(TeamMember.team_id.in_(principal.team_ids))))
+    return User.id == principal.user_id
+
+
+def list_users(db: DbSession, principal: Principal, team_id: int | None, offset: int, limit: int) -> list[User]:
+    query = select(User).where(users_visible_to(principal)).order_by(User.id).offset(offset).limit(limit)
     if team_id is not None:
-        query = query.join(TeamMember).where(TeamMember.team_id == team_id)
+        query = query.where(User.id.in_(select(TeamMember.user_id).where(TeamMember.team_id == team_id)))
     return list(db.scalars(query))
 
 
@@ -337,8 +414,8 @@ def _revoke_sessions(db: DbSession, user_id: int, keep_token: str = "") -> int:
 
 
 def require_admin(principal: Principal, doing: str) -> None:
-    if "admin" not in principal.roles:
-        raise PermissionDenied(f"Only an administrator can {doing}.")
+    if principal.scope("users.admin") != "any":
+        raise PermissionDenied(f"Only an IT administrator can {doing}.")
 
 
 def user_by_username(db: DbSession, username: str) -> User:
@@ -351,6 +428,7 @@ def user_by_username(db: DbSession, username: str) -> User:
 def change_password(db: DbSession, principal: Principal, token: str, current: str, new: str) -> int | Refusal:
     """The caller's own password. Returns how many other sessions were ended."""
     user = get_user(db, principal.user_id)
+    refuse_directory_account(user)
     missing = {k: "required" for k, v in (("current_password", current), ("new_password", new)) if not v}
     if missing:
         raise InvalidArgument("Enter your current password and the new one.", missing)
@@ -376,6 +454,7 @@ def reset_password(db: DbSession, actor: Principal, user: User, temporary: str =
     """An administrator's reset: a temporary password (chosen here when none is given, and
     returned) the user must replace at their next login; every session ends, any lockout lifts."""
     require_admin(actor, "reset a password")
+    refuse_directory_account(user)
     chosen = ""
     if not temporary:
         temporary = chosen = secrets.token_urlsafe(12)

@@ -16,7 +16,6 @@ from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
 from services.records.models import Allocation
 
-ALLOCATING_ROLES = ("leader", "manager")
 
 
 def to_proto(row: Allocation) -> pb.Allocation:
@@ -40,7 +39,7 @@ def on(session: Session, person_id: int, day: date) -> Allocation | None:
 
 
 def allocate(session: Session, principal: Principal, wanted: pb.Allocation) -> pb.Allocation:
-    if not principal.has_any_role(*ALLOCATING_ROLES):
+    if not access.may(principal, "case.allocate"):
         raise PermissionDenied("Only team leaders and managers allocate cases.")
     violations: dict[str, str] = {}
     start = past_date_or_today(wanted.start_date, "allocation.start_date", "start date", violations)
@@ -49,9 +48,10 @@ def allocate(session: Session, principal: Principal, wanted: pb.Allocation) -> p
     people.raise_if_invalid(violations, "The allocation")
     worker_id = parse_name(wanted.worker, "users", "allocation.worker")
     team_id = parse_name(wanted.team or principal.primary_team, "teams", "allocation.team")
-    if team_id not in principal.team_ids and not principal.has_any_role("manager"):
+    if team_id not in principal.team_ids and principal.scope("case.allocate") != "any":
         raise PermissionDenied("You can allocate to your own teams only.")
-    person = people.get_visible(session, principal, parse_name(wanted.person, "people", "allocation.person"))
+    person = people.get_visible(session, principal, parse_name(wanted.person, "people", "allocation.person"),
+                                action="case.allocate")
     current = session.scalar(select(Allocation).where(Allocation.person_id == person.id, Allocation.end_date.is_(None)))
     if current is not None:
         if start < current.start_date:
@@ -88,7 +88,7 @@ def end_current(session: Session, principal: Principal, person_id: int, on: date
 
 
 def history(session: Session, principal: Principal, person_name: str) -> list[pb.Allocation]:
-    access.require_casework(principal, "read allocations")
+    access.require_read(principal, "read allocations")
     person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
     rows = session.scalars(select(Allocation).where(Allocation.person_id == person.id)
                            .order_by(Allocation.start_date.desc(), Allocation.id.desc()))

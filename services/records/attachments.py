@@ -32,7 +32,7 @@ def to_proto(row: Attachment, with_content: bool) -> pb.Attachment:
 
 
 def add(session: Session, principal: Principal, wanted: pb.Attachment) -> pb.Attachment:
-    access.require_casework(principal, "attach files")
+    access.require_write(principal, "attach files")
     violations = {}
     if wanted.kind not in KINDS:
         violations["attachment.kind"] = f"one of {', '.join(KINDS)}"
@@ -47,7 +47,8 @@ def add(session: Session, principal: Principal, wanted: pb.Attachment) -> pb.Att
     if not wanted.filename.strip():
         violations["attachment.filename"] = "required"
     people.raise_if_invalid(violations, "The attachment")
-    document = documents.visible_document(session, principal, parse_name(wanted.document, "documents", "attachment.document"))
+    document = documents.visible_document(session, principal, parse_name(wanted.document, "documents",
+                                                                         "attachment.document"), for_update=True)
     row = Attachment(
         document_id=document.id, filename=wanted.filename.strip()[:255],
         media_type=wanted.media_type.strip() or "application/octet-stream", kind=wanted.kind,
@@ -65,7 +66,7 @@ def add(session: Session, principal: Principal, wanted: pb.Attachment) -> pb.Att
 
 
 def get(session: Session, principal: Principal, attachment_id: int) -> pb.Attachment:
-    access.require_casework(principal, "open attachments")
+    access.require_read(principal, "open attachments")
     row = session.get(Attachment, attachment_id)
     if row is None:
         raise NotFound(f"No attachment attachments/{attachment_id} is known to you.")

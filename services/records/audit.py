@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from services.common.audit_chain import AuditChain
 from services.common.auth import Principal
-from services.records.models import AuditEntry
+from services.records.models import AuditEntry, AuditPerson, RecordGrant
 from services.records.outbox import serialise_writers
 
 CHAIN = AuditChain(AuditEntry, ("actor_user", "actor_username", "action", "subject", "person_ids", "detail"),
-                   "audit row")
+                   "audit row", later_fields=("on_behalf_user", "on_behalf_username", "reason"))
 
 
 def record(
@@ -21,10 +24,34 @@ def record(
     subject: str,
     person_ids: list[int] | tuple[int, ...] = (),
     detail: str = "",
+    reason: str = "",
 ) -> None:
+    """Who is at the keyboard is the actor; when business support types for a worker, the worker
+    is on_behalf. A read or change reached through break-glass carries the break-glass reason."""
     serialise_writers(session)
-    CHAIN.append(session, actor_user=principal.user_id, actor_username=principal.username, action=action,
-                 subject=subject, person_ids=",".join(str(p) for p in person_ids), detail=detail)
+    person_ids = sorted(set(person_ids))
+    if not reason and person_ids:
+        reason = _break_glass_reason(session, principal.user_id, person_ids)
+    if principal.entered_by:
+        actor_user, actor_username = principal.keyboard_user_id, principal.entered_by[1]
+        on_behalf_user, on_behalf_username = principal.user_id, principal.username
+    else:
+        actor_user, actor_username, on_behalf_user, on_behalf_username = principal.user_id, principal.username, 0, ""
+    entry = CHAIN.append(session, actor_user=actor_user, actor_username=actor_username, action=action,
+                         subject=subject, person_ids=",".join(str(p) for p in person_ids), detail=detail,
+                         on_behalf_user=on_behalf_user, on_behalf_username=on_behalf_username, reason=reason)
+    if person_ids:
+        session.execute(insert(AuditPerson), [{"audit_id": entry.id, "person_id": p} for p in person_ids])
+
+
+def _break_glass_reason(session: Session, user_id: int, person_ids: list[int]) -> str:
+    """The reason of a live break-glass grant the caller holds on one of these children, if any:
+    one indexed lookup, and only grants are read (most calls find none)."""
+    now = datetime.now(timezone.utc)
+    return session.scalar(select(RecordGrant.reason).where(
+        RecordGrant.user_id == user_id, RecordGrant.person_id.in_(person_ids), RecordGrant.kind == "break_glass",
+        RecordGrant.revoked_at.is_(None), or_(RecordGrant.expires_at.is_(None), RecordGrant.expires_at > now))
+        .limit(1)) or ""
 
 
 def verify(session: Session) -> tuple[int, str | None]:

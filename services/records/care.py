@@ -227,7 +227,7 @@ def _event(session: Session, principal: Principal, period: CarePeriod, child: Pe
 
 
 def start(session: Session, principal: Principal, library: TemplateLibrary, request: pb.StartCareRequest) -> pb.CarePeriod:
-    access.require_casework(principal, "record that a child is looked after")
+    access.require_write(principal, "record that a child is looked after")
     if earlier := idempotency.earlier_result(session, principal, request.request_id, "StartCare"):
         return to_proto(session, _visible(session, principal, earlier)[0])
     violations: dict[str, str] = {}
@@ -285,7 +285,7 @@ def start(session: Session, principal: Principal, library: TemplateLibrary, requ
 
 def change_legal_status(session: Session, principal: Principal, library: TemplateLibrary,
                         request: pb.ChangeLegalStatusRequest) -> pb.CarePeriod:
-    access.require_casework(principal, "change a child's legal status")
+    access.require_write(principal, "change a child's legal status")
     violations: dict[str, str] = {}
     begins = past_date_or_today(request.start_date, "start_date", "start date", violations)
     if request.legal_status not in placements.codes(library, "LS"):
@@ -312,7 +312,7 @@ def change_legal_status(session: Session, principal: Principal, library: Templat
 
 
 def end(session: Session, principal: Principal, library: TemplateLibrary, request: pb.EndCareRequest) -> pb.CarePeriod:
-    access.require_casework(principal, "record that a child stopped being looked after")
+    access.require_write(principal, "record that a child stopped being looked after")
     violations: dict[str, str] = {}
     ends = past_date_or_today(request.end_date, "end_date", "end date", violations)
     if request.end_reason == NEW_EPISODE_SAME_DAY:
@@ -349,7 +349,7 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, reques
 
 
 def list_for(session: Session, principal: Principal, child_name: str) -> list[pb.CarePeriod]:
-    access.require_casework(principal, "read looked-after periods")
+    access.require_read(principal, "read looked-after periods")
     child = people.get_visible(session, principal, parse_name(child_name, "people", "child"))
     rows = session.scalars(select(CarePeriod).where(CarePeriod.child_id == child.id)
                            .order_by(CarePeriod.start_date.desc(), CarePeriod.id.desc()))

@@ -105,7 +105,7 @@ def _sentence(context: _Context, event: OutboxEvent, payload: dict) -> tuple[str
 
 
 def get(session: Session, principal: Principal, person_name: str, significant_only: bool) -> pb.Chronology:
-    access.require_casework(principal, "read chronologies")
+    access.require_read(principal, "read chronologies")
     person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
     # Records merged into this one tell part of the same story.
     ids = [person.id, *session.scalars(select(Person.id).where(Person.merged_into_id == person.id))]
@@ -125,14 +125,14 @@ def get(session: Session, principal: Principal, person_name: str, significant_on
     for row in session.scalars(select(ChronologyEntry).where(ChronologyEntry.person_id == person.id)):
         entries.append(pb.ChronologyEntry(date=iso(row.event_date), title=row.title, detail=row.detail, curated=True,
                                           significant=True, source=make_name("chronology", row.id),
-                                          recorded_by=row.author_name))
+                                          recorded_by=row.author_name, entered_by=row.entered_by_name))
     entries.sort(key=lambda e: e.date)  # stable: same-day entries keep the order they happened
     audit.record(session, principal, "read", f"people/{person.id}/chronology", [person.id])
     return pb.Chronology(person=make_name("people", person.id), entries=entries)
 
 
 def add(session: Session, principal: Principal, person_name: str, entry: pb.ChronologyEntry) -> pb.ChronologyEntry:
-    access.require_casework(principal, "add to chronologies")
+    access.require_write(principal, "add to chronologies")
     violations = {}
     if not entry.title.strip():
         violations["entry.title"] = "required: what happened, in one line"
@@ -140,14 +140,15 @@ def add(session: Session, principal: Principal, person_name: str, entry: pb.Chro
     if when and when > today_london():
         violations["entry.date"] = "cannot be in the future"
     people.raise_if_invalid(violations, "The chronology entry")
-    person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
+    person = people.get_visible(session, principal, parse_name(person_name, "people", "person"), action=access.WRITE)
     row = ChronologyEntry(person_id=person.id, event_date=when, title=entry.title.strip()[:300],
                           detail=entry.detail.strip(), author_user=principal.user_id,
-                          author_name=principal.display_name, created_at=datetime.now(timezone.utc))
+                          author_name=principal.display_name, created_at=datetime.now(timezone.utc),
+                          entered_by_name=principal.entered_by[2] if principal.entered_by else "")
     session.add(row)
     session.flush()
     name = make_name("chronology", row.id)
     outbox.append(session, principal, "chronology.entry_added", name, person.id, {"entry": name})
     audit.record(session, principal, "create", name, [person.id])
     return pb.ChronologyEntry(date=iso(when), title=row.title, detail=row.detail, curated=True, significant=True,
-                              source=name, recorded_by=row.author_name)
+                              source=name, recorded_by=row.author_name, entered_by=row.entered_by_name)

@@ -32,7 +32,6 @@ ENDS = {pb.DOCUMENT_STATE_COMPLETED: "completed", pb.DOCUMENT_STATE_CANCELLED: "
         pb.DOCUMENT_STATE_POSTPONED: "postponed"}
 STATE_WORDS = {pb.DOCUMENT_STATE_IN_PROGRESS: "in progress", pb.DOCUMENT_STATE_SUBMITTED: "waiting for approval",
                **ENDS}
-APPROVER_ROLES = ("leader", "manager")
 # The narrative every document carries (R-NARRATIVE); the case story reads the same questions.
 STORY_QUESTIONS = ("pen_picture", "key_case_summary")
 # Work that counts as "already started" for R-DUP; cancelled and postponed work does not block.
@@ -114,6 +113,9 @@ def to_proto(session: Session, document: Document, extras: _Extras | None = None
     msg.author.user_name = make_name("users", document.author_user)
     msg.author.username = document.author_username
     msg.author.display_name = document.author_name
+    if document.entered_by_user:
+        msg.entered_by.user_name = document.entered_by_user
+        msg.entered_by.display_name = document.entered_by_name
     msg.create_time.FromDatetime(document.created_at)
     msg.update_time.FromDatetime(document.updated_at)
     if document.ended_at:
@@ -193,8 +195,13 @@ def _merge(stored: dict[str, dict], answers) -> dict[str, dict]:
 
 
 def visible_document(session: Session, principal: Principal, document_id: int, for_update: bool = False) -> Document:
+    """The document, if the caller may read it (or, for_update, change it: a reviewing officer
+    only the reviews); otherwise NOT_FOUND alike for absent and not visible."""
+    action = access.write_action(principal) if for_update else access.READ
     query = (select(Document).join(Person, Person.id == Document.person_id)
-             .where(Document.id == document_id).where(access.visible_people(principal)))
+             .where(Document.id == document_id).where(access.visible_people(principal, action)))
+    if action == "review.write":
+        query = query.where(Document.template_id.in_(access.review_template_ids))
     if for_update and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=Document)
     document = session.scalar(query)
@@ -205,11 +212,15 @@ def visible_document(session: Session, principal: Principal, document_id: int, f
 
 def create(session: Session, principal: Principal, library: TemplateLibrary,
            request: pb.CreateDocumentRequest) -> pb.Document:
-    access.require_casework(principal, "write documents")
+    access.require(principal, access.write_action(principal), "write documents")
     if earlier := idempotency.earlier_result(session, principal, request.request_id, "CreateDocument"):
         return to_proto(session, visible_document(session, principal, parse_name(earlier, "documents")))
     template = find_template(library, request.template_id)
-    person = people.get_visible(session, principal, parse_name(request.person, "people", "person"))
+    if access.writes_reviews_only(principal) and template.kind not in access.REVIEW_KINDS:
+        raise PermissionDenied(f"A reviewing officer writes review records; a {template.title} is written by the "
+                               "child's social worker.")
+    person = people.get_visible(session, principal, parse_name(request.person, "people", "person"),
+                                action=access.write_action(principal))
     violations = validate_answers(template, request.answers)
     start = past_date_or_today(request.start_date, "start_date", "start date", violations)
     people.raise_if_invalid(violations, f"The {template.title}")
@@ -256,7 +267,7 @@ def appendment_payload(document: Document, snapshot_sha256: str, text: str, auth
 
 def append(session: Session, principal: Principal, signer: Signer,
            request: pb.AppendToDocumentRequest) -> pb.Document:
-    access.require_casework(principal, "add to documents")
+    access.require(principal, access.write_action(principal), "add to documents")
     if not request.text.strip():
         raise InvalidArgument("Write what you are adding.", {"text": "required"})
     document = visible_document(session, principal, parse_name(request.name, "documents"), for_update=True)
@@ -289,6 +300,8 @@ def _new_document(session: Session, principal: Principal, template: Template, pe
         answers_json=json.dumps({k: v for k, v in answers.items() if k not in shared}, sort_keys=True),
         end_reason="", author_user=principal.user_id, author_username=principal.username,
         author_name=principal.display_name, version=1, created_at=now, updated_at=now,
+        entered_by_user=principal.entered_by[0] if principal.entered_by else "",
+        entered_by_name=principal.entered_by[2] if principal.entered_by else "",
         episode_id=(current.id if (current := episodes.open_for(session, person.id)) else None),
         household_id=household_id, shared_json=json.dumps(shared),
     )
@@ -308,7 +321,7 @@ def _new_document(session: Session, principal: Principal, template: Template, pe
 
 
 def read(session: Session, principal: Principal, document_id: int) -> pb.Document:
-    access.require_casework(principal, "read documents")
+    access.require_read(principal, "read documents")
     document = visible_document(session, principal, document_id)
     audit.record(session, principal, "read", make_name("documents", document_id), [document.person_id])
     return to_proto(session, document)
@@ -316,7 +329,7 @@ def read(session: Session, principal: Principal, document_id: int) -> pb.Documen
 
 def list_for(session: Session, principal: Principal, request: pb.ListDocumentsRequest,
              offset: int, limit: int) -> list[pb.Document]:
-    access.require_casework(principal, "list documents")
+    access.require_read(principal, "list documents")
     query = select(Document).join(Person, Person.id == Document.person_id).where(access.visible_people(principal))
     if request.person:
         query = query.where(Document.person_id == parse_name(request.person, "people", "person"))
@@ -334,7 +347,7 @@ def list_for(session: Session, principal: Principal, request: pb.ListDocumentsRe
 
 
 def _open_for_change(session: Session, principal: Principal, name: str, etag: str) -> Document:
-    access.require_casework(principal, "change documents")
+    access.require(principal, access.write_action(principal), "change documents")
     document = visible_document(session, principal, parse_name(name, "documents"), for_update=True)
     require_etag(etag, document.version,
                  f"{document.author_name if document.author_user else 'Someone'} or a colleague changed this "
@@ -535,7 +548,7 @@ def _review_event(session: Session, principal: Principal, document: Document, ki
 
 
 def submit(session: Session, principal: Principal, library: TemplateLibrary, request: pb.ReviewDocumentRequest) -> pb.Document:
-    access.require_casework(principal, "submit documents")
+    access.require(principal, access.write_action(principal), "submit documents")
     document = _for_review(session, principal, request, pb.DOCUMENT_STATE_IN_PROGRESS)
     _require_mandatory(session, find_template(library, document.template_id, document.template_version), document,
                        "submitted")
@@ -546,7 +559,7 @@ def submit(session: Session, principal: Principal, library: TemplateLibrary, req
 
 
 def _require_approver(principal: Principal, document: Document) -> None:
-    if not principal.has_any_role(*APPROVER_ROLES):
+    if not access.may(principal, "document.approve"):
         raise PermissionDenied("Only team leaders and managers approve or return work.")
     if document.submitted_by_user == principal.user_id:
         raise PermissionDenied("You cannot approve or return your own work; another team leader must.")
@@ -599,8 +612,10 @@ def _close_episode(session: Session, principal: Principal, template: Template, d
 SIGNER_ROLES = ("social_worker", "team_leader", "parent", "young_person", "other_professional")
 METHODS = ("electronic", "witnessed_in_person", "printed_copy")
 # Only these roles may sign electronically as themselves in each capacity.
-ELECTRONIC = {"social_worker": ("duty", "worker", "leader", "manager"), "team_leader": ("leader", "manager"),
-              "other_professional": ("duty", "worker", "leader", "manager")}
+# Who may sign electronically in each capacity, by permission: practitioners as the social
+# worker, approvers as team leader, and practitioners or reviewing officers as another professional.
+ELECTRONIC = {"social_worker": ("child.write",), "team_leader": ("document.approve",),
+              "other_professional": ("child.write", "review.write")}
 
 
 def _signed_scan(session: Session, document: Document, attachment_name: str) -> Attachment:
@@ -634,7 +649,7 @@ def _add_signature(session: Session, signer: Signer, document: Document, digest:
 
 
 def sign(session: Session, principal: Principal, signer: Signer, request: pb.SignDocumentRequest) -> pb.Document:
-    access.require_casework(principal, "sign documents")
+    access.require(principal, access.write_action(principal), "sign documents")
     violations = {}
     if request.role not in SIGNER_ROLES:
         violations["role"] = f"one of {', '.join(SIGNER_ROLES)}"
@@ -648,8 +663,8 @@ def sign(session: Session, principal: Principal, signer: Signer, request: pb.Sig
         violations["attachment"] = "only a signature on a printed copy has a scan"
     people.raise_if_invalid(violations, "The signature")
     if request.method == "electronic":
-        allowed = ELECTRONIC.get(request.role)
-        if not allowed or not principal.has_any_role(*allowed):
+        allowed = ELECTRONIC.get(request.role, ())
+        if not any(access.may(principal, action) for action in allowed):
             raise PermissionDenied(f"You cannot sign as {request.role.replace('_', ' ')} yourself; a parent or "
                                    "young person signs in front of you (witnessed_in_person) or on a printed copy.")
     document = visible_document(session, principal, parse_name(request.name, "documents"), for_update=True)
@@ -696,7 +711,7 @@ SIBLING_TYPES = ("sibling", "half_sibling", "step_sibling")
 
 def copy_to_siblings(session: Session, principal: Principal, library: TemplateLibrary,
                      request: pb.CopyDocumentToSiblingsRequest) -> list[pb.Document]:
-    access.require_casework(principal, "copy documents")
+    access.require(principal, access.write_action(principal), "copy documents")
     source = visible_document(session, principal, parse_name(request.name, "documents"))
     template = find_template(library, source.template_id, source.template_version)
     if not request.siblings:

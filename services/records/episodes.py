@@ -65,7 +65,7 @@ def to_proto(session: Session, episode: Episode) -> pb.Episode:
 
 
 def list_for(session: Session, principal: Principal, person_name: str) -> list[pb.Episode]:
-    access.require_casework(principal, "read episodes")
+    access.require_read(principal, "read episodes")
     person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
     rows = session.scalars(select(Episode).where(Episode.person_id == person.id).order_by(Episode.id.desc()))
     audit.record(session, principal, "read", f"people/{person.id}/episodes", [person.id])

@@ -93,7 +93,7 @@ def _validate_contact(request: pb.RecordContactRequest) -> tuple[date, dict[str,
 
 
 def record_contact(session: Session, principal: Principal, request: pb.RecordContactRequest) -> pb.RecordContactResponse:
-    access.require_casework(principal, "record contacts")
+    access.require_write(principal, "record contacts")
     replayed = idempotency.earlier_result(session, principal, request.request_id, "RecordContact")
     if replayed:
         return contact_response(session, principal, parse_name(replayed, "contacts"))
@@ -110,7 +110,8 @@ def record_contact(session: Session, principal: Principal, request: pb.RecordCon
         person = people.create(session, principal, request.new_person, request.confirmed_not_duplicate,
                                prefix="new_person")
     else:
-        person = people.get_visible(session, principal, parse_name(request.person, "people", "person"))
+        person = people.get_visible(session, principal, parse_name(request.person, "people", "person"),
+                                    action=access.WRITE)
 
     now = datetime.now(timezone.utc)
     team_id = principal.team_ids[0]
@@ -174,10 +175,10 @@ def contact_response(session: Session, principal: Principal, contact_id: int) ->
     )
 
 
-def _visible_referral(session: Session, principal: Principal, referral_id: int) -> Referral:
+def _visible_referral(session: Session, principal: Principal, referral_id: int, action: str = access.READ) -> Referral:
     referral = session.scalar(
         select(Referral).join(Person, Person.id == Referral.person_id)
-        .where(Referral.id == referral_id).where(access.visible_people(principal))
+        .where(Referral.id == referral_id).where(access.visible_people(principal, action))
     )
     if referral is None:
         raise NotFound(f"No referral referrals/{referral_id} is known to you.")
@@ -185,7 +186,7 @@ def _visible_referral(session: Session, principal: Principal, referral_id: int) 
 
 
 def get_referral(session: Session, principal: Principal, referral_id: int) -> pb.Referral:
-    access.require_casework(principal, "read referrals")
+    access.require_read(principal, "read referrals")
     referral = _visible_referral(session, principal, referral_id)
     audit.record(session, principal, "read", make_name("referrals", referral_id), [referral.person_id])
     return _referral_proto(session, referral)
@@ -194,7 +195,7 @@ def get_referral(session: Session, principal: Principal, referral_id: int) -> pb
 def list_referrals(
     session: Session, principal: Principal, state: int, team: str, person: str, offset: int, limit: int
 ) -> list[pb.Referral]:
-    access.require_casework(principal, "list referrals")
+    access.require_read(principal, "list referrals")
     query = (
         select(Referral, Person, Contact.reason)
         .join(Person, Person.id == Referral.person_id)
@@ -216,7 +217,7 @@ def list_referrals(
 
 
 def decide(session: Session, principal: Principal, request: pb.DecideReferralRequest) -> pb.Referral:
-    access.require_decider(principal)
+    access.require(principal, "referral.decide", "decide referrals")
     referral_id = parse_name(request.name, "referrals")
     violations = {}
     if request.decision not in DECISION_LABELS:
@@ -225,7 +226,7 @@ def decide(session: Session, principal: Principal, request: pb.DecideReferralReq
         violations["reason"] = "required: say why"
     decided = past_date_or_today(request.decided_date, "decided_date", "decision date", violations)
     people.raise_if_invalid(violations, "The decision")
-    referral = _visible_referral(session, principal, referral_id)
+    referral = _visible_referral(session, principal, referral_id, "referral.decide")
     if session.get_bind().dialect.name == "postgresql":
         session.refresh(referral, with_for_update=True)
     if request.etag and request.etag != str(referral.version):

@@ -123,12 +123,15 @@ def _event(session: Session, principal: Principal, household: Household, kind: s
 
 
 def _visible_household(session: Session, principal: Principal, name: str, etag: str | None = None) -> Household:
-    """A household is known to you when you may see someone who lives or lived there."""
+    """A household is known to you when you may see someone who lives or lived there (and, to
+    change it, when you may change one of their records)."""
     household_id = parse_name(name, "households")
+    action = access.READ if etag is None else access.WRITE
     household = session.scalar(
         select(Household).where(Household.id == household_id).where(
             select(HouseholdMember.id).join(Person, Person.id == HouseholdMember.person_id)
-            .where(HouseholdMember.household_id == Household.id).where(access.visible_people(principal)).exists()))
+            .where(HouseholdMember.household_id == Household.id).where(access.visible_people(principal, action))
+            .exists()))
     if household is None:
         raise NotFound(f"No household {name} is known to you.")
     if etag is not None:
@@ -156,7 +159,7 @@ def _join(session: Session, household: Household, person: Person, since: date) -
 
 
 def create(session: Session, principal: Principal, request: pb.CreateHouseholdRequest) -> pb.Household:
-    access.require_casework(principal, "record households")
+    access.require_write(principal, "record households")
     if earlier := idempotency.earlier_result(session, principal, request.request_id, "CreateHousehold"):
         return to_proto(session, principal, _visible_household(session, principal, earlier))
     violations: dict[str, str] = {}
@@ -166,7 +169,8 @@ def create(session: Session, principal: Principal, request: pb.CreateHouseholdRe
     if not request.household.address.strip() and not request.household.postcode.strip():
         violations["household.address"] = "give the address or at least the postcode"
     people.raise_if_invalid(violations, "The household")
-    members = [people.get_visible(session, principal, parse_name(m, "people", "members")) for m in request.members]
+    members = [people.get_visible(session, principal, parse_name(m, "people", "members"), action=access.WRITE)
+               for m in request.members]
     for person in members:
         _refuse_second_home(session, person)
     household = Household(address=request.household.address.strip(),
@@ -186,14 +190,14 @@ def create(session: Session, principal: Principal, request: pb.CreateHouseholdRe
 
 
 def get(session: Session, principal: Principal, name: str) -> pb.Household:
-    access.require_casework(principal, "read households")
+    access.require_read(principal, "read households")
     household = _visible_household(session, principal, name)
     audit.record(session, principal, "read", name, [m.person_id for m in _members(session, household.id)])
     return to_proto(session, principal, household)
 
 
 def list_for(session: Session, principal: Principal, person_name: str) -> list[pb.Household]:
-    access.require_casework(principal, "read households")
+    access.require_read(principal, "read households")
     person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
     rows = session.scalars(select(Household).join(HouseholdMember, HouseholdMember.household_id == Household.id)
                            .where(HouseholdMember.person_id == person.id)
@@ -203,12 +207,12 @@ def list_for(session: Session, principal: Principal, person_name: str) -> list[p
 
 
 def join(session: Session, principal: Principal, request: pb.JoinHouseholdRequest) -> pb.Household:
-    access.require_casework(principal, "record households")
+    access.require_write(principal, "record households")
     violations: dict[str, str] = {}
     since = past_date_or_today(request.from_date, "from_date", "date they started living there", violations)
     people.raise_if_invalid(violations, "Joining the household")
     household = _visible_household(session, principal, request.name, request.etag)
-    person = people.get_visible(session, principal, parse_name(request.person, "people", "person"))
+    person = people.get_visible(session, principal, parse_name(request.person, "people", "person"), action=access.WRITE)
     _refuse_second_home(session, person, household.id)
     _join(session, household, person, since)
     household.version += 1
@@ -221,12 +225,12 @@ def join(session: Session, principal: Principal, request: pb.JoinHouseholdReques
 
 
 def leave(session: Session, principal: Principal, request: pb.LeaveHouseholdRequest) -> pb.Household:
-    access.require_casework(principal, "record households")
+    access.require_write(principal, "record households")
     violations: dict[str, str] = {}
     until = past_date_or_today(request.to_date, "to_date", "date they stopped living there", violations)
     people.raise_if_invalid(violations, "Leaving the household")
     household = _visible_household(session, principal, request.name, request.etag)
-    person = people.get_visible(session, principal, parse_name(request.person, "people", "person"))
+    person = people.get_visible(session, principal, parse_name(request.person, "people", "person"), action=access.WRITE)
     member = session.scalar(select(HouseholdMember).where(
         HouseholdMember.household_id == household.id, HouseholdMember.person_id == person.id,
         HouseholdMember.to_date.is_(None)))
@@ -250,7 +254,7 @@ def update_facts(session: Session, principal: Principal, library: TemplateLibrar
                  request: pb.UpdateHouseholdFactsRequest) -> pb.Household:
     from services.records.documents import check_answers  # documents imports this module
 
-    access.require_casework(principal, "record family information")
+    access.require_write(principal, "record family information")
     if not request.facts:
         raise InvalidArgument("Give at least one family answer to record.", {"facts": "required"})
     people.raise_if_invalid(check_answers(family_questions(library), request.facts, "the family sections",

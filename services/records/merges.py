@@ -13,11 +13,10 @@ from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.common.names import make_name, parse_name
-from services.records import audit, outbox, people
+from services.records import access, audit, outbox, people
 from services.records.models import (Allocation, ChronologyEntry, Contact, Document, Episode, Person, PersonMerge,
                                      Referral, Relationship)
 
-MERGING_ROLES = ("leader", "manager")
 # Every table that points at a person, and the column that does.
 POINTERS = ((Contact, "person_id"), (Referral, "person_id"), (Document, "person_id"), (Episode, "person_id"),
             (Allocation, "person_id"), (ChronologyEntry, "person_id"), (Relationship, "child_id"),
@@ -41,15 +40,16 @@ def _refuse_merged(session: Session, principal: Principal, person_id: int) -> No
 
 
 def merge(session: Session, principal: Principal, request: pb.MergePeopleRequest) -> pb.PersonMerge:
-    if not principal.has_any_role(*MERGING_ROLES):
+    if not access.may(principal, "child.merge"):
         raise PermissionDenied("Only team leaders and managers merge records.")
     if not request.reason.strip():
         raise InvalidArgument("Say why these are the same child.", {"reason": "required"})
     for field in ("keep", "duplicate"):
         _refuse_merged(session, principal, parse_name(getattr(request, field), "people", field))
-    keep = people.get_visible(session, principal, parse_name(request.keep, "people", "keep"), for_update=True)
+    keep = people.get_visible(session, principal, parse_name(request.keep, "people", "keep"), for_update=True,
+                              action="child.merge")
     duplicate = people.get_visible(session, principal, parse_name(request.duplicate, "people", "duplicate"),
-                                   for_update=True)
+                                   for_update=True, action="child.merge")
     if keep.id == duplicate.id:
         raise InvalidArgument("Choose two different records.", {"duplicate": "same as keep"})
     moved: dict[str, list[int]] = {}
@@ -76,14 +76,14 @@ def merge(session: Session, principal: Principal, request: pb.MergePeopleRequest
 
 
 def undo(session: Session, principal: Principal, request: pb.UndoMergeRequest) -> pb.PersonMerge:
-    if not principal.has_any_role(*MERGING_ROLES):
+    if not access.may(principal, "child.merge"):
         raise PermissionDenied("Only team leaders and managers undo merges.")
     if not request.reason.strip():
         raise InvalidArgument("Say why the merge was wrong.", {"reason": "required"})
     row = session.get(PersonMerge, parse_name(request.name, "merges"))
     if row is None:
         raise NotFound(f"There is no merge {request.name}.")
-    people.get_visible(session, principal, row.keep_id, for_update=True)
+    people.get_visible(session, principal, row.keep_id, for_update=True, action="child.merge")
     if row.undone_at is not None:
         raise FailedPrecondition("This merge was already undone.")
     moved = json.loads(row.moved_json)

@@ -33,7 +33,9 @@ class Person(Base):
     sex: Mapped[int] = mapped_column(Integer)
     postcode: Mapped[str] = mapped_column(String(16), default="")
     address: Mapped[str] = mapped_column(Text, default="")
-    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "open", "restricted" (explicit grant or break-glass) or "sealed" (explicit grant only):
+    # services/records/access.py.
+    access_level: Mapped[str] = mapped_column(String(12), default="open", server_default="open")
     # The team that first recorded the child; with referrals, decides who may see them.
     team_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     created_by_user: Mapped[int] = mapped_column(Integer)
@@ -134,6 +136,8 @@ class ChronologyEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     author_user: Mapped[int] = mapped_column(Integer)
     author_name: Mapped[str] = mapped_column(String(200))
+    # Business support who typed it for the author ("" when the author typed it).
+    entered_by_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -207,6 +211,9 @@ class Document(Base):
     author_user: Mapped[int] = mapped_column(Integer)
     author_username: Mapped[str] = mapped_column(String(100))
     author_name: Mapped[str] = mapped_column(String(200))
+    # Business support who started it for the author (users/N and name; "" when the author did).
+    entered_by_user: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    entered_by_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -491,5 +498,75 @@ class AuditEntry(Base):
     subject: Mapped[str] = mapped_column(String(100))
     person_ids: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+    # Business support typing for a worker: actor_* is who typed, on_behalf_* the worker.
+    on_behalf_user: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    on_behalf_username: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # Why, when the access needed one (break-glass).
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditPerson(Base):
+    """Which children each audit row touched, so a child's "who has seen this record" report is
+    one indexed query. Derived from audit_log.person_ids (which the hash covers)."""
+
+    __tablename__ = "audit_people"
+    audit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+
+
+class RecordGrant(Base):
+    """Explicit access to one child's record for one user: a manager's grant, or break-glass."""
+
+    __tablename__ = "record_grants"
+    __table_args__ = (Index("ix_record_grants_person_user", "person_id", "user_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(12))  # "grant" or "break_glass"
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_user: Mapped[int] = mapped_column(Integer)
+    granted_by_name: Mapped[str] = mapped_column(String(200))
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_by_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The holding team when break-glass was used: its leaders and managers review it.
+    team_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    review_outcome: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reviewed_by_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reviewed_by_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LegalHold(Base):
+    """While a hold is in place the record is never offered for disposal, whatever its age."""
+
+    __tablename__ = "legal_holds"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by_user: Mapped[int] = mapped_column(Integer)
+    placed_by_name: Mapped[str] = mapped_column(String(200))
+    placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    released_by_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    released_by_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    release_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class Disposal(Base):
+    """That a record was disposed of, and under which rule: no name, no detail of the child."""
+
+    __tablename__ = "disposals"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    former_person_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    rule: Mapped[str] = mapped_column(String(60))
+    keep_until: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    disposed_by_user: Mapped[int] = mapped_column(Integer)
+    disposed_by_name: Mapped[str] = mapped_column(String(200))
+    disposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    rows_removed: Mapped[int] = mapped_column(Integer)

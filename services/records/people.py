@@ -37,6 +37,10 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 
+ACCESS_LEVELS = {access.OPEN: pb.ACCESS_LEVEL_OPEN, access.RESTRICTED: pb.ACCESS_LEVEL_RESTRICTED,
+                 access.SEALED: pb.ACCESS_LEVEL_SEALED}
+
+
 def display_name(person: Person) -> str:
     name = f"{person.given_name} {person.family_name}".strip()
     if person.date_of_birth:
@@ -54,7 +58,8 @@ def to_proto(person: Person) -> pb.Person:
         sex=person.sex,
         postcode=person.postcode,
         address=person.address,
-        restricted=person.restricted,
+        restricted=person.access_level != access.OPEN,
+        access_level=ACCESS_LEVELS[person.access_level],
         etag=str(person.version),
         display_name=display_name(person),
         nhs_number=person.nhs_number or "",
@@ -158,7 +163,7 @@ def search(
     if dob is not None:
         prefilters.append(Person.date_of_birth == dob)
     rows = session.scalars(
-        select(Person).where(access.visible_people(principal)).where(or_(*prefilters)).limit(5000)
+        select(Person).where(access.visible_people(principal, access.FIND)).where(or_(*prefilters)).limit(5000)
     )
     wanted = " ".join(tokens)
     scored = []
@@ -175,12 +180,16 @@ def search(
     scored.sort(key=lambda item: (-item[1], item[0].family_key, item[0].given_key, item[0].id))
     found = scored[:limit]
     audit.record(session, principal, "search", "people", [p.id for p, _ in found],
-                 detail=f"query={query!r} dob={iso(dob)}")
+                 detail=f"{len(found)} found" + (" (a date of birth was given)" if dob else ""))
     return found
 
 
-def get_visible(session: Session, principal: Principal, person_id: int, for_update: bool = False) -> Person:
-    query = select(Person).where(Person.id == person_id).where(access.visible_people(principal))
+def get_visible(session: Session, principal: Principal, person_id: int, for_update: bool = False,
+                action: str | None = None) -> Person:
+    """The child, if the caller may do `action` to them (default: change them when for_update,
+    else read them); otherwise NOT_FOUND, worded exactly as for a child who does not exist."""
+    action = action or (access.WRITE if for_update else access.READ)
+    query = select(Person).where(Person.id == person_id).where(access.visible_people(principal, action))
     if for_update and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     person = session.scalar(query)
@@ -190,7 +199,7 @@ def get_visible(session: Session, principal: Principal, person_id: int, for_upda
 
 
 def read(session: Session, principal: Principal, person_id: int) -> Person:
-    access.require_casework(principal, "read children's records")
+    access.require_read(principal, "read children's records")
     person = get_visible(session, principal, person_id)
     audit.record(session, principal, "read", f"people/{person_id}", [person_id])
     return person
@@ -222,7 +231,7 @@ def refuse_shared_identifier(session: Session, principal: Principal, person: pb.
     holder = session.scalar(query.limit(1))
     if holder is None:
         return
-    if session.scalar(select(Person.id).where(Person.id == holder.id).where(access.visible_people(principal))):
+    if session.scalar(select(Person.id).where(Person.id == holder.id).where(access.visible_people(principal, access.FIND))):
         raise AlreadyExists(f"{display_name(holder)} (people/{holder.id}) already has this NHS number or UPN.",
                             f"people/{holder.id}")
     raise AlreadyExists("A child with this NHS number or UPN is already recorded in a record you cannot see. "
@@ -236,7 +245,7 @@ def create(
     confirmed_not_duplicate: bool,
     prefix: str = "person",
 ) -> Person:
-    access.require_casework(principal, "record children")
+    access.require_write(principal, "record children")
     dob, violations = validate(person, prefix)
     raise_if_invalid(violations, "The child")
     refuse_shared_identifier(session, principal, person)
@@ -244,7 +253,7 @@ def create(
         match = likely_duplicate(session, principal, person.given_name, person.family_name, dob)
         if match is not None:
             visible = session.scalar(select(Person.id).where(Person.id == match.id)
-                                     .where(access.visible_people(principal)))
+                                     .where(access.visible_people(principal, access.FIND)))
             if visible:
                 raise AlreadyExists(
                     f"{display_name(match)} is already known (people/{match.id}). Choose them, or "
@@ -253,7 +262,7 @@ def create(
                 "A child with this name and date of birth is already recorded in a record you "
                 "cannot see. Ask your team leader before recording them again.")
     row = Person(
-        restricted=False,
+        access_level=access.OPEN,
         team_id=principal.team_ids[0] if principal.team_ids else None,
         created_by_user=principal.user_id,
         created_at=datetime.now(timezone.utc),
@@ -269,7 +278,7 @@ def create(
 
 
 def update(session: Session, principal: Principal, person: pb.Person, paths: list[str]) -> Person:
-    access.require_casework(principal, "change children's records")
+    access.require_write(principal, "change children's records")
     unknown = [p for p in paths if p not in UPDATABLE]
     if not paths or unknown:
         raise InvalidArgument(

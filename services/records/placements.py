@@ -29,7 +29,6 @@ CARER_KINDS = ("foster_carer", "kinship_carer", "private_foster_carer", "adopter
                "supported_lodgings")
 PRIVATE_FOSTERING = "private_foster_carer"
 CARER_CHARACTERISTICS = ("ethnicity", "religion", "first_language", "disability")
-REGISTER_ROLES = ("leader", "manager", "admin")
 CARER_UPDATABLE = ("display_name", "postcode", "urn", "active", "characteristics")
 CODES_FROM = "placement-information-record"
 
@@ -60,7 +59,7 @@ def _characteristics_json(answers) -> str:
 
 
 def _require_register_role(principal: Principal) -> None:
-    if not principal.has_any_role(*REGISTER_ROLES):
+    if not access.may(principal, "carers.manage"):
         raise PermissionDenied("Only team leaders, managers and administrators keep the carers register.")
 
 
@@ -121,8 +120,8 @@ def update_carer(session: Session, principal: Principal, wanted: pb.Carer, paths
 
 
 def list_carers(session: Session, principal: Principal, kind: str) -> list[pb.Carer]:
-    if not principal.has_any_role("admin"):
-        access.require_casework(principal, "see the carers register")
+    if not access.may(principal, "carers.manage"):
+        access.require_read(principal, "see the carers register")
     query = select(Carer).order_by(Carer.display_name)
     if kind:
         query = query.where(Carer.kind == kind)
@@ -155,7 +154,7 @@ def _care_period_for(session: Session, child, begins: date) -> CarePeriod:
 
 
 def start(session: Session, principal: Principal, library: TemplateLibrary, wanted: pb.Placement) -> pb.Placement:
-    access.require_casework(principal, "place children")
+    access.require_write(principal, "place children")
     violations: dict[str, str] = {}
     begins = past_date_or_today(wanted.start_date, "placement.start_date", "start date", violations)
     if wanted.placement_type not in codes(library, "PLACE"):
@@ -222,7 +221,7 @@ def close(session: Session, principal: Principal, row: Placement, ends: date, re
 
 
 def end(session: Session, principal: Principal, library: TemplateLibrary, request: pb.EndPlacementRequest) -> pb.Placement:
-    access.require_casework(principal, "end placements")
+    access.require_write(principal, "end placements")
     violations: dict[str, str] = {}
     ends = past_date_or_today(request.end_date, "end_date", "end date", violations)
     if request.end_reason not in codes(library, "REASON_PLACE_CHANGE"):
@@ -249,7 +248,7 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, reques
 
 
 def list_for(session: Session, principal: Principal, child_name: str) -> list[pb.Placement]:
-    access.require_casework(principal, "read placements")
+    access.require_read(principal, "read placements")
     child = people.get_visible(session, principal, parse_name(child_name, "people", "child"))
     rows = session.execute(select(Placement, Carer).join(Carer, Carer.id == Placement.carer_id)
                            .where(Placement.child_id == child.id)

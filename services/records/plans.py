@@ -112,8 +112,10 @@ def to_proto(session: Session, plan: Plan) -> pb.Plan:
 
 
 def _visible_plan(session: Session, principal: Principal, name: str, in_force: bool = False) -> Plan:
+    """in_force: the plan is about to change, so the caller must be able to change the child's record."""
+    action = access.WRITE if in_force else access.READ
     plan = session.scalar(select(Plan).join(Person, Person.id == Plan.person_id)
-                          .where(Plan.id == parse_name(name, "plans")).where(access.visible_people(principal)))
+                          .where(Plan.id == parse_name(name, "plans")).where(access.visible_people(principal, action)))
     if plan is None:
         raise NotFound(f"No plan {name} is known to you.")
     if in_force and plan.end_date is not None:
@@ -129,7 +131,7 @@ def _event(session: Session, principal: Principal, plan: Plan, kind: str, payloa
 
 
 def create(session: Session, principal: Principal, request: pb.CreatePlanRequest) -> pb.Plan:
-    access.require_casework(principal, "write plans")
+    access.require_write(principal, "write plans")
     if earlier := idempotency.earlier_result(session, principal, request.request_id, "CreatePlan"):
         return to_proto(session, _visible_plan(session, principal, earlier))
     violations: dict[str, str] = {}
@@ -140,7 +142,7 @@ def create(session: Session, principal: Principal, request: pb.CreatePlanRequest
         violations["outcomes"] = "a plan states at least one outcome for the child"
     outcomes = _check_outcomes(request.outcomes, "outcomes", violations)
     people.raise_if_invalid(violations, "The plan")
-    person = people.get_visible(session, principal, parse_name(request.person, "people", "person"))
+    person = people.get_visible(session, principal, parse_name(request.person, "people", "person"), action=access.WRITE)
     plan = Plan(person_id=person.id, kind=request.kind, start_date=start, version=1, created_by_user=principal.user_id,
                 created_at=datetime.now(timezone.utc))
     session.add(plan)
@@ -152,7 +154,7 @@ def create(session: Session, principal: Principal, request: pb.CreatePlanRequest
 
 
 def get(session: Session, principal: Principal, name: str) -> pb.Plan:
-    access.require_casework(principal, "read plans")
+    access.require_read(principal, "read plans")
     plan = _visible_plan(session, principal, name)
     audit.record(session, principal, "read", name, [plan.person_id])
     return to_proto(session, plan)
@@ -165,7 +167,7 @@ def _require_current(outcome: PlanOutcome) -> None:
 
 
 def update_action(session: Session, principal: Principal, request: pb.UpdateActionRequest) -> pb.Plan:
-    access.require_casework(principal, "change plans")
+    access.require_write(principal, "change plans")
     plan = _visible_plan(session, principal, request.plan, in_force=True)
     violations: dict[str, str] = {}
     [(who, what, when)] = _check_actions([request.action], "action", violations)
@@ -195,7 +197,7 @@ def update_action(session: Session, principal: Principal, request: pb.UpdateActi
 
 
 def record_review(session: Session, principal: Principal, request: pb.RecordReviewRequest) -> pb.Plan:
-    access.require_casework(principal, "review plans")
+    access.require_write(principal, "review plans")
     plan = _visible_plan(session, principal, request.plan, in_force=True)
     refuse_stale(request.etag, plan.version, "The plan changed since you opened it. Reload it, then record the review.")
     violations: dict[str, str] = {}
@@ -240,7 +242,7 @@ def record_review(session: Session, principal: Principal, request: pb.RecordRevi
 
 
 def end(session: Session, principal: Principal, request: pb.EndPlanRequest) -> pb.Plan:
-    access.require_casework(principal, "end plans")
+    access.require_write(principal, "end plans")
     violations: dict[str, str] = {}
     if not request.reason.strip():
         violations["reason"] = "required: why the plan ends"
@@ -259,7 +261,7 @@ def end(session: Session, principal: Principal, request: pb.EndPlanRequest) -> p
 
 
 def progress(session: Session, principal: Principal, person_name: str) -> pb.OutcomeProgress:
-    access.require_casework(principal, "read progress")
+    access.require_read(principal, "read progress")
     person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
     rows = session.execute(
         select(OutcomeReview, PlanOutcome).join(PlanOutcome, PlanOutcome.id == OutcomeReview.outcome_id)

@@ -19,7 +19,6 @@ from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
 from services.records.models import Person, Relationship, RelationshipType
 
-TYPE_ADMIN_ROLES = ("admin", "manager")
 # What a worker may change once a relationship is recorded; who it is between stays as recorded.
 UPDATABLE = ("lives_with_child", "end_date", "type_code")
 
@@ -33,7 +32,7 @@ def list_types(session: Session) -> list[pb.RelationshipType]:
 
 
 def create_type(session: Session, principal: Principal, wanted: pb.RelationshipType) -> pb.RelationshipType:
-    if not principal.has_any_role(*TYPE_ADMIN_ROLES):
+    if not access.may(principal, "reference.manage"):
         raise PermissionDenied("Only administrators and managers can add relationship types.")
     code = wanted.code.strip().lower()
     violations = {}
@@ -60,7 +59,7 @@ def to_proto(row: Relationship, kind: RelationshipType, other_name: str) -> pb.R
 
 
 def create(session: Session, principal: Principal, wanted: pb.Relationship) -> pb.Relationship:
-    access.require_casework(principal, "record relationships")
+    access.require_write(principal, "record relationships")
     violations: dict[str, str] = {}
     kind = session.get(RelationshipType, wanted.type_code)
     if kind is None:
@@ -72,7 +71,8 @@ def create(session: Session, principal: Principal, wanted: pb.Relationship) -> p
     if wanted.child and wanted.child == wanted.other:
         violations["relationship.other"] = "must be someone other than the child"
     people.raise_if_invalid(violations, "The relationship")
-    child = people.get_visible(session, principal, parse_name(wanted.child, "people", "relationship.child"))
+    child = people.get_visible(session, principal, parse_name(wanted.child, "people", "relationship.child"),
+                               action=access.WRITE)
     other = people.get_visible(session, principal, parse_name(wanted.other, "people", "relationship.other"))
     duplicate = session.scalar(select(Relationship.id).where(
         Relationship.child_id == child.id, Relationship.other_id == other.id,
@@ -97,7 +97,7 @@ def create(session: Session, principal: Principal, wanted: pb.Relationship) -> p
 
 
 def list_for(session: Session, principal: Principal, child_name: str, needs_review_only: bool) -> list[pb.Relationship]:
-    access.require_casework(principal, "read relationships")
+    access.require_read(principal, "read relationships")
     child = people.get_visible(session, principal, parse_name(child_name, "people", "child"))
     rows = session.execute(
         select(Relationship, RelationshipType).join(RelationshipType, RelationshipType.code == Relationship.type_code)
@@ -117,7 +117,7 @@ def _other_name(session: Session, principal: Principal, other_id: int) -> str:
     return people.display_name(other) if other else "someone whose record you cannot see"
 
 
-def _visible(session: Session, principal: Principal, relationship_id: int) -> Relationship:
+def _visible(session: Session, principal: Principal, relationship_id: int, action: str = access.READ) -> Relationship:
     """The relationship, if the caller can see its child; absent and not visible answer alike."""
     query = select(Relationship).where(Relationship.id == relationship_id)
     if session.get_bind().dialect.name == "postgresql":
@@ -125,7 +125,7 @@ def _visible(session: Session, principal: Principal, relationship_id: int) -> Re
     row = session.scalar(query)
     if row is not None:
         try:
-            people.get_visible(session, principal, row.child_id)
+            people.get_visible(session, principal, row.child_id, action=action)
         except NotFound:
             row = None
     if row is None:
@@ -134,7 +134,7 @@ def _visible(session: Session, principal: Principal, relationship_id: int) -> Re
 
 
 def update(session: Session, principal: Principal, wanted: pb.Relationship, paths: list[str]) -> pb.Relationship:
-    access.require_casework(principal, "change relationships")
+    access.require_write(principal, "change relationships")
     unknown = [p for p in paths if p not in UPDATABLE]
     if not paths or unknown:
         raise InvalidArgument(
@@ -143,7 +143,7 @@ def update(session: Session, principal: Principal, wanted: pb.Relationship, path
     if not wanted.etag:
         raise InvalidArgument("Send the etag of the version you are changing, so no one's change is overwritten.",
                               {"relationship.etag": "required"})
-    row = _visible(session, principal, parse_name(wanted.name, "relationships", "relationship.name"))
+    row = _visible(session, principal, parse_name(wanted.name, "relationships", "relationship.name"), access.WRITE)
     refuse_stale(wanted.etag, row.version, "Someone else changed this relationship since you opened it. Reload it "
                  "to see their change, then make yours again.")
     violations: dict[str, str] = {}

@@ -25,6 +25,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         self.db = db
         self.signal = signal
         self.library = library
+        access.note_review_templates(library)
         self.signer = signer
         self.poll_seconds = poll_seconds
         self.draining = False
@@ -65,7 +66,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
 
     async def SearchPeople(self, request, context):
         who = caller()
-        access.require_casework(who, "search for children")
+        access.require(who, access.FIND, "search for children")
         dob = parse_date(request.date_of_birth, "date_of_birth", "date of birth") if request.date_of_birth else None
         limit = min(request.page_size or 20, 100)
 

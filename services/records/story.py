@@ -41,7 +41,7 @@ def _document_paragraph(document: Document, library) -> str:
 
 
 def tell(session: Session, principal: Principal, library, person_name: str) -> pb.CaseStory:
-    access.require_casework(principal, "read case stories")
+    access.require_read(principal, "read case stories")
     person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))
     paragraphs = [f"The story of {people.display_name(person)}."]
     for episode in session.scalars(select(Episode).where(Episode.person_id == person.id).order_by(Episode.id)):

@@ -1,5 +1,5 @@
-"""The ICS Textual app: owns the client, the large-mode switch, the login-again flow, and the
-safety net that saves an open draft when the terminal goes away."""
+"""The ICS Textual app: owns the client, the large-mode switch, the login-again flow, the idle
+lock, and the safety net that saves an open draft when the terminal goes away."""
 
 from __future__ import annotations
 
@@ -11,14 +11,17 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.geometry import Offset
+from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import DataTable, Input, OptionList, TextArea
 
 from tui.app import bindings
+from tui.app.screens.lock import LockScreen
 from tui.app.screens.login import LoginScreen
 from tui.app.screens.my_work import MyWorkScreen
 from tui.core.client import IcsClient, Targets
 from tui.core.drafts import DraftKeeper
+from tui.core.idle_lock import IdleLock, configured_minutes
 
 HANGUP_EXIT_CODE = 129  # 128 + SIGHUP, as a shell reports it
 
@@ -40,9 +43,12 @@ class IcsApp(App[int]):
     CSS_PATH = "ics.tcss"
     TITLE = "ICS"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [bindings.QUIT, *bindings.NEXT_FIELD]
+    BINDINGS = [bindings.QUIT, bindings.LOCK, *bindings.NEXT_FIELD]
+    # What counts as the worker being there. Not mouse moves: a knocked mouse is nobody.
+    ACTIVITY = (events.Key, events.MouseDown, events.Paste)
 
-    def __init__(self, targets: Targets, large: bool = False, state_dir: Path | None = None) -> None:
+    def __init__(self, targets: Targets, large: bool = False, state_dir: Path | None = None,
+                 idle_lock_minutes: float | None = None, clock: Callable[[], float] | None = None) -> None:
         self._cursor_fallback = Offset(0, 0)
         super().__init__()
         self.animation_level = "none"
@@ -53,6 +59,14 @@ class IcsApp(App[int]):
         self.open_draft: tuple[DraftKeeper, Callable[[], str]] | None = None
         self._after_login: list[Callable[[], None]] = []
         self._signals: list[int] = []
+        # `idle_lock_minutes` and `clock` are for tests; otherwise the configured setting.
+        minutes = configured_minutes(targets) if idle_lock_minutes is None else idle_lock_minutes
+        self.idle_lock = IdleLock(self.client, minutes, clock)
+        self._idle_timer = None  # kept: Textual holds timers only weakly
+        # Screens that asked to open while locked (a form a slow call opens, a duplicate warning
+        # about a child): they open after the unlock, never over the lock screen.
+        self._held_back: list[tuple[Screen, Callable | None]] = []
+        self._signed_out_who = ""
         self.register_theme(HIGH_CONTRAST)
 
     def on_mount(self) -> None:
@@ -60,7 +74,11 @@ class IcsApp(App[int]):
             self.add_class("-large")
             self.theme = HIGH_CONTRAST.name
         self._catch_hangup()
-        self.push_screen(LoginScreen(), lambda _ok: self.push_screen(MyWorkScreen()))
+        self._start()
+        self._arm_idle_timer()
+
+    def _start(self, note: str = "") -> None:
+        self.push_screen(LoginScreen(note=note), lambda _ok: self.push_screen(MyWorkScreen()))
 
     def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()
@@ -72,6 +90,8 @@ class IcsApp(App[int]):
         """Log in again over whatever is open; afterwards `then` runs (the call that failed)."""
         if then is not None:
             self._after_login.append(then)
+        if self.idle_lock.locked:
+            return  # unlocking is a login: the calls waiting run then
         if any(isinstance(screen, LoginScreen) for screen in self.screen_stack):
             return
         user = self.client.session.user
@@ -81,6 +101,92 @@ class IcsApp(App[int]):
         waiting, self._after_login = self._after_login, []
         for then in waiting:
             then()
+
+    # -- the idle lock (tui/core/idle_lock.py) ----------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        # Here, before any widget sees the event: a field that takes a key stops it there.
+        if isinstance(event, self.ACTIVITY):
+            self.idle_lock.touch()
+        await super().on_event(event)
+
+    def _arm_idle_timer(self) -> None:
+        """One timer, set for when the lock would be due; keys in between only move the time
+        it is measured from, so typing costs nothing."""
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
+        left = self.idle_lock.seconds_left()
+        if left is None:
+            return  # never locks, or locked now: armed again on unlocking
+        if left <= 0 and not self.idle_lock.due():
+            left = self.idle_lock.timeout_seconds  # nobody signed in (the login screen): look again later
+        # Never a zero delay: Textual's timer divides by it.
+        self._idle_timer = self.set_timer(max(left, 0.05), self._idle_check)
+
+    def _idle_check(self) -> None:
+        self._idle_timer = None
+        if self.idle_lock.due():
+            self.lock(idle=True)
+        else:
+            self._arm_idle_timer()
+
+    def action_lock(self) -> None:
+        self.lock(idle=False)
+
+    def lock(self, idle: bool = True) -> None:
+        """The lock screen over everything at once; then the open draft goes to the server."""
+        if not self.idle_lock.lock(idle):
+            return
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
+        self.push_screen(LockScreen(self.idle_lock), self._lock_closed)
+        if self.open_draft is not None:
+            keeper, title = self.open_draft
+            heading = title()
+            self.run_worker(lambda: self.idle_lock.keep_draft(keeper, heading), thread=True,
+                            group="lock-draft", exit_on_error=False)
+
+    def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False):
+        if self.idle_lock.locked and not isinstance(screen, LockScreen) and not wait_for_dismiss:
+            self._held_back.append((screen, callback))
+            held = asyncio.get_running_loop().create_future()
+            held.set_result(None)  # nobody here awaits it; it is awaitable like Textual's own
+            return held
+        return super().push_screen(screen, callback, wait_for_dismiss)
+
+    def _lock_closed(self, outcome: str | None) -> None:
+        held, self._held_back = self._held_back, []
+        if outcome == "signed out":
+            self._signed_out()
+            return
+        for screen, callback in held:
+            self.push_screen(screen, callback)
+        top = self.screen
+        if isinstance(top, LoginScreen) and top.again_as and self.client.session.active:
+            top.dismiss(True)  # it asked for the login the unlock has just done
+        else:
+            self._logged_in_again(True)
+        self._arm_idle_timer()
+
+    def _signed_out(self) -> None:
+        """Someone else at the keyboard signed the worker out: back to the login screen with
+        nothing of theirs left open (their draft was saved before the session ended)."""
+        note = self.idle_lock.signed_out_text(self._signed_out_who)
+        self.open_draft = None
+        self._after_login = []
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._start(note)
+        self._arm_idle_timer()
+
+    def sign_out_from_lock(self, lock: LockScreen) -> None:
+        self._signed_out_who = self.idle_lock.who
+        keeper, title = self.open_draft if self.open_draft is not None else (None, lambda: "")
+        heading = title()
+        lock.call_service(lambda _client: self.idle_lock.sign_out(keeper, heading),
+                          lambda _none: lock.dismiss("signed out"), failed=lock.sign_out_failed,
+                          group="sign-out", relogin=False)
 
     # -- leaving ---------------------------------------------------------------------------
     async def action_quit(self) -> None:

@@ -9,6 +9,12 @@ from textual.binding import Binding
 QUIT = Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False,
                tooltip="Leave ICS; a form you were typing is saved as a draft first")
 
+# Lock at once, before leaving the desk. Not ctrl+l: the contact form uses it for the known
+# children, and a key that locks on one screen but not another would leave a screen showing a
+# child's details to whoever sits down next. Priority, so it works inside any field.
+LOCK = Binding("f12", "lock", "Lock screen", id="app.lock", priority=True, show=False,
+               tooltip="Lock the screen now; your password unlocks it and your work is kept")
+
 # Tab, and Enter on the login screen, are priority bindings so focus moves the moment they
 # arrive. Otherwise a burst of keys (typeahead over a slow SSH link, a password manager) lands
 # in the field being left: Textual hands later keys to the old field before a normal Tab runs.
@@ -23,6 +29,13 @@ LOGIN = [
     Binding("enter", "submit", "Log in", id="login.submit", priority=True,
             tooltip="From the username, go to the password; from the password, log in"),
     Binding("escape", "app.quit", "Quit", id="login.quit", tooltip="Leave ICS"),
+]
+
+LOCKED = [
+    Binding("enter", "unlock", "Unlock", id="lock.unlock", priority=True,
+            tooltip="Check the password and go back to exactly where you were"),
+    Binding("ctrl+o", "sign_out", "Sign out", id="lock.sign_out",
+            tooltip="Not the worker signed in? Sign them out; their work is kept as a draft"),
 ]
 
 MY_WORK = [

@@ -48,6 +48,9 @@ class Targets:
     # Plaintext unless the configuration names a CA (and, for mutual TLS, this host's client
     # certificate): services/common/tls.py.
     transport: Transport = PLAINTEXT
+    # Not an address, but the one front-end setting the `ics` command reads with them: lock an
+    # idle screen after this many minutes (0 = never). None: not read (tui/core/idle_lock.py).
+    idle_lock_minutes: float | None = None
 
     @classmethod
     def from_config(cls, data_dir=None, config_file=None) -> "Targets":
@@ -56,7 +59,7 @@ class Targets:
 
         cfg = load_config(data_dir=data_dir, config_file=config_file)
         return cls(cfg["identity"].target(), cfg["records"].target(), cfg["alerts"].target(),
-                   client_transport(cfg))
+                   client_transport(cfg), cfg.idle_lock_minutes)
 
 
 @dataclass
@@ -126,6 +129,33 @@ class IcsClient:
         except ServiceError:
             pass  # team names are a nicety; the session itself is good
         return reply.user
+
+    def login_again(self, password: str) -> identity_pb2.User:
+        """The worker already signed in, by their password again (an idle lock): only that same
+        account, and a new session replaces the old one, which ends at once rather than lingering
+        until it expires. A refused password leaves the old session as it was."""
+        previous = self.session
+        if previous.user is None:
+            raise SessionExpired("UNAUTHENTICATED", "Please log in first.")
+        user = self.login(previous.user.username, password)
+        if user.name != previous.user.name:
+            # The username now belongs to another account (removed and made again): not the
+            # worker whose screen this is.
+            self.logout()
+            self.session = previous
+            self._session_changed()
+            raise ServiceError("PERMISSION_DENIED", "That is not the account that was signed in here.")
+        self._end_token(previous.token)
+        return user
+
+    def _end_token(self, token: str) -> None:
+        if not token:
+            return
+        try:
+            self.identity.Logout(identity_pb2.LogoutRequest(), timeout=self.deadline,
+                                 metadata=(("authorization", f"Bearer {token}"),))
+        except grpc.RpcError:
+            pass  # expired already, or unreachable: it ends by itself
 
     def refresh(self) -> None:
         reply = self._call("identity", self.identity.RefreshSession, identity_pb2.RefreshSessionRequest())

@@ -41,6 +41,9 @@ class DraftKeeper:
     # the local file at the same moment.
     edits: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # One save at a time: the form's autosave and another flush (an idle lock, a hangup) could
+    # otherwise send the same etag twice, and the loser would save a second copy of the draft.
+    _saving: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def local_path(self) -> Path:
@@ -75,6 +78,10 @@ class DraftKeeper:
 
     def flush(self, title: str = "") -> bool:
         """Saves to the server if anything changed. False means it is kept locally only for now."""
+        with self._saving:
+            return self._flush(title)
+
+    def _flush(self, title: str) -> bool:
         if not self.dirty:
             return True
         snapshot = self.edits

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import getpass
 import re
-from typing import TextIO
+from typing import Protocol, TextIO
 
 # C0 and C1 controls (tab and newline are handled by the caller), DEL, and box/block drawing.
 _NOT_PLAIN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2500-\u259f]")
@@ -25,10 +25,19 @@ def plain(text: str) -> str:
     return _NOT_PLAIN.sub(" ", str(text)).replace("\t", " ")
 
 
+class Guard(Protocol):
+    """Around every question (the idle lock, tui/line/lock.py)."""
+
+    def before_prompt(self) -> None: ...
+
+    def after_answer(self) -> bool: ...  # False: do not use the answer; ask again
+
+
 class Console:
     def __init__(self, stdin: TextIO, stdout: TextIO):
         self.stdin = stdin
         self.stdout = stdout
+        self.guard: Guard | None = None
         try:
             self.interactive = bool(stdin.isatty())
         except (AttributeError, ValueError):
@@ -45,6 +54,22 @@ class Console:
 
     def ask(self, prompt: str) -> str:
         """Prints the prompt and returns the answer without its line ending; EndOfInput at the end.
+        The guard may ask for a password first, and after an answer, before asking again."""
+        return self._guarded(self.read_line, prompt)
+
+    def ask_secret(self, prompt: str) -> str:
+        return self._guarded(self.read_secret, prompt)
+
+    def _guarded(self, read, prompt: str) -> str:
+        while True:
+            if self.guard is not None:
+                self.guard.before_prompt()
+            answer = read(prompt)
+            if self.guard is None or self.guard.after_answer():
+                return answer
+
+    def read_line(self, prompt: str) -> str:
+        """`ask` without the guard (the guard's own questions).
 
         In a terminal the worker's Enter moves to the next line; when input is piped nothing
         echoes, so the prompt line is ended here and every answer still starts on its own line."""
@@ -61,12 +86,12 @@ class Console:
             raise EndOfInput()
         return line.rstrip("\r\n")
 
-    def ask_secret(self, prompt: str) -> str:
-        """No echo when a person is typing at a terminal; otherwise an ordinary line."""
+    def read_secret(self, prompt: str) -> str:
+        """No echo when a person is typing at a terminal; otherwise an ordinary line. Unguarded."""
         if self.interactive:
             try:
                 return getpass.getpass(prompt.rstrip() + " ", stream=self.stdout)
             except EOFError:
                 self.stdout.write("\n")
                 raise EndOfInput() from None
-        return self.ask(prompt)
+        return self.read_line(prompt)

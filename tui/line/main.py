@@ -21,9 +21,11 @@ from tui.core.client import IcsClient, Targets
 from tui.core.drafts import DraftKeeper, default_state_dir
 from tui.core.errors import ServiceError, SessionExpired, needs_new_password
 from tui.core.forms import DECISION_FORM, choice_value, contact_title
+from tui.core.idle_lock import IdleLock, configured_minutes
 from tui.core.text import clock_sentence, decision_label, human_date, referral_sentence
 from tui.line.console import Console, EndOfInput
 from tui.line.contact import ContactWalk
+from tui.line.lock import LineLock
 from tui.line.walk import ask_field
 
 LONDON = ZoneInfo("Europe/London")
@@ -41,6 +43,7 @@ HELP = (
     "contact: record a new contact about a child, one question at a time.",
     "decide and a number, for example decide 1: decide that referral from the last referrals list.",
     "show and a number: more about that item in the last list.",
+    "lock: lock the screen at once; your password unlocks it and your work is kept.",
     "logout: log out and stay in ICS.",
     "help: this list.",
     "quit or exit: leave ICS. Anything half typed is kept as a draft.",
@@ -57,7 +60,8 @@ class NotLoggedIn(Exception):
 
 
 class LineApp:
-    def __init__(self, client: IcsClient, stdin: TextIO, stdout: TextIO, state_dir: Path | None = None):
+    def __init__(self, client: IcsClient, stdin: TextIO, stdout: TextIO, state_dir: Path | None = None,
+                 idle_lock_minutes: float = 0.0, clock: Callable[[], float] | None = None):
         self.client = client
         self.console = Console(stdin, stdout)
         self.state_dir = Path(state_dir) if state_dir else default_state_dir()
@@ -68,10 +72,14 @@ class LineApp:
         self._offline_noted = False
         self.alerts: AlertFollower | None = None  # new alerts, followed from login to logout
         self._alerts_quiet_noted = False
+        # Asked around every question the console asks (tui/line/lock.py); 0 minutes: only `lock`.
+        self.lock = LineLock(self, IdleLock(client, idle_lock_minutes, clock))
+        self.console.guard = self.lock
         self.commands: dict[str, Callable[[str], None]] = {
             "login": self.do_login, "logout": self.do_logout, "alerts": self.do_alerts,
             "my work": self.do_alerts, "referrals": self.do_referrals, "contact": self.do_contact,
             "decide": self.do_decide, "show": self.do_show, "help": self.do_help, "?": self.do_help,
+            "lock": self.do_lock,
         }
 
     # -- the loop -------------------------------------------------------------------------------
@@ -79,6 +87,7 @@ class LineApp:
         self.console.say("ICS line mode. Type login to start, help for the list of commands, or quit to leave.")
         while True:
             try:
+                self.lock.before_prompt()  # before any news: nothing about a child while locked
                 self.say_new_alerts()
                 line = self.console.ask(PROMPT)
             except EndOfInput:
@@ -87,6 +96,9 @@ class LineApp:
             except KeyboardInterrupt:
                 self.console.say("")
                 self.console.say("Type quit to leave.")
+                continue
+            except NotLoggedIn as exc:  # signed out at the lock
+                self.console.say(str(exc))
                 continue
             if not self.dispatch(line):
                 return 0
@@ -254,6 +266,21 @@ class LineApp:
         self.open_draft = None
         self.last_referrals, self.last_clocks, self.last_list = [], [], ""
         self.console.say("Logged out.")
+
+    def do_lock(self, arg: str) -> None:
+        self.require_login()
+        self.lock.hold(idle=False)
+
+    def sign_out_locked(self) -> None:
+        """Someone else at the keyboard signs the locked worker out; their draft is saved first.
+        Raises NotLoggedIn, so whatever was being asked ends."""
+        who = self.lock.policy.who
+        self.stop_following_alerts()
+        self.lock.policy.sign_out(self.open_draft, contact_title(self.open_draft.fields) if self.open_draft else "")
+        self.open_draft = None
+        self.last_referrals, self.last_clocks, self.last_list = [], [], ""
+        self.console.say(self.lock.policy.signed_out_text(who))
+        raise NotLoggedIn("Type login to log in.")
 
     def do_help(self, arg: str) -> None:
         for line in HELP:
@@ -426,7 +453,8 @@ def spoken_time(stamp: float, now: datetime | None = None) -> str:
 def run(targets: Targets, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     client = IcsClient(targets)
     try:
-        return LineApp(client, stdin or sys.stdin, stdout or sys.stdout).run()
+        return LineApp(client, stdin or sys.stdin, stdout or sys.stdout,
+                       idle_lock_minutes=configured_minutes(targets)).run()
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away, e.g. piped into head: nobody to tell

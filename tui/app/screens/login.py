@@ -19,10 +19,11 @@ class LoginScreen(ServiceCalls, ModalScreen[bool]):
 
     BINDINGS = bindings.LOGIN
 
-    def __init__(self, again_as: str = "", why: str = "") -> None:
+    def __init__(self, again_as: str = "", why: str = "", note: str = "") -> None:
         super().__init__()
         self.again_as = again_as
         self.why = why
+        self.note = note  # what just happened, such as a worker signed out from the lock screen
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
@@ -41,7 +42,8 @@ class LoginScreen(ServiceCalls, ModalScreen[bool]):
                 yield Input(password=True, id="new-password")
                 yield Label("New password again", classes="label")
                 yield Input(password=True, id="new-password-again")
-            yield StatusLine("Type your username and password, then press Enter.", id="status")
+            yield StatusLine(f"{self.note} Type your username and password, then press Enter.".lstrip(),
+                             id="status")
         yield Footer(compact=self.app.large)
 
     def on_mount(self) -> None:

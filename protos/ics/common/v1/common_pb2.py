@@ -24,19 +24,19 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aics/common/v1/common.proto\x12\rics.common.v1\"B\n\x05\x41\x63tor\x12\x11\n\tuser_name\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\"\x82\x01\n\tPrincipal\x12\x11\n\tuser_name\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\r\n\x05roles\x18\x04 \x03(\t\x12\x12\n\nteam_names\x18\x05 \x03(\t\x12\x17\n\x0f\x65xpires_at_unix\x18\x06 \x01(\x03\"\x95\x01\n\x06\x41nswer\x12\r\n\x05value\x18\x01 \x01(\t\x12+\n\x06status\x18\x02 \x01(\x0e\x32\x1b.ics.common.v1.AnswerStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0bshared_from\x18\x04 \x01(\t\x12\x15\n\rrecorded_date\x18\x05 \x01(\t\x12\x13\n\x0brecorded_by\x18\x06 \x01(\t*\xc5\x01\n\x0c\x41nswerStatus\x12\x1d\n\x19\x41NSWER_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41NSWER_STATUS_ANSWERED\x10\x01\x12\x1b\n\x17\x41NSWER_STATUS_NOT_KNOWN\x10\x02\x12 \n\x1c\x41NSWER_STATUS_NOT_APPLICABLE\x10\x03\x12\x1a\n\x16\x41NSWER_STATUS_DECLINED\x10\x04\x12\x1f\n\x1b\x41NSWER_STATUS_NOT_YET_ASKED\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aics/common/v1/common.proto\x12\rics.common.v1\"B\n\x05\x41\x63tor\x12\x11\n\tuser_name\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\"\xc1\x01\n\tPrincipal\x12\x11\n\tuser_name\x18\x01 \x01(\t\x12\x10\n\x08username\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\r\n\x05roles\x18\x04 \x03(\t\x12\x12\n\nteam_names\x18\x05 \x03(\t\x12\x17\n\x0f\x65xpires_at_unix\x18\x06 \x01(\x03\x12\x13\n\x0bpermissions\x18\x07 \x03(\t\x12(\n\nentered_by\x18\x08 \x01(\x0b\x32\x14.ics.common.v1.Actor\"\x95\x01\n\x06\x41nswer\x12\r\n\x05value\x18\x01 \x01(\t\x12+\n\x06status\x18\x02 \x01(\x0e\x32\x1b.ics.common.v1.AnswerStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0bshared_from\x18\x04 \x01(\t\x12\x15\n\rrecorded_date\x18\x05 \x01(\t\x12\x13\n\x0brecorded_by\x18\x06 \x01(\t*\xc5\x01\n\x0c\x41nswerStatus\x12\x1d\n\x19\x41NSWER_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41NSWER_STATUS_ANSWERED\x10\x01\x12\x1b\n\x17\x41NSWER_STATUS_NOT_KNOWN\x10\x02\x12 \n\x1c\x41NSWER_STATUS_NOT_APPLICABLE\x10\x03\x12\x1a\n\x16\x41NSWER_STATUS_DECLINED\x10\x04\x12\x1f\n\x1b\x41NSWER_STATUS_NOT_YET_ASKED\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'ics.common.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ANSWERSTATUS']._serialized_start=399
-  _globals['_ANSWERSTATUS']._serialized_end=596
+  _globals['_ANSWERSTATUS']._serialized_start=462
+  _globals['_ANSWERSTATUS']._serialized_end=659
   _globals['_ACTOR']._serialized_start=45
   _globals['_ACTOR']._serialized_end=111
   _globals['_PRINCIPAL']._serialized_start=114
-  _globals['_PRINCIPAL']._serialized_end=244
-  _globals['_ANSWER']._serialized_start=247
-  _globals['_ANSWER']._serialized_end=396
+  _globals['_PRINCIPAL']._serialized_end=307
+  _globals['_ANSWER']._serialized_start=310
+  _globals['_ANSWER']._serialized_end=459
 # @@protoc_insertion_point(module_scope)

@@ -2,7 +2,7 @@ from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Iterable as _Iterable
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -33,20 +33,24 @@ class Actor(_message.Message):
     def __init__(self, user_name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ...) -> None: ...
 
 class Principal(_message.Message):
-    __slots__ = ("user_name", "username", "display_name", "roles", "team_names", "expires_at_unix")
+    __slots__ = ("user_name", "username", "display_name", "roles", "team_names", "expires_at_unix", "permissions", "entered_by")
     USER_NAME_FIELD_NUMBER: _ClassVar[int]
     USERNAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     ROLES_FIELD_NUMBER: _ClassVar[int]
     TEAM_NAMES_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_UNIX_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_FIELD_NUMBER: _ClassVar[int]
+    ENTERED_BY_FIELD_NUMBER: _ClassVar[int]
     user_name: str
     username: str
     display_name: str
     roles: _containers.RepeatedScalarFieldContainer[str]
     team_names: _containers.RepeatedScalarFieldContainer[str]
     expires_at_unix: int
-    def __init__(self, user_name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., team_names: _Optional[_Iterable[str]] = ..., expires_at_unix: _Optional[int] = ...) -> None: ...
+    permissions: _containers.RepeatedScalarFieldContainer[str]
+    entered_by: Actor
+    def __init__(self, user_name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., team_names: _Optional[_Iterable[str]] = ..., expires_at_unix: _Optional[int] = ..., permissions: _Optional[_Iterable[str]] = ..., entered_by: _Optional[_Union[Actor, _Mapping]] = ...) -> None: ...
 
 class Answer(_message.Message):
     __slots__ = ("value", "status", "reason", "shared_from", "recorded_date", "recorded_by")

@@ -9,7 +9,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class User(_message.Message):
-    __slots__ = ("name", "username", "display_name", "roles", "team_names", "active", "etag", "email", "must_change_password")
+    __slots__ = ("name", "username", "display_name", "roles", "team_names", "active", "etag", "email", "must_change_password", "directory_account")
     NAME_FIELD_NUMBER: _ClassVar[int]
     USERNAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -19,6 +19,7 @@ class User(_message.Message):
     ETAG_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     MUST_CHANGE_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    DIRECTORY_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
     name: str
     username: str
     display_name: str
@@ -28,17 +29,20 @@ class User(_message.Message):
     etag: str
     email: str
     must_change_password: bool
-    def __init__(self, name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., team_names: _Optional[_Iterable[str]] = ..., active: _Optional[bool] = ..., etag: _Optional[str] = ..., email: _Optional[str] = ..., must_change_password: _Optional[bool] = ...) -> None: ...
+    directory_account: bool
+    def __init__(self, name: _Optional[str] = ..., username: _Optional[str] = ..., display_name: _Optional[str] = ..., roles: _Optional[_Iterable[str]] = ..., team_names: _Optional[_Iterable[str]] = ..., active: _Optional[bool] = ..., etag: _Optional[str] = ..., email: _Optional[str] = ..., must_change_password: _Optional[bool] = ..., directory_account: _Optional[bool] = ...) -> None: ...
 
 class Team(_message.Message):
-    __slots__ = ("name", "display_name", "is_duty")
+    __slots__ = ("name", "display_name", "is_duty", "location")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     IS_DUTY_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
     name: str
     display_name: str
     is_duty: bool
-    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., is_duty: _Optional[bool] = ...) -> None: ...
+    location: str
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., is_duty: _Optional[bool] = ..., location: _Optional[str] = ...) -> None: ...
 
 class LoginRequest(_message.Message):
     __slots__ = ("username", "password", "new_password")
@@ -69,10 +73,12 @@ class LogoutResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class IntrospectTokenRequest(_message.Message):
-    __slots__ = ("access_token",)
+    __slots__ = ("access_token", "on_behalf_of")
     ACCESS_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ON_BEHALF_OF_FIELD_NUMBER: _ClassVar[int]
     access_token: str
-    def __init__(self, access_token: _Optional[str] = ...) -> None: ...
+    on_behalf_of: str
+    def __init__(self, access_token: _Optional[str] = ..., on_behalf_of: _Optional[str] = ...) -> None: ...
 
 class RefreshSessionRequest(_message.Message):
     __slots__ = ()
@@ -159,3 +165,49 @@ class UpdateUserRequest(_message.Message):
     user: User
     update_mask: _field_mask_pb2.FieldMask
     def __init__(self, user: _Optional[_Union[User, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class CreateUserRequest(_message.Message):
+    __slots__ = ("user", "temporary_password")
+    USER_FIELD_NUMBER: _ClassVar[int]
+    TEMPORARY_PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    user: User
+    temporary_password: str
+    def __init__(self, user: _Optional[_Union[User, _Mapping]] = ..., temporary_password: _Optional[str] = ...) -> None: ...
+
+class CreateTeamRequest(_message.Message):
+    __slots__ = ("team",)
+    TEAM_FIELD_NUMBER: _ClassVar[int]
+    team: Team
+    def __init__(self, team: _Optional[_Union[Team, _Mapping]] = ...) -> None: ...
+
+class ListRolesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Permission(_message.Message):
+    __slots__ = ("action", "scope", "description")
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    action: str
+    scope: str
+    description: str
+    def __init__(self, action: _Optional[str] = ..., scope: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class Role(_message.Message):
+    __slots__ = ("id", "display_name", "description", "permissions")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PERMISSIONS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    display_name: str
+    description: str
+    permissions: _containers.RepeatedCompositeFieldContainer[Permission]
+    def __init__(self, id: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., permissions: _Optional[_Iterable[_Union[Permission, _Mapping]]] = ...) -> None: ...
+
+class ListRolesResponse(_message.Message):
+    __slots__ = ("roles",)
+    ROLES_FIELD_NUMBER: _ClassVar[int]
+    roles: _containers.RepeatedCompositeFieldContainer[Role]
+    def __init__(self, roles: _Optional[_Iterable[_Union[Role, _Mapping]]] = ...) -> None: ...

@@ -92,6 +92,21 @@ class IdentityServiceStub:
                 request_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.UpdateUserRequest.SerializeToString,
                 response_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.User.FromString,
                 _registered_method=True)
+        self.CreateUser = channel.unary_unary(
+                '/ics.identity.v1.IdentityService/CreateUser',
+                request_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.CreateUserRequest.SerializeToString,
+                response_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.User.FromString,
+                _registered_method=True)
+        self.CreateTeam = channel.unary_unary(
+                '/ics.identity.v1.IdentityService/CreateTeam',
+                request_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.CreateTeamRequest.SerializeToString,
+                response_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.Team.FromString,
+                _registered_method=True)
+        self.ListRoles = channel.unary_unary(
+                '/ics.identity.v1.IdentityService/ListRoles',
+                request_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.ListRolesRequest.SerializeToString,
+                response_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.ListRolesResponse.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -177,6 +192,25 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateUser(self, request, context):
+        """Administration (the IT administrator role): accounts, teams, and the role table.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateTeam(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRoles(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -234,6 +268,21 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.UpdateUser,
                     request_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.UpdateUserRequest.FromString,
                     response_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.User.SerializeToString,
+            ),
+            'CreateUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateUser,
+                    request_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.CreateUserRequest.FromString,
+                    response_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.User.SerializeToString,
+            ),
+            'CreateTeam': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateTeam,
+                    request_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.CreateTeamRequest.FromString,
+                    response_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.Team.SerializeToString,
+            ),
+            'ListRoles': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRoles,
+                    request_deserializer=ics_dot_identity_dot_v1_dot_identity__pb2.ListRolesRequest.FromString,
+                    response_serializer=ics_dot_identity_dot_v1_dot_identity__pb2.ListRolesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -535,6 +584,87 @@ class IdentityService:
             '/ics.identity.v1.IdentityService/UpdateUser',
             ics_dot_identity_dot_v1_dot_identity__pb2.UpdateUserRequest.SerializeToString,
             ics_dot_identity_dot_v1_dot_identity__pb2.User.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.identity.v1.IdentityService/CreateUser',
+            ics_dot_identity_dot_v1_dot_identity__pb2.CreateUserRequest.SerializeToString,
+            ics_dot_identity_dot_v1_dot_identity__pb2.User.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateTeam(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.identity.v1.IdentityService/CreateTeam',
+            ics_dot_identity_dot_v1_dot_identity__pb2.CreateTeamRequest.SerializeToString,
+            ics_dot_identity_dot_v1_dot_identity__pb2.Team.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRoles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.identity.v1.IdentityService/ListRoles',
+            ics_dot_identity_dot_v1_dot_identity__pb2.ListRolesRequest.SerializeToString,
+            ics_dot_identity_dot_v1_dot_identity__pb2.ListRolesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -74,6 +74,25 @@ class Progress(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PROGRESS_PARTLY: _ClassVar[Progress]
     PROGRESS_NOT_YET: _ClassVar[Progress]
     PROGRESS_NO_LONGER_RELEVANT: _ClassVar[Progress]
+
+class AccessLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ACCESS_LEVEL_UNSPECIFIED: _ClassVar[AccessLevel]
+    ACCESS_LEVEL_OPEN: _ClassVar[AccessLevel]
+    ACCESS_LEVEL_RESTRICTED: _ClassVar[AccessLevel]
+    ACCESS_LEVEL_SEALED: _ClassVar[AccessLevel]
+
+class GrantKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    GRANT_KIND_UNSPECIFIED: _ClassVar[GrantKind]
+    GRANT_KIND_GRANT: _ClassVar[GrantKind]
+    GRANT_KIND_BREAK_GLASS: _ClassVar[GrantKind]
+
+class BreakGlassOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    BREAK_GLASS_OUTCOME_UNSPECIFIED: _ClassVar[BreakGlassOutcome]
+    BREAK_GLASS_OUTCOME_JUSTIFIED: _ClassVar[BreakGlassOutcome]
+    BREAK_GLASS_OUTCOME_NOT_JUSTIFIED: _ClassVar[BreakGlassOutcome]
 SEX_UNSPECIFIED: Sex
 SEX_FEMALE: Sex
 SEX_MALE: Sex
@@ -113,9 +132,19 @@ PROGRESS_ACHIEVED: Progress
 PROGRESS_PARTLY: Progress
 PROGRESS_NOT_YET: Progress
 PROGRESS_NO_LONGER_RELEVANT: Progress
+ACCESS_LEVEL_UNSPECIFIED: AccessLevel
+ACCESS_LEVEL_OPEN: AccessLevel
+ACCESS_LEVEL_RESTRICTED: AccessLevel
+ACCESS_LEVEL_SEALED: AccessLevel
+GRANT_KIND_UNSPECIFIED: GrantKind
+GRANT_KIND_GRANT: GrantKind
+GRANT_KIND_BREAK_GLASS: GrantKind
+BREAK_GLASS_OUTCOME_UNSPECIFIED: BreakGlassOutcome
+BREAK_GLASS_OUTCOME_JUSTIFIED: BreakGlassOutcome
+BREAK_GLASS_OUTCOME_NOT_JUSTIFIED: BreakGlassOutcome
 
 class Person(_message.Message):
-    __slots__ = ("name", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "restricted", "etag", "create_time", "display_name", "nhs_number", "upn", "council_child_id", "characteristics", "school")
+    __slots__ = ("name", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address", "restricted", "etag", "create_time", "display_name", "nhs_number", "upn", "council_child_id", "characteristics", "school", "access_level")
     class CharacteristicsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -139,6 +168,7 @@ class Person(_message.Message):
     COUNCIL_CHILD_ID_FIELD_NUMBER: _ClassVar[int]
     CHARACTERISTICS_FIELD_NUMBER: _ClassVar[int]
     SCHOOL_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_LEVEL_FIELD_NUMBER: _ClassVar[int]
     name: str
     given_name: str
     family_name: str
@@ -155,7 +185,8 @@ class Person(_message.Message):
     council_child_id: str
     characteristics: _containers.MessageMap[str, _common_pb2.Answer]
     school: str
-    def __init__(self, name: _Optional[str] = ..., given_name: _Optional[str] = ..., family_name: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., sex: _Optional[_Union[Sex, str]] = ..., postcode: _Optional[str] = ..., address: _Optional[str] = ..., restricted: _Optional[bool] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., display_name: _Optional[str] = ..., nhs_number: _Optional[str] = ..., upn: _Optional[str] = ..., council_child_id: _Optional[str] = ..., characteristics: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., school: _Optional[str] = ...) -> None: ...
+    access_level: AccessLevel
+    def __init__(self, name: _Optional[str] = ..., given_name: _Optional[str] = ..., family_name: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., sex: _Optional[_Union[Sex, str]] = ..., postcode: _Optional[str] = ..., address: _Optional[str] = ..., restricted: _Optional[bool] = ..., etag: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., display_name: _Optional[str] = ..., nhs_number: _Optional[str] = ..., upn: _Optional[str] = ..., council_child_id: _Optional[str] = ..., characteristics: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., school: _Optional[str] = ..., access_level: _Optional[_Union[AccessLevel, str]] = ...) -> None: ...
 
 class CreatePersonRequest(_message.Message):
     __slots__ = ("person", "request_id", "confirmed_not_duplicate")
@@ -465,7 +496,7 @@ class GetTemplateRequest(_message.Message):
     def __init__(self, template_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
 
 class Document(_message.Message):
-    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date", "signatures", "episode", "return_comments", "submitted_by", "appendments", "supersedes")
+    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date", "signatures", "episode", "return_comments", "submitted_by", "appendments", "supersedes", "entered_by")
     class AnswersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -495,6 +526,7 @@ class Document(_message.Message):
     SUBMITTED_BY_FIELD_NUMBER: _ClassVar[int]
     APPENDMENTS_FIELD_NUMBER: _ClassVar[int]
     SUPERSEDES_FIELD_NUMBER: _ClassVar[int]
+    ENTERED_BY_FIELD_NUMBER: _ClassVar[int]
     name: str
     person: str
     template_id: str
@@ -517,7 +549,8 @@ class Document(_message.Message):
     submitted_by: _common_pb2.Actor
     appendments: _containers.RepeatedCompositeFieldContainer[Appendment]
     supersedes: str
-    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., episode: _Optional[str] = ..., return_comments: _Optional[str] = ..., submitted_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., appendments: _Optional[_Iterable[_Union[Appendment, _Mapping]]] = ..., supersedes: _Optional[str] = ...) -> None: ...
+    entered_by: _common_pb2.Actor
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., episode: _Optional[str] = ..., return_comments: _Optional[str] = ..., submitted_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., appendments: _Optional[_Iterable[_Union[Appendment, _Mapping]]] = ..., supersedes: _Optional[str] = ..., entered_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ...) -> None: ...
 
 class Appendment(_message.Message):
     __slots__ = ("text", "author", "create_time", "sha256")
@@ -888,7 +921,7 @@ class ListAllocationsResponse(_message.Message):
     def __init__(self, allocations: _Optional[_Iterable[_Union[Allocation, _Mapping]]] = ...) -> None: ...
 
 class ChronologyEntry(_message.Message):
-    __slots__ = ("date", "title", "detail", "curated", "significant", "source", "recorded_by")
+    __slots__ = ("date", "title", "detail", "curated", "significant", "source", "recorded_by", "entered_by")
     DATE_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
@@ -896,6 +929,7 @@ class ChronologyEntry(_message.Message):
     SIGNIFICANT_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
+    ENTERED_BY_FIELD_NUMBER: _ClassVar[int]
     date: str
     title: str
     detail: str
@@ -903,7 +937,8 @@ class ChronologyEntry(_message.Message):
     significant: bool
     source: str
     recorded_by: str
-    def __init__(self, date: _Optional[str] = ..., title: _Optional[str] = ..., detail: _Optional[str] = ..., curated: _Optional[bool] = ..., significant: _Optional[bool] = ..., source: _Optional[str] = ..., recorded_by: _Optional[str] = ...) -> None: ...
+    entered_by: str
+    def __init__(self, date: _Optional[str] = ..., title: _Optional[str] = ..., detail: _Optional[str] = ..., curated: _Optional[bool] = ..., significant: _Optional[bool] = ..., source: _Optional[str] = ..., recorded_by: _Optional[str] = ..., entered_by: _Optional[str] = ...) -> None: ...
 
 class Chronology(_message.Message):
     __slots__ = ("person", "entries")
@@ -1477,3 +1512,283 @@ class CaseStory(_message.Message):
     person: str
     text: str
     def __init__(self, person: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+
+class SetRecordAccessRequest(_message.Message):
+    __slots__ = ("person", "access_level", "reason", "etag")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    access_level: AccessLevel
+    reason: str
+    etag: str
+    def __init__(self, person: _Optional[str] = ..., access_level: _Optional[_Union[AccessLevel, str]] = ..., reason: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class RecordGrant(_message.Message):
+    __slots__ = ("name", "person", "user", "kind", "reason", "granted_by", "grant_time", "expire_time", "revoke_time", "review_outcome", "review_note", "reviewed_by", "active", "person_display_name")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_BY_FIELD_NUMBER: _ClassVar[int]
+    GRANT_TIME_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    REVOKE_TIME_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_NOTE_FIELD_NUMBER: _ClassVar[int]
+    REVIEWED_BY_FIELD_NUMBER: _ClassVar[int]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    PERSON_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    person: str
+    user: str
+    kind: GrantKind
+    reason: str
+    granted_by: _common_pb2.Actor
+    grant_time: _timestamp_pb2.Timestamp
+    expire_time: _timestamp_pb2.Timestamp
+    revoke_time: _timestamp_pb2.Timestamp
+    review_outcome: BreakGlassOutcome
+    review_note: str
+    reviewed_by: _common_pb2.Actor
+    active: bool
+    person_display_name: str
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., user: _Optional[str] = ..., kind: _Optional[_Union[GrantKind, str]] = ..., reason: _Optional[str] = ..., granted_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., grant_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoke_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., review_outcome: _Optional[_Union[BreakGlassOutcome, str]] = ..., review_note: _Optional[str] = ..., reviewed_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., active: _Optional[bool] = ..., person_display_name: _Optional[str] = ...) -> None: ...
+
+class GrantRecordAccessRequest(_message.Message):
+    __slots__ = ("person", "user", "reason", "days", "request_id")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DAYS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    user: str
+    reason: str
+    days: int
+    request_id: str
+    def __init__(self, person: _Optional[str] = ..., user: _Optional[str] = ..., reason: _Optional[str] = ..., days: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RevokeRecordAccessRequest(_message.Message):
+    __slots__ = ("name", "reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ListRecordGrantsRequest(_message.Message):
+    __slots__ = ("person", "include_ended")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_ENDED_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    include_ended: bool
+    def __init__(self, person: _Optional[str] = ..., include_ended: _Optional[bool] = ...) -> None: ...
+
+class ListRecordGrantsResponse(_message.Message):
+    __slots__ = ("grants",)
+    GRANTS_FIELD_NUMBER: _ClassVar[int]
+    grants: _containers.RepeatedCompositeFieldContainer[RecordGrant]
+    def __init__(self, grants: _Optional[_Iterable[_Union[RecordGrant, _Mapping]]] = ...) -> None: ...
+
+class BreakGlassRequest(_message.Message):
+    __slots__ = ("person", "nhs_number", "reason")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    NHS_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    nhs_number: str
+    reason: str
+    def __init__(self, person: _Optional[str] = ..., nhs_number: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ListBreakGlassReviewsRequest(_message.Message):
+    __slots__ = ("include_reviewed",)
+    INCLUDE_REVIEWED_FIELD_NUMBER: _ClassVar[int]
+    include_reviewed: bool
+    def __init__(self, include_reviewed: _Optional[bool] = ...) -> None: ...
+
+class ReviewBreakGlassRequest(_message.Message):
+    __slots__ = ("name", "outcome", "note")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    outcome: BreakGlassOutcome
+    note: str
+    def __init__(self, name: _Optional[str] = ..., outcome: _Optional[_Union[BreakGlassOutcome, str]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class GetAccessReportRequest(_message.Message):
+    __slots__ = ("person", "since")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    since: str
+    def __init__(self, person: _Optional[str] = ..., since: _Optional[str] = ...) -> None: ...
+
+class AccessReportLine(_message.Message):
+    __slots__ = ("time", "who", "on_behalf_of", "what", "reason")
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    WHO_FIELD_NUMBER: _ClassVar[int]
+    ON_BEHALF_OF_FIELD_NUMBER: _ClassVar[int]
+    WHAT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    time: _timestamp_pb2.Timestamp
+    who: str
+    on_behalf_of: str
+    what: str
+    reason: str
+    def __init__(self, time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., who: _Optional[str] = ..., on_behalf_of: _Optional[str] = ..., what: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class AccessReport(_message.Message):
+    __slots__ = ("person", "person_display_name", "lines", "text")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    PERSON_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    person_display_name: str
+    lines: _containers.RepeatedCompositeFieldContainer[AccessReportLine]
+    text: str
+    def __init__(self, person: _Optional[str] = ..., person_display_name: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[AccessReportLine, _Mapping]]] = ..., text: _Optional[str] = ...) -> None: ...
+
+class RetentionRule(_message.Message):
+    __slots__ = ("id", "description", "applies_when", "keep_until_age", "keep_years_after_closure")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    APPLIES_WHEN_FIELD_NUMBER: _ClassVar[int]
+    KEEP_UNTIL_AGE_FIELD_NUMBER: _ClassVar[int]
+    KEEP_YEARS_AFTER_CLOSURE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    description: str
+    applies_when: str
+    keep_until_age: int
+    keep_years_after_closure: int
+    def __init__(self, id: _Optional[str] = ..., description: _Optional[str] = ..., applies_when: _Optional[str] = ..., keep_until_age: _Optional[int] = ..., keep_years_after_closure: _Optional[int] = ...) -> None: ...
+
+class ListRetentionRulesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListRetentionRulesResponse(_message.Message):
+    __slots__ = ("rules", "source")
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    rules: _containers.RepeatedCompositeFieldContainer[RetentionRule]
+    source: str
+    def __init__(self, rules: _Optional[_Iterable[_Union[RetentionRule, _Mapping]]] = ..., source: _Optional[str] = ...) -> None: ...
+
+class LegalHold(_message.Message):
+    __slots__ = ("name", "person", "reason", "placed_by", "place_time", "release_time", "released_by")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    PLACED_BY_FIELD_NUMBER: _ClassVar[int]
+    PLACE_TIME_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_TIME_FIELD_NUMBER: _ClassVar[int]
+    RELEASED_BY_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    person: str
+    reason: str
+    placed_by: _common_pb2.Actor
+    place_time: _timestamp_pb2.Timestamp
+    release_time: _timestamp_pb2.Timestamp
+    released_by: _common_pb2.Actor
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., reason: _Optional[str] = ..., placed_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., place_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., release_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., released_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ...) -> None: ...
+
+class PlaceLegalHoldRequest(_message.Message):
+    __slots__ = ("person", "reason")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    reason: str
+    def __init__(self, person: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ReleaseLegalHoldRequest(_message.Message):
+    __slots__ = ("name", "reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ListLegalHoldsRequest(_message.Message):
+    __slots__ = ("include_released",)
+    INCLUDE_RELEASED_FIELD_NUMBER: _ClassVar[int]
+    include_released: bool
+    def __init__(self, include_released: _Optional[bool] = ...) -> None: ...
+
+class ListLegalHoldsResponse(_message.Message):
+    __slots__ = ("holds",)
+    HOLDS_FIELD_NUMBER: _ClassVar[int]
+    holds: _containers.RepeatedCompositeFieldContainer[LegalHold]
+    def __init__(self, holds: _Optional[_Iterable[_Union[LegalHold, _Mapping]]] = ...) -> None: ...
+
+class DisposalDue(_message.Message):
+    __slots__ = ("person", "person_display_name", "rule", "keep_until")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    PERSON_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    KEEP_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    person_display_name: str
+    rule: str
+    keep_until: str
+    def __init__(self, person: _Optional[str] = ..., person_display_name: _Optional[str] = ..., rule: _Optional[str] = ..., keep_until: _Optional[str] = ...) -> None: ...
+
+class ListDisposalsDueRequest(_message.Message):
+    __slots__ = ("as_of", "page_size")
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    as_of: str
+    page_size: int
+    def __init__(self, as_of: _Optional[str] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class ListDisposalsDueResponse(_message.Message):
+    __slots__ = ("due",)
+    DUE_FIELD_NUMBER: _ClassVar[int]
+    due: _containers.RepeatedCompositeFieldContainer[DisposalDue]
+    def __init__(self, due: _Optional[_Iterable[_Union[DisposalDue, _Mapping]]] = ...) -> None: ...
+
+class DisposeRecordRequest(_message.Message):
+    __slots__ = ("person", "reason", "etag", "as_of")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    person: str
+    reason: str
+    etag: str
+    as_of: str
+    def __init__(self, person: _Optional[str] = ..., reason: _Optional[str] = ..., etag: _Optional[str] = ..., as_of: _Optional[str] = ...) -> None: ...
+
+class Disposal(_message.Message):
+    __slots__ = ("name", "former_person", "rule", "keep_until", "reason", "disposed_by", "dispose_time", "rows_removed")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FORMER_PERSON_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    KEEP_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DISPOSED_BY_FIELD_NUMBER: _ClassVar[int]
+    DISPOSE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ROWS_REMOVED_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    former_person: str
+    rule: str
+    keep_until: str
+    reason: str
+    disposed_by: _common_pb2.Actor
+    dispose_time: _timestamp_pb2.Timestamp
+    rows_removed: int
+    def __init__(self, name: _Optional[str] = ..., former_person: _Optional[str] = ..., rule: _Optional[str] = ..., keep_until: _Optional[str] = ..., reason: _Optional[str] = ..., disposed_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., dispose_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rows_removed: _Optional[int] = ...) -> None: ...
+
+class ListDisposalsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListDisposalsResponse(_message.Message):
+    __slots__ = ("disposals",)
+    DISPOSALS_FIELD_NUMBER: _ClassVar[int]
+    disposals: _containers.RepeatedCompositeFieldContainer[Disposal]
+    def __init__(self, disposals: _Optional[_Iterable[_Union[Disposal, _Mapping]]] = ...) -> None: ...

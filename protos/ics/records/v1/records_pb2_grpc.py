@@ -357,6 +357,81 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.WatchEventsRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Event.FromString,
                 _registered_method=True)
+        self.SetRecordAccess = channel.unary_unary(
+                '/ics.records.v1.RecordsService/SetRecordAccess',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.SetRecordAccessRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Person.FromString,
+                _registered_method=True)
+        self.GrantRecordAccess = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GrantRecordAccess',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GrantRecordAccessRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.FromString,
+                _registered_method=True)
+        self.RevokeRecordAccess = channel.unary_unary(
+                '/ics.records.v1.RecordsService/RevokeRecordAccess',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.RevokeRecordAccessRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.FromString,
+                _registered_method=True)
+        self.ListRecordGrants = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListRecordGrants',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRecordGrantsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRecordGrantsResponse.FromString,
+                _registered_method=True)
+        self.BreakGlass = channel.unary_unary(
+                '/ics.records.v1.RecordsService/BreakGlass',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.BreakGlassRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.FromString,
+                _registered_method=True)
+        self.ListBreakGlassReviews = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListBreakGlassReviews',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListBreakGlassReviewsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRecordGrantsResponse.FromString,
+                _registered_method=True)
+        self.ReviewBreakGlass = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ReviewBreakGlass',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewBreakGlassRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.FromString,
+                _registered_method=True)
+        self.GetAccessReport = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GetAccessReport',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.GetAccessReportRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.AccessReport.FromString,
+                _registered_method=True)
+        self.ListRetentionRules = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListRetentionRules',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRetentionRulesRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRetentionRulesResponse.FromString,
+                _registered_method=True)
+        self.PlaceLegalHold = channel.unary_unary(
+                '/ics.records.v1.RecordsService/PlaceLegalHold',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.PlaceLegalHoldRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.LegalHold.FromString,
+                _registered_method=True)
+        self.ReleaseLegalHold = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ReleaseLegalHold',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ReleaseLegalHoldRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.LegalHold.FromString,
+                _registered_method=True)
+        self.ListLegalHolds = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListLegalHolds',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListLegalHoldsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListLegalHoldsResponse.FromString,
+                _registered_method=True)
+        self.ListDisposalsDue = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListDisposalsDue',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsDueRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsDueResponse.FromString,
+                _registered_method=True)
+        self.DisposeRecord = channel.unary_unary(
+                '/ics.records.v1.RecordsService/DisposeRecord',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.DisposeRecordRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.Disposal.FromString,
+                _registered_method=True)
+        self.ListDisposals = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListDisposals',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsResponse.FromString,
+                _registered_method=True)
 
 
 class RecordsServiceServicer:
@@ -788,6 +863,100 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetRecordAccess(self, request, context):
+        """Record-level access. A restricted or sealed record is seen only with an explicit grant.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GrantRecordAccess(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeRecordAccess(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRecordGrants(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BreakGlass(self, request, context):
+        """Emergency access: a reason, time-limited, the team's managers alerted, reviewed afterwards.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBreakGlassReviews(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReviewBreakGlass(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAccessReport(self, request, context):
+        """Who has seen or changed this child's record, in words a family can be given.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRetentionRules(self, request, context):
+        """Retention: the schedule as data, legal holds, and a disposal review queue.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PlaceLegalHold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseLegalHold(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLegalHolds(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDisposalsDue(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DisposeRecord(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDisposals(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RecordsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -1110,6 +1279,81 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.WatchEvents,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.WatchEventsRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Event.SerializeToString,
+            ),
+            'SetRecordAccess': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetRecordAccess,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.SetRecordAccessRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Person.SerializeToString,
+            ),
+            'GrantRecordAccess': grpc.unary_unary_rpc_method_handler(
+                    servicer.GrantRecordAccess,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GrantRecordAccessRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.SerializeToString,
+            ),
+            'RevokeRecordAccess': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeRecordAccess,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.RevokeRecordAccessRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.SerializeToString,
+            ),
+            'ListRecordGrants': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRecordGrants,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRecordGrantsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRecordGrantsResponse.SerializeToString,
+            ),
+            'BreakGlass': grpc.unary_unary_rpc_method_handler(
+                    servicer.BreakGlass,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.BreakGlassRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.SerializeToString,
+            ),
+            'ListBreakGlassReviews': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBreakGlassReviews,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListBreakGlassReviewsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRecordGrantsResponse.SerializeToString,
+            ),
+            'ReviewBreakGlass': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReviewBreakGlass,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ReviewBreakGlassRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.SerializeToString,
+            ),
+            'GetAccessReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAccessReport,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.GetAccessReportRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.AccessReport.SerializeToString,
+            ),
+            'ListRetentionRules': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRetentionRules,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListRetentionRulesRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRetentionRulesResponse.SerializeToString,
+            ),
+            'PlaceLegalHold': grpc.unary_unary_rpc_method_handler(
+                    servicer.PlaceLegalHold,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.PlaceLegalHoldRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.LegalHold.SerializeToString,
+            ),
+            'ReleaseLegalHold': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseLegalHold,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ReleaseLegalHoldRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.LegalHold.SerializeToString,
+            ),
+            'ListLegalHolds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLegalHolds,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListLegalHoldsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListLegalHoldsResponse.SerializeToString,
+            ),
+            'ListDisposalsDue': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDisposalsDue,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsDueRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsDueResponse.SerializeToString,
+            ),
+            'DisposeRecord': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisposeRecord,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.DisposeRecordRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.Disposal.SerializeToString,
+            ),
+            'ListDisposals': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDisposals,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -2843,6 +3087,411 @@ class RecordsService:
             '/ics.records.v1.RecordsService/WatchEvents',
             ics_dot_records_dot_v1_dot_records__pb2.WatchEventsRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.Event.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetRecordAccess(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/SetRecordAccess',
+            ics_dot_records_dot_v1_dot_records__pb2.SetRecordAccessRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Person.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GrantRecordAccess(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GrantRecordAccess',
+            ics_dot_records_dot_v1_dot_records__pb2.GrantRecordAccessRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeRecordAccess(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/RevokeRecordAccess',
+            ics_dot_records_dot_v1_dot_records__pb2.RevokeRecordAccessRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRecordGrants(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListRecordGrants',
+            ics_dot_records_dot_v1_dot_records__pb2.ListRecordGrantsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListRecordGrantsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BreakGlass(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/BreakGlass',
+            ics_dot_records_dot_v1_dot_records__pb2.BreakGlassRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBreakGlassReviews(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListBreakGlassReviews',
+            ics_dot_records_dot_v1_dot_records__pb2.ListBreakGlassReviewsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListRecordGrantsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReviewBreakGlass(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ReviewBreakGlass',
+            ics_dot_records_dot_v1_dot_records__pb2.ReviewBreakGlassRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.RecordGrant.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAccessReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GetAccessReport',
+            ics_dot_records_dot_v1_dot_records__pb2.GetAccessReportRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.AccessReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRetentionRules(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListRetentionRules',
+            ics_dot_records_dot_v1_dot_records__pb2.ListRetentionRulesRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListRetentionRulesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PlaceLegalHold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/PlaceLegalHold',
+            ics_dot_records_dot_v1_dot_records__pb2.PlaceLegalHoldRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.LegalHold.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseLegalHold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ReleaseLegalHold',
+            ics_dot_records_dot_v1_dot_records__pb2.ReleaseLegalHoldRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.LegalHold.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLegalHolds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListLegalHolds',
+            ics_dot_records_dot_v1_dot_records__pb2.ListLegalHoldsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListLegalHoldsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDisposalsDue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListDisposalsDue',
+            ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsDueRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsDueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DisposeRecord(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/DisposeRecord',
+            ics_dot_records_dot_v1_dot_records__pb2.DisposeRecordRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.Disposal.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDisposals(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListDisposals',
+            ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsResponse.FromString,
             options,
             channel_credentials,
             insecure,
