@@ -152,7 +152,7 @@ def cmd_demo(args) -> int:
         from tui.core.client import Targets
 
         targets = Targets(config["identity"].target(), config["records"].target(), config["alerts"].target(),
-                          client_transport(config))
+                          client_transport(config), config.idle_lock_minutes)
         return _run_front_end(targets, line=args.line, large=args.large)
     finally:
         procs.stop()
@@ -282,13 +282,15 @@ def cmd_admin(args) -> int:
 
         print(Signer.load_or_create(config.records_signing_key_file).public_pem, end="")
         return 0
-    if args.admin == "audit-verify":
+    if args.admin in ("audit-verify", "audit"):
+        from services.alerts import audit as alerts_audit
         from services.identity import audit as identity_audit
         from services.records import audit
 
         broken = False
         for label, service, verify in (("Audit chain", "records", audit.verify),
-                                       ("Identity audit chain", "identity", identity_audit.verify)):
+                                       ("Identity audit chain", "identity", identity_audit.verify),
+                                       ("Alerts audit chain", "alerts", alerts_audit.verify)):
             count, problem = Database(config[service].database_url).read_sync(verify)
             if problem:
                 print(f"{label} BROKEN after {count} rows: {problem}")
@@ -296,6 +298,14 @@ def cmd_admin(args) -> int:
             else:
                 print(f"{label} intact: {count} rows checked.")
         return 1 if broken else 0
+    if args.admin == "roles":
+        from services.identity.roles import ROLE_TABLE, describe
+
+        for role in ROLE_TABLE:
+            print(f"{role.id}: {role.display_name}. {role.description}")
+            for action, scope in role.permissions.items():
+                print(f"    {action} ({scope}): {describe(action, scope)}")
+        return 0
     if args.admin in ACCOUNT_COMMANDS:
         return cmd_account(args, Database(config["identity"].database_url))
     return 2
@@ -379,7 +389,11 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--email", help="work e-mail address for overdue and escalated alerts (optional)")
     user.add_argument("--directory", action="store_true",
                       help="sign in with the council directory's password (identity.ldap_url); no ICS password")
-    verify = asub.add_parser("audit-verify", help="check the records and identity audit chains")
+    verify = asub.add_parser("audit-verify", help="check the records, identity and alerts audit chains; names the "
+                                                  "first broken row")
+    audit_cmd = asub.add_parser("audit", help="audit tools: `ics admin audit verify` checks every chain")
+    audit_cmd.add_argument("what", choices=["verify"])
+    roles_cmd = asub.add_parser("roles", help="the roles and what each may do (resource.action at a scope)")
     reset = asub.add_parser("reset-password", help="set a temporary password the user must change at next login")
     reset.add_argument("username")
     reset.add_argument("--password-stdin", action="store_true", help="read the temporary password from stdin")
@@ -402,7 +416,7 @@ def parser() -> argparse.ArgumentParser:
     gen.add_argument("--years", type=int, default=2)
     gen.add_argument("--seed", type=int, default=1)
     gen.add_argument("--until", help="last day of the history, YYYY-MM-DD (default today)")
-    for sub_parser in (mig, seed, team, user, verify, gen, key, reset, disable, enable, roles):
+    for sub_parser in (mig, seed, team, user, verify, audit_cmd, roles_cmd, gen, key, reset, disable, enable, roles):
         _common(sub_parser, nested=True)
     from services.certificates import add_make_certs_parser
 

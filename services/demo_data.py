@@ -31,6 +31,11 @@ USERS = (
     ("duty2", "Priya Patel", ["duty"], [0]),
     ("worker2", "Tom Okafor", ["worker"], [2]),
     ("manager", "Morgan Manager", ["manager"], [0, 1, 2]),
+    ("senior", "Sasha Senior", ["senior"], [1]),
+    ("iro", "Ira Reviewing", ["iro"], [2]),
+    ("support", "Bea Support", ["support"], [1]),
+    ("perf", "Pat Performance", ["performance"], []),
+    ("partner", "Dr Nia Partner (health visitor)", ["partner"], []),
 )
 FAMILY_NAMES = ("Ashdown", "Brackley", "Carrow", "Dunmore", "Elstree", "Fenwick", "Garrity", "Holloway",
                 "Ingleby", "Jessop", "Kettering", "Lomax", "Marchetti", "Nkemelu", "Oduya", "Pennick")

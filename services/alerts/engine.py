@@ -8,15 +8,17 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ics.alerts.v1 import alerts_pb2 as pb
-from services.alerts.models import Clock, FeedCursor, PersonSeen
+from services.alerts.models import Clock, ClockChange, FeedCursor, PersonSeen
 from services.alerts.rules import Matcher, Rule, RuleSet
 
 RECORDS_FEED = "records"
 OPEN = pb.CLOCK_STATE_OPEN
+# The assignee of a clock for a team's leaders (a rule with to = "leaders").
+LEADERS = "leaders"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ def apply_event(session: Session, rule_set: RuleSet, event: FeedEvent, feed: str
         session.refresh(row, with_for_update=True)
     if event.sequence <= row.last_sequence:
         return False
+    if event.type == "person.disposed":
+        forget(session, event.payload.get("people", []))
     _learn(session, event)
     for kind, rule, matcher in rule_set.for_event(event.type):
         if not matcher.matches(event.type, event.payload):
@@ -68,6 +72,17 @@ def apply_event(session: Session, rule_set: RuleSet, event: FeedEvent, feed: str
     row.last_sequence = event.sequence
     row.updated_at = datetime.now(timezone.utc)
     return True
+
+
+def forget(session: Session, people: list[str]) -> None:
+    """A child's record was disposed of in records: their clocks and what alerts learnt of them
+    go too (the clocks carry the child's name)."""
+    if not people:
+        return
+    clock_ids = select(Clock.id).where(Clock.person.in_(people))
+    session.execute(delete(ClockChange).where(ClockChange.clock_id.in_(clock_ids)))
+    session.execute(delete(Clock).where(Clock.person.in_(people)))
+    session.execute(delete(PersonSeen).where(PersonSeen.person.in_(people)))
 
 
 def _subject(which: str, event: FeedEvent) -> str:
@@ -115,8 +130,10 @@ def _new_round(session: Session, rule_set: RuleSet, rule: Rule, event: FeedEvent
         counting=rule.interval(round_number, chain_start, start).describe(), subject=subject, chain=chain,
         round=round_number, person=event.person,
         person_display_name=event.payload.get("person_display_name") or (seen.display_name if seen else ""),
-        team=(seen.team if seen and seen.team else event.payload.get("team", "")),
-        assignee=(seen.worker if seen and seen.worker else event.payload.get("assignee", "")),
+        team=event.payload.get("team", "") if rule.to == "leaders" else
+        (seen.team if seen and seen.team else event.payload.get("team", "")),
+        assignee=LEADERS if rule.to == "leaders" else
+        (seen.worker if seen and seen.worker else event.payload.get("assignee", "")),
         start_date=start, chain_start_date=chain_start, due_date=due, original_due_date=due, state=OPEN,
         calendar=rule_set.calendar.name, started_by_event=event.sequence, start_event=event.type,
         last_activity_date=event.occurred_on, version=1, created_at=datetime.now(timezone.utc),

@@ -96,6 +96,9 @@ class RecordsFeed(BackgroundTask):
                     await self.db.write(lambda s: [engine.apply_event(s, self.rule_set, e) for e in events])
                     self.last_event_time = datetime.now(timezone.utc)
                     self.signal.notify()
+                    if any(e.type == "person.disposed" for e in events):
+                        # The disposed child's clocks are gone: leave no copy in the log either.
+                        await self.db.scrub(["clocks", "clock_changes", "people_seen"])
                 if ended is _END:
                     return
                 if ended is not None:

@@ -91,3 +91,20 @@ class FeedCursor(Base):
     feed: Mapped[str] = mapped_column(String(60), primary_key=True)
     last_sequence: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertsAuditEntry(Base):
+    """Append-only and hash-chained like records' audit_log: every look at a child's clocks and
+    every change a person makes to one (services/alerts/audit.py)."""
+
+    __tablename__ = "alerts_audit"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_user: Mapped[int] = mapped_column(Integer)
+    actor_username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(100))
+    person: Mapped[str] = mapped_column(String(100), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -88,6 +88,10 @@ class Rule:
     # visits to a child in a long-term placement after its first year).
     later_after_days: int = 0
     later: Interval | None = None
+    # Who the clock is for: "worker" (the child's allocated worker, else their team) or
+    # "leaders" (the leaders of the team named in the starting event, e.g. to review an
+    # emergency access; the child is not named on it).
+    to: str = "worker"
 
     def interval(self, round_number: int, first_start: date, this_start: date) -> Interval:
         if round_number == 1 or not self.then:
@@ -159,7 +163,7 @@ def _matcher(body: dict, where: str) -> Matcher:
 
 def _rule(key: str, body: dict) -> Rule:
     where = f"rule {key}"
-    known = {"title", "unit", "amount", "subject", "then", "later", "later_after_days", *MATCHER_KINDS}
+    known = {"title", "unit", "amount", "subject", "then", "later", "later_after_days", "to", *MATCHER_KINDS}
     if unknown := set(body) - known:
         raise RuleSetError(f"{where}: unknown keys {sorted(unknown)}")
     if not body.get("title") or not body.get("start"):
@@ -168,9 +172,12 @@ def _rule(key: str, body: dict) -> Rule:
     if body.get("then") and not matchers["repeat"]:
         raise RuleSetError(f"{where}: 'then' intervals need a repeat event to start each new round")
     later = _interval(body["later"], f"{where} later") if "later" in body else None
+    if body.get("to", "worker") not in ("worker", "leaders"):
+        raise RuleSetError(f"{where}: 'to' is \"worker\" or \"leaders\"")
     return Rule(key=key, title=body["title"], first=_interval(body, where), subject=body.get("subject", "event"),
                 then=tuple(_interval(i, f"{where} then") for i in body.get("then", [])),
-                later=later, later_after_days=int(body.get("later_after_days", 0)), **matchers)
+                later=later, later_after_days=int(body.get("later_after_days", 0)), to=body.get("to", "worker"),
+                **matchers)
 
 
 def parse(text: str, closure_days: frozenset[date] = frozenset(), snapshot_file: str = "") -> RuleSet:

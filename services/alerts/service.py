@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ics.alerts.v1 import alerts_pb2 as pb
 from ics.alerts.v1 import alerts_pb2_grpc
 from ics.records.v1 import records_pb2, records_pb2_grpc
-from services.alerts import engine, rules
+from services.alerts import audit, engine, rules
 from services.alerts.feed import RecordsFeed
 from services.alerts.models import Clock, ClockChange
 from services.common import paging, tls
@@ -27,7 +27,10 @@ from services.common.signals import EventSignal
 
 PUBLIC_METHODS: set[str] = set()
 OPEN = pb.CLOCK_STATE_OPEN
-LEADING_ROLES = ("leader", "manager")
+OVERSEE = "work.oversee"
+# A clock for the team's leaders rather than its worker (an emergency access to review): rules
+# with `to = "leaders"` (services/alerts/rules.py).
+LEADERS = engine.LEADERS
 # How often a watcher looks again with nothing pushed: levels change when a day turns over, and
 # the watcher's session is checked again (a disabled user stops receiving within this and the
 # token cache's few seconds).
@@ -75,34 +78,48 @@ def _ordered(query):
     return query.order_by(case((Clock.state == OPEN, 0), else_=1), Clock.due_date, Clock.id)
 
 
+def _oversees(principal: Principal, team: str | None = None) -> bool:
+    """Leads this team (or, with team None, any team); a manager's scope covers every team."""
+    scope = principal.scope(OVERSEE)
+    return scope == "any" or (scope == "team" and (team is None or team in principal.team_names))
+
+
 def _mine(principal: Principal):
-    return or_(Clock.assignee == principal.user_name,
-               and_(Clock.assignee == "", Clock.team.in_(principal.team_names)))
+    """Mine: allocated to me; my team's while no one holds it; and, for those who oversee a team,
+    the work addressed to its leaders (an emergency access to review)."""
+    mine = [Clock.assignee == principal.user_name, and_(Clock.assignee == "", Clock.team.in_(principal.team_names))]
+    if principal.scope(OVERSEE) == "any":
+        mine.append(Clock.assignee == LEADERS)
+    elif principal.scope(OVERSEE) == "team":
+        mine.append(and_(Clock.assignee == LEADERS, Clock.team.in_(principal.team_names)))
+    return or_(*mine)
 
 
 def _is_mine(clock: pb.Clock, principal: Principal) -> bool:
-    return clock.assignee == principal.user_name or (not clock.assignee and clock.team in principal.team_names)
+    return clock.assignee == principal.user_name or (not clock.assignee and clock.team in principal.team_names) \
+        or (clock.assignee == LEADERS and _oversees(principal, clock.team))
 
 
 def _visible(principal: Principal):
     """Mine; my teams' if I lead a team; every team's for a manager."""
-    if principal.has_any_role("manager"):
+    scope = principal.scope(OVERSEE)
+    if scope == "any":
         return true()
-    if principal.has_any_role("leader"):
+    if scope == "team":
         return or_(_mine(principal), Clock.team.in_(principal.team_names))
     return _mine(principal)
 
 
 def _teams_led(principal: Principal, team: str) -> list[str] | None:
     """The teams a report may cover: None means every team (managers)."""
-    if not principal.has_any_role(*LEADING_ROLES):
+    if not _oversees(principal):
         raise PermissionDenied("Only team leaders and managers see their teams' overdue work and timeliness.")
     if team:
         parse_name(team, "teams", "team")
-        if team not in principal.team_names and not principal.has_any_role("manager"):
+        if not _oversees(principal, team):
             raise PermissionDenied("You can see your own teams only.")
         return [team]
-    return None if principal.has_any_role("manager") else list(principal.team_names)
+    return None if principal.scope(OVERSEE) == "any" else list(principal.team_names)
 
 
 def _change_to_proto(change: ClockChange, clock: Clock) -> pb.ClockChange:
@@ -157,7 +174,7 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
         who = caller()
         team = request.team or who.primary_team
         parse_name(team, "teams", "team")
-        if team not in who.team_names and not who.has_any_role("manager"):
+        if team not in who.team_names and who.scope(OVERSEE) != "any":
             raise PermissionDenied("You can see the clocks of your own teams only.")
         where = Clock.team == team
         if request.escalated_only:
@@ -174,8 +191,14 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
         if not request.include_ended:
             query = query.where(Clock.state == OPEN)
         today = today_london()
-        return await self.db.read(lambda s: pb.ListClocksResponse(
-            clocks=[clock_to_proto(c, self.rule_set, today) for c in s.scalars(_ordered(query))]))
+
+        def work(s):
+            found = pb.ListClocksResponse(clocks=[clock_to_proto(c, self.rule_set, today)
+                                                  for c in s.scalars(_ordered(query))])
+            audit.record(s, who, "read", f"{person}/clocks", person)
+            return found
+
+        return await self.db.write(work)
 
     async def _require_record_access(self, person: str) -> None:
         """Records decides who may see a child (and audits the look); alerts asks it as the caller."""
@@ -232,8 +255,7 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
         clock = s.scalar(query)
         if clock is None:
             raise NotFound(f"No clock clocks/{clock_id} is known to you.")
-        if clock.assignee != who.user_name and not (who.has_any_role(*LEADING_ROLES)
-                                                   and (clock.team in who.team_names or who.has_any_role("manager"))):
+        if clock.assignee != who.user_name and not _oversees(who, clock.team):
             raise PermissionDenied("Only the allocated worker or a team leader of the team can change this clock.")
         if not request.etag:
             raise InvalidArgument("Send the clock's etag as you saw it.", {"etag": "required"})
@@ -250,6 +272,8 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
         s.add(ClockChange(clock_id=clock.id, kind=kind, reason=reason, old_due_date=old_due,
                           new_due_date=clock.due_date, by_user=who.user_name, by_name=who.display_name,
                           at=datetime.now(timezone.utc)))
+        audit.record(s, who, f"clock.{kind}", f"clocks/{clock.id}", clock.person,
+                     f"due {iso(old_due)} -> {iso(clock.due_date)}")
         clock.version += 1
         clock.updated_at = datetime.now(timezone.utc)
         s.flush()

@@ -9,7 +9,7 @@ import hashlib
 import json
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 GENESIS = "0" * 64
@@ -43,6 +43,14 @@ class AuditChain:
         session.add(entry)
         session.flush()
         return entry
+
+    def append_serialised(self, session: Session, lock_key: int, **values):
+        """Appends with concurrent writers queued: on PostgreSQL a transaction-scoped advisory lock
+        (each service its own key, so services sharing one database do not wait on each other);
+        SQLite's writers are already one at a time (BEGIN IMMEDIATE)."""
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key})
+        return self.append(session, **values)
 
     def verify(self, session: Session) -> tuple[int, str | None]:
         """Returns (rows checked, a description of the first break or None)."""

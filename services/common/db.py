@@ -58,6 +58,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # Deleted content is overwritten, not left in free pages: a disposed record is gone.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -104,6 +106,24 @@ class Database:
 
     async def read(self, fn: Callable[[Session], T]) -> T:
         return await asyncio.to_thread(self.read_sync, fn)
+
+    def scrub_sync(self, tables: list[str]) -> None:
+        """After rows were deleted for good: SQLite copies its write-ahead log into the database
+        (whose freed pages secure_delete has zeroed) and empties the log; PostgreSQL vacuums the
+        tables so the removed rows are no longer kept as dead tuples."""
+        if self.sqlite:
+            raw = self.engine.raw_connection()  # outside any transaction: a checkpoint needs that
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                raw.close()
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in tables:
+                connection.exec_driver_sql(f'VACUUM "{table}"')
+
+    async def scrub(self, tables: list[str]) -> None:
+        await asyncio.to_thread(self.scrub_sync, tables)
 
     def dispose(self) -> None:
         self.engine.dispose()

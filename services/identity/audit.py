@@ -5,7 +5,6 @@ what changed, never a password or a token."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from services.common.audit_chain import AuditChain
@@ -24,10 +23,8 @@ CHAIN = AuditChain(IdentityAuditEntry, ("actor_user", "actor_username", "action"
 
 
 def record(session: Session, actor: Principal, action: str, subject: str, detail: str = "") -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _APPEND_LOCK_KEY})
-    CHAIN.append(session, actor_user=actor.user_id, actor_username=actor.username, action=action, subject=subject,
-                 detail=detail)
+    CHAIN.append_serialised(session, _APPEND_LOCK_KEY, actor_user=actor.user_id, actor_username=actor.username,
+                            action=action, subject=subject, detail=detail)
 
 
 def verify(session: Session) -> tuple[int, str | None]:

@@ -53,11 +53,16 @@ def held_by(team_ids: tuple[int, ...]) -> ColumnElement[bool]:
     )
 
 
-def granted_to(user_id: int) -> ColumnElement[bool]:
+# Break-glass opens a record to read and record on it; managing its access still needs a grant.
+BREAK_GLASS_OPENS = frozenset({FIND, READ, WRITE, "review.write"})
+
+
+def granted_to(user_id: int, action: str = READ) -> ColumnElement[bool]:
     now = datetime.now(timezone.utc)
+    kinds = ("grant", "break_glass") if action in BREAK_GLASS_OPENS else ("grant",)
     return exists(select(_grant.id).where(and_(
         _grant.person_id == Person.id, _grant.user_id == user_id, _grant.revoked_at.is_(None),
-        or_(_grant.expires_at.is_(None), _grant.expires_at > now))).correlate(Person))
+        _grant.kind.in_(kinds), or_(_grant.expires_at.is_(None), _grant.expires_at > now))).correlate(Person))
 
 
 def _reach(principal: Principal, scope: str) -> ColumnElement[bool]:
@@ -77,7 +82,7 @@ def visible_people(principal: Principal, action: str = READ) -> ColumnElement[bo
         return false()
     # A record merged into another is reached through the one it was merged into.
     return and_(Person.merged_into_id.is_(None),
-                or_(and_(Person.access_level == OPEN, _reach(principal, scope)), granted_to(principal.user_id)))
+                or_(and_(Person.access_level == OPEN, _reach(principal, scope)), granted_to(principal.user_id, action)))
 
 
 def may(principal: Principal, action: str) -> bool:

@@ -8,6 +8,7 @@ from services.common.config import ConfigError, IcsConfig
 from services.common.db import Database
 from services.common.server import ServiceRunner
 from services.common.signals import EventSignal
+from services.records.retention import Schedule
 from services.records.service import PUBLIC_METHODS, RecordsServicer
 from services.records.signing import Signer
 from services.records.template_library import TemplateError, TemplateLibrary
@@ -21,11 +22,12 @@ def build(config: IcsConfig) -> ServiceRunner:
         library = TemplateLibrary.load(council_dir=settings.templates_dir or None)
     except TemplateError as exc:
         raise ConfigError(f"the templates have faults; records will not start until they are fixed:\n{exc}") from None
+    schedule = Schedule.load(settings.retention_rules_file or None)
     signer = Signer.load_or_create(config.records_signing_key_file)
     db = Database(settings.database_url)
     verifier = IdentityTokenVerifier(config["identity"].target())
 
-    servicer = RecordsServicer(db, EventSignal(), library, signer)
+    servicer = RecordsServicer(db, EventSignal(), library, signer, schedule=schedule)
 
     def register(server):
         records_pb2_grpc.add_RecordsServiceServicer_to_server(servicer, server)

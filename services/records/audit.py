@@ -14,7 +14,8 @@ from services.records.models import AuditEntry, AuditPerson, RecordGrant
 from services.records.outbox import serialise_writers
 
 CHAIN = AuditChain(AuditEntry, ("actor_user", "actor_username", "action", "subject", "person_ids", "detail"),
-                   "audit row", later_fields=("on_behalf_user", "on_behalf_username", "reason"))
+                   "audit row", later_fields=("on_behalf_user", "on_behalf_username", "on_behalf_name", "reason",
+                                               "actor_name"))
 
 
 def record(
@@ -33,13 +34,17 @@ def record(
     if not reason and person_ids:
         reason = _break_glass_reason(session, principal.user_id, person_ids)
     if principal.entered_by:
-        actor_user, actor_username = principal.keyboard_user_id, principal.entered_by[1]
-        on_behalf_user, on_behalf_username = principal.user_id, principal.username
+        actor_user, actor_username, actor_name = principal.keyboard_user_id, principal.entered_by[1], \
+            principal.entered_by[2]
+        on_behalf = (principal.user_id, principal.username, principal.display_name)
     else:
-        actor_user, actor_username, on_behalf_user, on_behalf_username = principal.user_id, principal.username, 0, ""
-    entry = CHAIN.append(session, actor_user=actor_user, actor_username=actor_username, action=action,
+        actor_user, actor_username, actor_name = principal.user_id, principal.username, principal.display_name
+        on_behalf = (0, "", "")
+    entry = CHAIN.append(session, actor_user=actor_user, actor_username=actor_username, actor_name=actor_name,
+                         action=action,
                          subject=subject, person_ids=",".join(str(p) for p in person_ids), detail=detail,
-                         on_behalf_user=on_behalf_user, on_behalf_username=on_behalf_username, reason=reason)
+                         on_behalf_user=on_behalf[0], on_behalf_username=on_behalf[1], on_behalf_name=on_behalf[2],
+                         reason=reason)
     if person_ids:
         session.execute(insert(AuditPerson), [{"audit_id": entry.id, "person_id": p} for p in person_ids])
 

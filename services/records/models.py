@@ -494,6 +494,8 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor_user: Mapped[int] = mapped_column(Integer)
     actor_username: Mapped[str] = mapped_column(String(100))
+    # The actor's name as shown to a family in the access report.
+    actor_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(100))
     person_ids: Mapped[str] = mapped_column(Text, default="")
@@ -501,6 +503,7 @@ class AuditEntry(Base):
     # Business support typing for a worker: actor_* is who typed, on_behalf_* the worker.
     on_behalf_user: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     on_behalf_username: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    on_behalf_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Why, when the access needed one (break-glass).
     reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     prev_hash: Mapped[str] = mapped_column(String(64))

@@ -10,8 +10,9 @@ from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.signals import EventSignal
 from services.common.names import parse_name
-from services.records import (access, allocations, attachments, care, chronology, documents, drafts, episodes,
-                              frontdoor, households, merges, outbox, people, placements, plans, relationships, story)
+from services.records import (access, access_report, allocations, attachments, care, chronology, documents, drafts, episodes,
+                              frontdoor, grants, households, merges, outbox, people, placements, plans, relationships,
+                              retention, story)
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
@@ -21,13 +22,14 @@ WATCH_BATCH = 500
 
 class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     def __init__(self, db: Database, signal: EventSignal, library: TemplateLibrary, signer: Signer,
-                 poll_seconds: float = 1.0):
+                 poll_seconds: float = 1.0, schedule: retention.Schedule | None = None):
         self.db = db
         self.signal = signal
         self.library = library
         access.note_review_templates(library)
         self.signer = signer
         self.poll_seconds = poll_seconds
+        self.schedule = schedule or retention.Schedule.load()
         self.draining = False
 
     def drain(self) -> None:
@@ -359,3 +361,72 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
                 if not request.follow:
                     return
                 await self.signal.wait(self.poll_seconds, seen)
+
+    # ---- Record-level access ----
+
+    async def SetRecordAccess(self, request, context):
+        who = caller()
+        return await self._write(lambda s: people.to_proto(grants.set_access(s, who, request)))
+
+    async def GrantRecordAccess(self, request, context):
+        who = caller()
+        return await self._write(lambda s: grants.grant(s, who, request))
+
+    async def RevokeRecordAccess(self, request, context):
+        who = caller()
+        return await self._write(lambda s: grants.revoke(s, who, request))
+
+    async def ListRecordGrants(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: pb.ListRecordGrantsResponse(grants=grants.list_for(s, who, request)))
+
+    async def BreakGlass(self, request, context):
+        who = caller()
+        return await self._write(lambda s: grants.break_glass(s, who, request))
+
+    async def ListBreakGlassReviews(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: pb.ListRecordGrantsResponse(
+            grants=grants.review_queue(s, who, request.include_reviewed)))
+
+    async def ReviewBreakGlass(self, request, context):
+        who = caller()
+        return await self._write(lambda s: grants.review(s, who, request))
+
+    async def GetAccessReport(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: access_report.report(s, who, request))
+
+    # ---- Retention ----
+
+    async def ListRetentionRules(self, request, context):
+        access.require(caller(), "retention.manage", "see the retention schedule")
+        return retention.rules_to_proto(self.schedule)
+
+    async def PlaceLegalHold(self, request, context):
+        who = caller()
+        return await self._write(lambda s: retention.place_hold(s, who, request))
+
+    async def ReleaseLegalHold(self, request, context):
+        who = caller()
+        return await self._write(lambda s: retention.release_hold(s, who, request))
+
+    async def ListLegalHolds(self, request, context):
+        who = caller()
+        return await self.db.read(lambda s: pb.ListLegalHoldsResponse(
+            holds=retention.list_holds(s, who, request.include_released)))
+
+    async def ListDisposalsDue(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: pb.ListDisposalsDueResponse(
+            due=retention.list_due(s, who, self.schedule, request)))
+
+    async def DisposeRecord(self, request, context):
+        who = caller()
+        disposal = await self._write(lambda s: retention.dispose(s, who, self.schedule, request))
+        await self.db.scrub(retention.SCRUBBED_TABLES)
+        return disposal
+
+    async def ListDisposals(self, request, context):
+        who = caller()
+        return await self.db.read(lambda s: pb.ListDisposalsResponse(disposals=retention.list_disposals(s, who)))

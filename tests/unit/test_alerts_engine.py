@@ -63,7 +63,7 @@ def test_single_assessment_is_counted_from_the_referral_and_met_on_authorisation
     assert feed.states("single_assessment") == [(1, "OPEN", "2026-12-14", "2027-02-18", "")]
     [clock] = feed.clocks("single_assessment")
     assert (clock.subject, clock.rule_set_version, clock.counting, clock.team) == (
-        "episodes/1", 1, "45 working days", "teams/1")
+        "episodes/1", 2, "45 working days", "teams/1")
     assert "gov.uk snapshot" in clock.calendar
     feed.send("document.ended", "documents/3", "2027-02-19", template_id="single-assessment", state="completed",
               ended_date="2027-02-19", episode="episodes/1",

@@ -151,11 +151,13 @@ def test_matchers_read_nested_payloads_fall_back_and_filter():
 def test_shipped_rule_sets_have_the_spec_clocks():
     current, ics2006, wales = (rules.load(n) for n in ("england-current", "england-2006", "wales"))
     common = {"referral_decision", "initial_cp_conference", "cp_review", "looked_after_review", "statutory_visit",
-              "open_work"}
+              "open_work", "break_glass_review"}
     assert set(current.rules) == common | {"single_assessment"}
     assert set(ics2006.rules) == common | {"initial_assessment", "core_assessment"}
     assert set(wales.rules) == set(current.rules) and wales.calendar.nation == "wales"
     assert current.rules["single_assessment"].describe() == "within 45 working days"
+    assert all(r.to == "worker" for k, r in current.rules.items() if k != "break_glass_review")
+    assert current.rules["break_glass_review"].to == "leaders"
     assert ics2006.rules["initial_assessment"].describe() == "within 7 working days"
     assert ics2006.rules["core_assessment"].describe() == "within 35 working days"
     assert current.rules["initial_cp_conference"].describe() == "within 15 working days"

@@ -50,6 +50,8 @@ CASES = [
     ("england-current", "statutory_visit", "2027-01-05", 9, "2026-01-05", "2027-04-05"),  # a year in: 3 months
     # Work open with no end: 40 working days.
     ("england-current", "open_work", "2024-12-02", 1, None, "2025-01-30"),
+    # An emergency access is reviewed within 2 working days: Friday before a bank holiday Monday.
+    ("england-current", "break_glass_review", "2026-08-28", 1, None, "2026-09-02"),
 ]
 
 

@@ -18,6 +18,7 @@ import grpc
 from ics.alerts.v1 import alerts_pb2, alerts_pb2_grpc
 from ics.identity.v1 import identity_pb2, identity_pb2_grpc
 from ics.records.v1 import records_pb2, records_pb2_grpc
+from services.common.auth import ON_BEHALF_HEADER
 from services.common.tls import PLAINTEXT, Transport
 from tui.core.alerts_feed import AlertWatch
 from tui.core.errors import ServiceError, SessionExpired, from_rpc_error
@@ -86,6 +87,8 @@ class IcsClient:
         self.session = Session()
         self._watches: weakref.WeakSet[AlertWatch] = weakref.WeakSet()
         self._acted_on: dict[str, float] = {}  # person -> when this client last changed their record
+        # Business support entering data for a colleague ("users/12"); records shows both of them.
+        self.on_behalf_of = ""
 
     def close(self) -> None:
         for watch in list(self._watches):
@@ -106,6 +109,8 @@ class IcsClient:
             if self.session.expires_at - time.time() < REFRESH_WHEN_LEFT and method is not self.identity.RefreshSession:
                 self.refresh()
             metadata = (("authorization", f"Bearer {self.session.token}"),)
+            if self.on_behalf_of and service == "records":
+                metadata += ((ON_BEHALF_HEADER, self.on_behalf_of),)
         try:
             return method(request, timeout=self.deadline, metadata=metadata)
         except grpc.RpcError as exc:

@@ -35,12 +35,14 @@ class SessionExpired(ServiceError):
 
 def from_rpc_error(exc: grpc.RpcError, service: str) -> ServiceError:
     code = exc.code() if hasattr(exc, "code") else grpc.StatusCode.UNKNOWN
-    if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+    status = rpc_status.from_call(exc) if hasattr(exc, "trailing_metadata") else None
+    # A service that answered with its own plain message (for example identity saying the council
+    # directory is down) carries rich details; a transport failure does not.
+    if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED) and status is None:
         return ServiceError(code.name, UNREACHABLE.format(service=service))
     message = exc.details() if hasattr(exc, "details") else str(exc)
     violations: dict[str, str] = {}
     existing = ""
-    status = rpc_status.from_call(exc) if hasattr(exc, "trailing_metadata") else None
     if status is not None:
         for detail in status.details:
             if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):

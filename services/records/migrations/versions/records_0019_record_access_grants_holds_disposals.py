@@ -84,6 +84,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('on_behalf_user', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('on_behalf_username', sa.String(length=100), server_default='', nullable=False))
         batch_op.add_column(sa.Column('reason', sa.Text(), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('actor_name', sa.String(length=200), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('on_behalf_name', sa.String(length=200), server_default='', nullable=False))
 
     with op.batch_alter_table('chronology_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('entered_by_name', sa.String(length=200), server_default='', nullable=False))
@@ -124,6 +126,8 @@ def downgrade() -> None:
 
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_column('reason')
+        batch_op.drop_column('actor_name')
+        batch_op.drop_column('on_behalf_name')
         batch_op.drop_column('on_behalf_username')
         batch_op.drop_column('on_behalf_user')
 
