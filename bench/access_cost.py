@@ -14,7 +14,8 @@ in a shuffled order, round after round) so drift and other load hit them all ali
   the access decision's cost.
 - people.search's prefilter query (two-letter name stems), with and without the predicate (FIND).
 - audit.record for one child in its own write transaction, against a write transaction holding only
-  `SELECT 1`: the difference is the audit write's cost; also on a worker's behalf (business
+  `SELECT 1`: the difference is the audit write's cost (split by a transaction writing one bare
+  audit_people row: what any write's commit costs, and the audit beyond that); also on a worker's behalf (business
   support) and for a child the caller holds a live break-glass grant on.
 - The whole people.read (access + audit, then to_proto), as GetPerson runs it, against the
   baseline read (the same write transaction with the bare query).
@@ -28,13 +29,14 @@ Usage: python bench/access_cost.py [--engine sqlite|postgresql] [--runs 2000] [-
 from __future__ import annotations
 
 import argparse
+import gc
+import itertools
 import random
 import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable
 
 from sqlalchemy import insert, or_, select, text
 
@@ -46,7 +48,7 @@ from services.records import access, audit, people
 from services.records.models import (Allocation, AuditEntry, AuditPerson, Contact, Person, PersonCharacteristic,
                                      RecordGrant, Referral)
 
-from _common import client, council, health_baseline, percentiles, print_table, services  # bench/ is on sys.path
+from _common import client, council, percentiles, print_table, services  # bench/ is on sys.path
 
 GIVEN = ("Amira", "Bethan", "Cerys", "Daisy", "Esme", "Freya", "Grace", "Hana", "Isla", "Jasmine", "Keira",
          "Layla", "Maisie", "Nia", "Orla", "Poppy", "Ruby", "Seren", "Alfie", "Bilal", "Callum", "Dylan",
@@ -58,6 +60,8 @@ FAMILY = ("Ashdown", "Brackley", "Carrow", "Dunmore", "Elstree", "Fenwick", "Gar
           "Kowalski", "Murphy", "O'Neill", "Patel", "Smith", "Taylor", "Williams", "Evans", "Hughes")
 TEAMS = 10  # team ids 1..10: the demo council's three, and seven more holding children
 WORKERS_PER_TEAM = 8
+SEARCH_EVERY = 4  # the search cases load ~200 rows a call: a quarter of the runs keeps a run short
+GRPC_CALLS = 500  # at most, per gRPC case
 NOW = datetime.now(timezone.utc)
 TODAY = date.today()
 
@@ -178,18 +182,20 @@ def _grant(pid: int, user: int, kind: str, expires: datetime | None) -> dict:
                 granted_by_name="Bench Leader", granted_at=NOW - timedelta(days=20), expires_at=expires)
 
 
-def interleaved(cases: dict[str, tuple[Callable[[object], object], list]], runs: int,
-                warm_up: int = 100) -> dict[str, dict[str, float]]:
-    """Per case, percentiles of `runs` calls fn(arg) (arg: the case's list, cycled); one call of each
-    case per round, in a shuffled order."""
+def interleaved(cases: dict[str, tuple], runs: int, warm_up: int = 50) -> dict[str, dict[str, float]]:
+    """Per case (fn, args[, every]): percentiles of calls fn(arg), arg cycling through args. One
+    call of each case per round, in a shuffled order, for `runs` rounds; a case with `every` k
+    runs in one round of k only (the slow search cases), so runs // k calls."""
     rng = random.Random(11)
     names = list(cases)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for i in range(-min(warm_up, runs), runs):
         rng.shuffle(names)
         for name in names:
-            fn, args = cases[name]
-            arg = args[i % len(args)]
+            fn, args, *every = cases[name]
+            if i % (every[0] if every else 1):
+                continue
+            arg = args[(i // (every[0] if every else 1)) % len(args)]
             start = time.perf_counter()
             fn(arg)
             took = time.perf_counter() - start
@@ -267,6 +273,8 @@ def main() -> None:
                 rows_found[label].append(len(db.read_sync(lambda s: list(s.scalars(query)))))
             return run
 
+        fake_ids = itertools.count(1)  # the minimal write: an index row no audit row owns (scratch data)
+
         def audited(who: Principal):
             return lambda pid: db.write_sync(lambda s: audit.record(s, who, "read", f"people/{pid}", [pid]))
 
@@ -287,6 +295,7 @@ def main() -> None:
         search_worker = "c  + predicate: worker (team)"
         search_duty = "c  + predicate: duty (any)"
         empty = "d  write txn, SELECT 1 only"
+        one_row = "d  write txn, one bare audit_people row"
         audit_one = "d  audit.record, 1 child (worker)"
         audit_behalf = "d  audit.record, on behalf (support)"
         audit_glass = "d  audit.record, live break-glass"
@@ -301,10 +310,12 @@ def main() -> None:
             partner_case: (get(partner), partner_ids),
             build_worker: (lambda _: access.visible_people(worker, access.READ), [0]),
             build_duty: (lambda _: access.visible_people(duty, access.READ), [0]),
-            search_base: (prefilter(None, search_base), searches),
-            search_worker: (prefilter(worker, search_worker), searches),
-            search_duty: (prefilter(duty, search_duty), searches),
+            search_base: (prefilter(None, search_base), searches, SEARCH_EVERY),
+            search_worker: (prefilter(worker, search_worker), searches, SEARCH_EVERY),
+            search_duty: (prefilter(duty, search_duty), searches, SEARCH_EVERY),
             empty: (lambda _: db.write_sync(lambda s: s.execute(text("SELECT 1")).scalar()), [0]),
+            one_row: (lambda pid: db.write_sync(lambda s: s.execute(insert(AuditPerson).values(
+                audit_id=-next(fake_ids), person_id=pid))), worker_ids),
             audit_one: (audited(worker), worker_ids),
             audit_behalf: (audited(on_behalf), worker_ids),
             audit_glass: (audited(glass), live_glass),
@@ -317,39 +328,38 @@ def main() -> None:
         assert get(partner)(partner_ids[0]) is not None and get(duty)(duty_ids[0]) is not None
         assert db.read_sync(lambda s: audit._break_glass_reason(s, glass.user_id, live_glass[:1])), \
             "no live break-glass grant found"
-        started = time.perf_counter()
+        started, collections = time.perf_counter(), gc.get_stats()[2]["collections"]
         results = interleaved(cases, args.runs)
-        timing = time.perf_counter() - started
+        timing, collections = time.perf_counter() - started, gc.get_stats()[2]["collections"] - collections
         entries = db.read_sync(lambda s: s.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)))
         verified, broken = db.read_sync(audit.verify)
         db.dispose()
 
         grpc_results = {}
         if not args.no_grpc:
-            with services(config, Path(tmp) / "logs"):
+            import grpc
+            from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+            with services(config, Path(tmp) / "logs"), grpc.insecure_channel(config["records"].target()) as channel:
                 as_worker, as_duty = client(config, "worker"), client(config, "duty")
-                grpc_results["health check (records), bare gRPC"] = health_baseline(config["records"].target(),
-                                                                                  min(args.runs, 1000))
-                for label, who, pool in (("GetPerson as worker (team)", as_worker, worker_ids),
-                                         ("GetPerson as duty (any)", as_duty, duty_ids)):
-                    cycle = iter(range(10 ** 9))
-                    samples = []
-                    for n in range(min(args.runs, 1000) + 50):
-                        pid = pool[next(cycle) % len(pool)]
-                        start = time.perf_counter()
-                        who.get_person(f"people/{pid}")
-                        if n >= 50:
-                            samples.append(time.perf_counter() - start)
-                    grpc_results[label] = percentiles(samples)
+                health = health_pb2_grpc.HealthStub(channel)
+                grpc_results = interleaved({
+                    "health check (records), bare gRPC": (
+                        lambda _: health.Check(health_pb2.HealthCheckRequest(service="")), [0]),
+                    "GetPerson as worker (team)": (lambda pid: as_worker.get_person(f"people/{pid}"), worker_ids),
+                    "GetPerson as duty (any)": (lambda pid: as_duty.get_person(f"people/{pid}"), duty_ids),
+                }, min(args.runs, GRPC_CALLS))
                 as_worker.close()
                 as_duty.close()
 
-    print(f"\n{args.engine}, {args.runs} runs per case (interleaved, {timing:.0f}s), {args.children} children; "
+    print(f"\n{args.engine}, {args.runs} runs per case ({args.runs // SEARCH_EVERY} for c; interleaved, {timing:.0f}s), {args.children} children; "
           "in process, each call its own transaction")
     print_table(results)
     mean_rows = {k: sum(v) / len(v) for k, v in rows_found.items()}
     print("search prefilter rows returned (mean): " + ", ".join(
         f"{k.split(':')[-1].strip() if ':' in k else 'no predicate'} {v:.0f}" for k, v in mean_rows.items()))
+    print(f"Python's full (generation 2) garbage collections while timing: {collections}; they land mostly on "
+          "the calls that allocate most (the search prefilter), so read p95/p99 there with that in mind")
     print(f"audit chain after the run: {verified} rows, {'intact' if broken is None else broken} "
           f"(last id {entries})")
 
@@ -370,10 +380,12 @@ def main() -> None:
     for name, what in ((audit_one, "one child"), (audit_behalf, "on a worker's behalf"),
                        (audit_glass, "live break-glass, reason looked up")):
         print(f"audit write adds {adds(name, empty)}  [{what}]")
+    print(f"  of which committing a write at all (one bare row): {adds(one_row, empty)}; the audit beyond a "
+          f"minimal write: {adds(audit_one, one_row)}")
     for name, who in ((read_worker, "worker"), (read_duty, "duty")):
         print(f"people.read (access + audit) adds {adds(name, read_base)} over the bare read  [{who}]")
     if grpc_results:
-        print(f"\nover gRPC (loopback, services as separate processes), {min(args.runs, 1000)} calls each")
+        print(f"\nover gRPC (loopback, services as separate processes), {min(args.runs, GRPC_CALLS)} calls each")
         print_table(grpc_results)
         h = grpc_results["health check (records), bare gRPC"]
         for label in ("GetPerson as worker (team)", "GetPerson as duty (any)"):

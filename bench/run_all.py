@@ -15,6 +15,7 @@ BENCHMARKS = [
     ["startup_and_memory.py", "--runs", "3"],
     ["alert_latency.py", "--samples", "200", "--engine", "sqlite"],
     ["alert_latency.py", "--samples", "200", "--engine", "postgresql"],
+    ["access_cost.py", "--runs", "2000", "--children", "3000", "--engine", "sqlite"],
     # 500 children (~14,000 events) keeps `make bench` short; generated once, then cached.
     ["clock_rebuild.py", "--children", "500", "--years", "3"],
 ]

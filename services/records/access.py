@@ -55,6 +55,10 @@ def held_by(team_ids: tuple[int, ...]) -> ColumnElement[bool]:
 
 # Break-glass opens a record to read and record on it; managing its access still needs a grant.
 BREAK_GLASS_OPENS = frozenset({FIND, READ, WRITE, "review.write"})
+# An explicit grant opens a record for these; anything else (restricting it, granting it to
+# others, allocating, deciding, reviewing access) also needs the caller's scope to reach the
+# child, so a leader granted another team's restricted record reads it but cannot unseal it.
+GRANT_OPENS = BREAK_GLASS_OPENS | {"document.approve"}
 
 
 def granted_to(user_id: int, action: str = READ) -> ColumnElement[bool]:
@@ -80,9 +84,12 @@ def visible_people(principal: Principal, action: str = READ) -> ColumnElement[bo
     scope = principal.scope(action)
     if scope is None or scope == "on_behalf":  # on_behalf with no worker named reaches nobody
         return false()
+    reach = _reach(principal, scope)
+    granted = granted_to(principal.user_id, action)
     # A record merged into another is reached through the one it was merged into.
     return and_(Person.merged_into_id.is_(None),
-                or_(and_(Person.access_level == OPEN, _reach(principal, scope)), granted_to(principal.user_id, action)))
+                or_(and_(Person.access_level == OPEN, reach),
+                    granted if action in GRANT_OPENS else and_(granted, reach)))
 
 
 def may(principal: Principal, action: str) -> bool:

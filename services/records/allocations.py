@@ -13,7 +13,7 @@ from services.common.auth import Principal
 from services.common.dates import iso, past_date_or_today
 from services.common.errors import InvalidArgument, PermissionDenied
 from services.common.names import make_name, parse_name
-from services.records import access, audit, outbox, people
+from services.records import access, audit, grants, outbox, people
 from services.records.models import Allocation
 
 
@@ -64,6 +64,8 @@ def allocate(session: Session, principal: Principal, wanted: pb.Allocation) -> p
                      created_at=datetime.now(timezone.utc))
     session.add(row)
     session.flush()
+    # A case allocated on a restricted record comes with sight of it, or the worker could not open it.
+    grants.keep_sight(session, principal, person, worker_id, f"allocated the case by {principal.display_name}")
     name = make_name("allocations", row.id)
     outbox.append(session, principal, "allocation.started", name, person.id,
                   {"allocation": name, "person": make_name("people", person.id), "worker": make_name("users", worker_id),

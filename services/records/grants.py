@@ -95,6 +95,13 @@ def _has_live_grant(session: Session, person_id: int, user_id: int) -> bool:
         RecordGrant.person_id == person_id, RecordGrant.user_id == user_id, RecordGrant.kind == "grant")))
 
 
+def keep_sight(session: Session, principal: Principal, person: Person, user_id: int, reason: str) -> None:
+    """A restricted or sealed record stays open to someone who must work on it (whoever restricted
+    it, the allocated worker): a grant until revoked, unless they already hold one."""
+    if person.access_level != access.OPEN and not _has_live_grant(session, person.id, user_id):
+        _grant(session, principal, person.id, user_id, "grant", reason, None)
+
+
 def set_access(session: Session, principal: Principal, request: pb.SetRecordAccessRequest) -> Person:
     access.require(principal, "record.restrict", "restrict or seal records")
     level = LEVEL_FROM_PROTO.get(request.access_level)
@@ -116,9 +123,7 @@ def set_access(session: Session, principal: Principal, request: pb.SetRecordAcce
         keep.update(session.scalars(select(Allocation.worker_user).where(
             Allocation.person_id == person.id, Allocation.end_date.is_(None))))
         for user_id in sorted(keep):
-            if not _has_live_grant(session, person.id, user_id):
-                _grant(session, principal, person.id, user_id, "grant",
-                       f"kept when the record was made {LEVEL_WORDS[level]}: {reason}", None)
+            keep_sight(session, principal, person, user_id, f"kept when the record was made {LEVEL_WORDS[level]}: {reason}")
     name = make_name("people", person.id)
     outbox.append(session, principal, "person.access_changed", name, person.id,
                   {"person": name, "from": before, "to": level})

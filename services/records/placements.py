@@ -22,7 +22,7 @@ from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.etags import require_etag
 from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
-from services.records.models import CarePeriod, Carer, Placement
+from services.records.models import CarePeriod, Carer, Person, Placement
 from services.records.template_library import TemplateLibrary
 
 CARER_KINDS = ("foster_carer", "kinship_carer", "private_foster_carer", "adopter", "childrens_home",
@@ -229,8 +229,10 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, reques
     if not request.etag:
         violations["etag"] = "required: the etag of the placement you read, so no one's change is overwritten"
     people.raise_if_invalid(violations, "Ending the placement")
-    row = session.get(Placement, parse_name(request.name, "placements"))
-    if row is None:
+    row = session.scalar(select(Placement).join(Person, Person.id == Placement.child_id)
+                         .where(Placement.id == parse_name(request.name, "placements"))
+                         .where(access.visible_people(principal, access.WRITE)))
+    if row is None:  # absent and not yours answer alike
         raise NotFound(f"No placement {request.name} is known to you.")
     # The child is locked, as placements.start and care.py do, so one child's changes queue.
     people.get_visible(session, principal, row.child_id, for_update=True)

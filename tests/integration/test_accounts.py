@@ -281,7 +281,7 @@ def test_ics_admin_account_commands(tmp_path, monkeypatch, capsys):
     from services.cli import main
 
     data = ["--data", str(tmp_path)]
-    assert main(["admin", "migrate", "identity", "records", *data]) == 0
+    assert main(["admin", "migrate", *data]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("demo\n"))
     assert main(["admin", "create-user", "kim", "--role", "worker", "--password-stdin", *data]) == 0
     assert main(["admin", "set-roles", "kim", "--role", "leader", "--role", "worker", *data]) == 0
@@ -300,6 +300,9 @@ def test_ics_admin_account_commands(tmp_path, monkeypatch, capsys):
     assert main(["admin", "audit-verify", *data]) == 0
     out = capsys.readouterr().out
     assert "Audit chain intact" in out and "Identity audit chain intact: 4 rows checked." in out
+    assert "Alerts audit chain intact" in out
+    assert main(["admin", "audit", "verify", *data]) == 0  # the spelling the issue uses
+    assert "Identity audit chain intact" in capsys.readouterr().out
     db = Database(f"sqlite:///{tmp_path / 'identity.db'}")
     try:
         actors = db.read_sync(lambda s: {r[0] for r in s.execute(text("SELECT actor_username FROM identity_audit"))})

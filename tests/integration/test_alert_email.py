@@ -180,7 +180,8 @@ def test_the_alerts_service_account_reads_team_members_addresses_and_never_a_pas
         client.close()
     found = {u.username: (u.email, tuple(u.roles)) for u in reply.users}
     assert found == {"worker": ("worker@example.org", ("worker",)), "leader": ("leader@example.org", ("leader",)),
-                     "manager": ("manager@example.org", ("manager",))}
+                     "manager": ("manager@example.org", ("manager",)), "senior": ("senior@example.org", ("senior",)),
+                     "support": ("support@example.org", ("support",))}
     assert not {f.name for f in ipb.User.DESCRIPTOR.fields} & {"password", "password_hash", "hash"}
 
 
