@@ -42,6 +42,8 @@ MY_WORK = [
     Binding("n", "new_contact", "New contact", id="work.new_contact",
             tooltip="Record a new contact about a child (your draft is reopened if you have one)"),
     Binding("d", "decide", "Decide", id="work.decide", tooltip="Decide the highlighted referral"),
+    Binding("e", "emergency", "Emergency access", id="work.emergency",
+            tooltip="Open a restricted child's record in an emergency, giving a reason"),
     Binding("r", "refresh", "Refresh", id="work.refresh", tooltip="Fetch My work again now"),
     Binding("q", "app.quit", "Quit", id="work.quit", tooltip="Leave ICS"),
 ]
@@ -61,6 +63,12 @@ DECISION = [
     Binding("ctrl+s", "save", "Save decision", id="decision.save",
             tooltip="Save this decision on the referral"),
     Binding("escape", "back", "Back", id="decision.back", tooltip="Back to My work without deciding"),
+]
+
+EMERGENCY = [
+    Binding("ctrl+s", "open_record", "Open in an emergency", id="emergency.open",
+            tooltip="Open the record for 8 hours; your team leaders are told and review it"),
+    Binding("escape", "back", "Back", id="emergency.back", tooltip="Back to My work; nothing is opened"),
 ]
 
 DUPLICATE = [

@@ -211,6 +211,39 @@ class IcsClient:
             state=state, team=team, page_size=page_size))
         return list(reply.referrals)
 
+    def break_glass(self, child: str, reason: str) -> records_pb2.RecordGrant:
+        """Emergency access: `child` is a record name (people/N), its number alone, or an NHS number."""
+        child = child.strip()
+        digits = child.replace(" ", "")
+        if child.startswith("people/"):
+            request = records_pb2.BreakGlassRequest(person=child, reason=reason)
+        elif len(digits) == 10 and digits.isdigit():
+            request = records_pb2.BreakGlassRequest(nhs_number=digits, reason=reason)
+        else:
+            request = records_pb2.BreakGlassRequest(person=f"people/{child}", reason=reason)
+        return self._call("records", self.records.BreakGlass, request)
+
+    def access_report(self, person: str) -> records_pb2.AccessReport:
+        return self._call("records", self.records.GetAccessReport, records_pb2.GetAccessReportRequest(person=person))
+
+    def act_for(self, username: str) -> identity_pb2.User | None:
+        """Business support: enter what follows on this colleague's behalf ("" to stop). Records
+        checks it on every call; here the colleague is only looked up by username."""
+        if not username:
+            self.on_behalf_of = ""
+            return None
+        users = self._call("identity", self.identity.ListUsers, identity_pb2.ListUsersRequest(page_size=500))
+        match = next((u for u in users.users if u.username == username), None)
+        if match is None:
+            raise ServiceError("NOT_FOUND", f"There is no colleague called {username} in your teams.")
+        self.on_behalf_of = match.name
+        try:
+            self._call("records", self.records.ListReferrals, records_pb2.ListReferralsRequest(page_size=1))
+        except ServiceError:
+            self.on_behalf_of = ""
+            raise
+        return match
+
     def get_referral(self, name: str) -> records_pb2.Referral:
         return self._call("records", self.records.GetReferral, records_pb2.GetReferralRequest(name=name))
 

@@ -52,6 +52,13 @@ DECISION_FORM = (
     Field("reason", "Reason for the decision", "", True, multiline=True),
 )
 
+EMERGENCY_FORM = (
+    Field("child", "The child's record number or NHS number", "for example 1234, people/1234 or 943 476 5919",
+          True),
+    Field("reason", "Why this cannot wait", "your team leaders read this when they review it", True,
+          multiline=True),
+)
+
 
 def choice_value(field: Field, text: str) -> int:
     """The enum for a typed choice: its label, a unique start of it, or its number in the list."""

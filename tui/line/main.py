@@ -43,6 +43,11 @@ HELP = (
     "contact: record a new contact about a child, one question at a time.",
     "decide and a number, for example decide 1: decide that referral from the last referrals list.",
     "show and a number: more about that item in the last list.",
+    "emergency: open a restricted child's record in an emergency; you give a reason and your "
+    "team leaders review it.",
+    "who has seen: who has looked at or changed a child's record, for a team leader or manager.",
+    "for and a username, for example for wworker: business support, record on that colleague's behalf. "
+    "for nobody: stop.",
     "lock: lock the screen at once; your password unlocks it and your work is kept.",
     "logout: log out and stay in ICS.",
     "help: this list.",
@@ -79,7 +84,8 @@ class LineApp:
             "login": self.do_login, "logout": self.do_logout, "alerts": self.do_alerts,
             "my work": self.do_alerts, "referrals": self.do_referrals, "contact": self.do_contact,
             "decide": self.do_decide, "show": self.do_show, "help": self.do_help, "?": self.do_help,
-            "lock": self.do_lock,
+            "lock": self.do_lock, "emergency": self.do_emergency, "who": self.do_who_has_seen,
+            "for": self.do_for,
         }
 
     # -- the loop -------------------------------------------------------------------------------
@@ -320,6 +326,43 @@ class LineApp:
         for number, referral in enumerate(referrals, 1):
             self.console.say(f"{number}. {referral_sentence(referral)}")
         self.console.say("Type decide and a number to decide one.")
+
+    def do_emergency(self, arg: str) -> None:
+        self.require_login()
+        child = arg or self.console.ask("The child's record number or NHS number:").strip()
+        if not child:
+            self.console.error("Give the child's record number or NHS number; nothing was opened.")
+            return
+        reason = self.console.ask("Why can this not wait? Your team leaders will read this:").strip()
+        if not reason:
+            self.console.error("Emergency access needs a reason; nothing was opened.")
+            return
+        grant = self.call(self.client.break_glass, child, reason)
+        until = datetime.fromtimestamp(grant.expire_time.seconds, LONDON)
+        self.console.say(f"Emergency access to {grant.person_display_name} ({grant.person}) is open until "
+                         f"{until:%H:%M} on {human_date(until.date().isoformat())}. Your team leaders have been told "
+                         "and will review it.")
+
+    def do_who_has_seen(self, arg: str) -> None:
+        self.require_login()
+        words = arg.removeprefix("has seen").strip()
+        child = words or self.console.ask("The child's record number:").strip()
+        if not child:
+            self.console.error("Give the child's record number.")
+            return
+        report = self.call(self.client.access_report, child if child.startswith("people/") else f"people/{child}")
+        for line in report.text.splitlines():
+            self.console.say(line)
+
+    def do_for(self, arg: str) -> None:
+        self.require_login()
+        if not arg or arg in ("nobody", "none", "me", "myself"):
+            self.client.act_for("")
+            self.console.say("You are recording as yourself.")
+            return
+        colleague = self.call(self.client.act_for, arg)
+        self.console.say(f"You are now recording on behalf of {colleague.display_name}. Records show both of you. "
+                         "Type for nobody to stop.")
 
     def do_contact(self, arg: str) -> None:
         self.require_login()

@@ -102,6 +102,21 @@ class ServiceScreen(ServiceCalls, Screen):
         if block is not None and block.has_class("field"):
             block.scroll_visible(animate=False)
 
+    def mark_refusal(self, exc: ServiceError) -> None:
+        """A form the service refused: its words on the status line, each field it names marked
+        with why, and the cursor on the first of them."""
+        from tui.app.screens.fields import FieldBlock
+
+        self.status.error(exc.message)
+        first = None
+        for key, problem in exc.violations.items():
+            blocks = self.query(f"#field-{key}")
+            if blocks:
+                blocks.first(FieldBlock).mark(problem)
+                first = first or key
+        if first:
+            self.set_focus(self.query_one(f"#in-{first}"))
+
     def close(self, result=None) -> None:
         """Dismiss, but only from the top: `dismiss` pops whatever screen is on top, and a
         login modal may be there for a moment."""

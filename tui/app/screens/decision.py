@@ -68,15 +68,7 @@ class DecisionScreen(ServiceScreen):
 
     def _refused(self, exc: ServiceError) -> None:
         self.saving = False
-        self.status.error(exc.message)
-        first = None
-        for key, problem in exc.violations.items():
-            blocks = self.query(f"#field-{key}")
-            if blocks:
-                blocks.first(FieldBlock).mark(problem)
-                first = first or key
-        if first:
-            self.set_focus(self.query_one(f"#in-{first}"))
+        self.mark_refusal(exc)
 
     def action_back(self) -> None:
         self.close(None)

@@ -305,6 +305,11 @@ class MyWorkScreen(ServiceScreen):
         self.refresh_work()
         self.set_timer(FOLLOW_UP_SECONDS, self.refresh_work)
 
+    def action_emergency(self) -> None:
+        from tui.app.screens.emergency import EmergencyScreen
+
+        self.app.push_screen(EmergencyScreen(), self._form_closed)
+
     def action_decide(self) -> None:
         row = self.selected
         if row is None or not row.referral:
