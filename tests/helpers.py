@@ -58,3 +58,33 @@ def wait_for(predicate, timeout: float = 15.0, what: str = "condition", interval
             return value
         time.sleep(interval)
     raise AssertionError(f"{what}: not true within {timeout}s")
+
+
+class FakeClock:
+    """A monotonic clock a test moves by hand (idle locks, timers)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def create_colleague(stack, display_name: str, password: str) -> str:
+    """A duty worker with a password of their own (every demo account's is "demo"); returns
+    the username."""
+    import uuid
+
+    from services.common.db import Database
+    from services.identity import store
+
+    db = Database(stack.config["identity"].database_url)
+    try:
+        username = f"{display_name.split()[0].lower()}{uuid.uuid4().hex[:4]}"
+        db.write_sync(lambda s: store.create_user(s, username, display_name, password, ["duty"], [1]))
+    finally:
+        db.dispose()
+    return username

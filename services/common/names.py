@@ -5,14 +5,21 @@ from __future__ import annotations
 from services.common.errors import InvalidArgument
 
 
+# Ids are 64-bit signed integers in every table; a bigger number names nothing.
+MAX_ID = 2 ** 63 - 1
+
+
 def parse_name(name: str, collection: str, field: str = "name") -> int:
     prefix = f"{collection}/"
-    if not name.startswith(prefix) or not name[len(prefix):].isdigit():
+    digits = name[len(prefix):] if name.startswith(prefix) else ""
+    # ASCII digits only: str.isdigit() also accepts "²" (int() then fails) and other scripts'
+    # digits; and at most MAX_ID, or the database driver overflows.
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 19 or int(digits) > MAX_ID:
         raise InvalidArgument(
-            f"{field} should look like {collection}/123; got {name!r}.",
+            f"{field} should look like {collection}/123; got {name[:100]!r}.",
             {field: f"expected {collection}/<number>"},
         )
-    return int(name[len(prefix):])
+    return int(digits)
 
 
 def make_name(collection: str, ident: int | None) -> str:

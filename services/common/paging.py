@@ -9,6 +9,7 @@ from services.common.errors import InvalidArgument
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+MAX_OFFSET = 2 ** 62
 
 
 def page_size(requested: int) -> int:
@@ -21,11 +22,13 @@ def decode_offset(token: str) -> int:
     if not token:
         return 0
     try:
-        offset = int(json.loads(base64.urlsafe_b64decode(token.encode()))["o"])
+        offset = json.loads(base64.urlsafe_b64decode(token.encode()))["o"]
     except (ValueError, KeyError, TypeError):
         raise InvalidArgument("That page token is not one this service gave out.",
                               {"page_token": "not recognised"}) from None
-    if offset < 0:
+    # Only an integer this service could have written: not 1e999 (int() overflows), not a
+    # float or a bool, and small enough for the database's OFFSET (64-bit).
+    if type(offset) is not int or offset < 0 or offset > MAX_OFFSET:
         raise InvalidArgument("That page token is not one this service gave out.",
                               {"page_token": "not recognised"})
     return offset

@@ -19,7 +19,7 @@ from services.common import tls
 from services.common.auth import (TokenVerifier, current_principal, current_token, on_behalf_from_metadata,
                                   token_from_metadata)
 from services.common.config import ServiceSettings
-from services.common.errors import IcsError
+from services.common.errors import IcsError, InvalidArgument
 
 log = logging.getLogger("ics.server")
 
@@ -66,6 +66,35 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
         return _wrap(handler, method, None if method in self._public else self._verifier)
 
 
+def _nul_fields(message, prefix: str = "") -> list[str]:
+    """Fields whose text holds a NUL character, which PostgreSQL cannot store or compare: refused
+    as bad input on every method, before a query turns them into an INTERNAL."""
+    found = []
+    for field, value in message.ListFields():
+        path = prefix + field.name
+        if field.message_type is not None and field.message_type.GetOptions().map_entry:
+            for key, item in value.items():
+                if isinstance(key, str) and "\x00" in key:
+                    found.append(path)
+                if isinstance(item, str) and "\x00" in item:
+                    found.append(f"{path}[{key!r}]")
+                elif hasattr(item, "ListFields"):
+                    found.extend(_nul_fields(item, f"{path}[{key!r}]."))
+            continue
+        for item in (value if field.is_repeated else [value]):
+            if isinstance(item, str) and "\x00" in item:
+                found.append(path)
+            elif hasattr(item, "ListFields"):
+                found.extend(_nul_fields(item, path + "."))
+    return found
+
+
+def _refuse_nul(request) -> None:
+    bad = _nul_fields(request) if hasattr(request, "ListFields") else []
+    if bad:
+        raise InvalidArgument("Text cannot contain NUL characters.", {f: "contains a NUL character" for f in bad})
+
+
 def _wrap(handler: grpc.RpcMethodHandler, method: str, verifier: TokenVerifier | None):
     async def authenticate(context) -> None:
         token = token_from_metadata(context.invocation_metadata())
@@ -79,6 +108,7 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, verifier: TokenVerifier |
         async def unary(request, context):
             async with _answering(context, method):
                 await authenticate(context)
+                _refuse_nul(request)
                 result = inner(request, context)
                 return await result if inspect.isawaitable(result) else result
 
@@ -93,6 +123,7 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, verifier: TokenVerifier |
         async def stream(request, context):
             async with _answering(context, method):
                 await authenticate(context)
+                _refuse_nul(request)
                 async for item in inner_stream(request, context):
                     yield item
 

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from tests.helpers import FakeClock, create_colleague
 from tests.line.test_line_mode import Script, answers, assert_plain, new_family
 from tui.core.client import IcsClient
 from tui.line.main import LineApp
@@ -17,30 +18,15 @@ LOCKED = "Screen locked after 10 minutes without activity. Your work is kept. En
 OTHER_PASSWORD = "Other-worker-pass-8"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture(scope="module")
 def other_worker(stack):
-    from services.common.db import Database
-    from services.identity import store
+    return create_colleague(stack, "Lia Other", OTHER_PASSWORD)
 
-    db = Database(stack.config["identity"].database_url)
-    try:
-        username = f"lia{uuid.uuid4().hex[:4]}"
-        db.write_sync(lambda s: store.create_user(s, username, "Lia Other", OTHER_PASSWORD, ["duty"], [1]))
-    finally:
-        db.dispose()
-    return username
+
 
 
 def drive(stack, items, state_dir, minutes: float = 10) -> tuple[str, FakeClock]:
-    clock = FakeClock()
+    clock = FakeClock(5000.0)
     client = IcsClient(stack.targets())
     out = io.StringIO()
     resolved = [(lambda m=item[1]: setattr(clock, "now", clock.now + m * 60 + 1)) if isinstance(item, tuple) else item

@@ -22,20 +22,6 @@ SIZE = (110, 36)
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
 
 
-@pytest.fixture(autouse=True)
-def state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("ICS_STATE_DIR", str(tmp_path / "state"))
-    return tmp_path / "state"
-
-
-@pytest.fixture
-def duty(client_factory):
-    """A second session for the same worker, to look at the server directly. Starts each
-    test with no contact drafts, so pressing n opens an empty form."""
-    client = client_factory("duty")
-    for draft in client.list_drafts("contact"):
-        client.delete_draft(draft.name)
-    return client
 
 
 def screen_text(app) -> str:

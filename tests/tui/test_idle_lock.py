@@ -12,6 +12,7 @@ import uuid
 import pytest
 from textual.widgets import Input, TextArea
 
+from tests.helpers import FakeClock, create_colleague
 from tests.tui.test_app_pilot import (SIZE, log_in, log_in_and_open_contact_form, screen_text, status_text,
                                       tab_to, type_text, wait_until)
 from tui.app.app import IcsApp
@@ -25,44 +26,13 @@ from tui.core.idle_lock import IdleLock, configured_minutes, spoken_duration
 OTHER_PASSWORD = "Other-worker-pass-7"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture(autouse=True)
-def state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("ICS_STATE_DIR", str(tmp_path / "state"))
-    return tmp_path / "state"
-
-
-@pytest.fixture
-def duty(client_factory):
-    client = client_factory("duty")
-    for draft in client.list_drafts("contact"):
-        client.delete_draft(draft.name)
-    return client
-
-
 @pytest.fixture(scope="module")
 def other_worker(stack):
-    """A colleague with a password of their own (every demo account's is "demo")."""
-    from services.common.db import Database
-    from services.identity import store
+    return create_colleague(stack, "Oli Other", OTHER_PASSWORD)
 
-    db = Database(stack.config["identity"].database_url)
-    try:
-        username = f"oli{uuid.uuid4().hex[:4]}"
-        db.write_sync(lambda s: store.create_user(s, username, "Oli Other", OTHER_PASSWORD, ["duty"], [1]))
-    finally:
-        db.dispose()
-    return username
+
+
+
 
 
 def flat(app) -> str:

@@ -27,10 +27,6 @@ from tui.core.alerts_feed import (CLOSED, LIVE, NEW, RECONNECTING, WAITING_FOR_L
                                   Announcement, summary_text)
 
 
-@pytest.fixture(autouse=True)
-def state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("ICS_STATE_DIR", str(tmp_path / "state"))
-
 
 @pytest.fixture
 def quick_alerts_stop(stack, monkeypatch):
