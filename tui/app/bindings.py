@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from tui.core.child_record import SECTIONS
+
 # Not in the footer: each screen shows its own way out (q, Escape), and the line is short at 40 columns.
 QUIT = Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False,
                tooltip="Leave ICS; a form you were typing is saved as a draft first")
@@ -42,6 +44,8 @@ MY_WORK = [
     Binding("n", "new_contact", "New contact", id="work.new_contact",
             tooltip="Record a new contact about a child (your draft is reopened if you have one)"),
     Binding("d", "decide", "Decide", id="work.decide", tooltip="Decide the highlighted referral"),
+    Binding("slash", "search", "Find a child", id="work.search",
+            tooltip="Search for a child by name and date of birth, and open their record"),
     Binding("e", "emergency", "Emergency access", id="work.emergency",
             tooltip="Open a restricted child's record in an emergency, giving a reason"),
     Binding("r", "refresh", "Refresh", id="work.refresh", tooltip="Fetch My work again now"),
@@ -63,6 +67,17 @@ DECISION = [
     Binding("ctrl+s", "save", "Save decision", id="decision.save",
             tooltip="Save this decision on the referral"),
     Binding("escape", "back", "Back", id="decision.back", tooltip="Back to My work without deciding"),
+]
+
+SEARCH = [
+    Binding("escape", "back", "Back", id="search.back", tooltip="Back to My work"),
+]
+
+CHILD = [
+    *(Binding(str(n), f"section({n})", label, id=f"child.section_{key}", show=n <= 3,
+              tooltip=f"Show the child's {label.lower()}")
+      for n, (key, label) in enumerate(SECTIONS, 1)),
+    Binding("escape", "back", "Back", id="child.back", tooltip="Back to the search"),
 ]
 
 EMERGENCY = [

@@ -274,6 +274,32 @@ class IcsClient:
             include_ended=include_ended, page_size=page_size))
         return list(reply.clocks)
 
+    def person_clocks(self, person: str, include_ended: bool = True) -> list[alerts_pb2.Clock]:
+        reply = self._call("alerts", self.alerts.ListPersonClocks, alerts_pb2.ListPersonClocksRequest(
+            person=person, include_ended=include_ended))
+        return list(reply.clocks)
+
+    # -- a child's record (tui/core/child_record.py) ------------------------------------------
+    def case_story(self, person: str) -> records_pb2.CaseStory:
+        return self._call("records", self.records.GetCaseStory, records_pb2.GetCaseStoryRequest(person=person))
+
+    def chronology(self, person: str) -> records_pb2.Chronology:
+        return self._call("records", self.records.GetChronology, records_pb2.GetChronologyRequest(person=person))
+
+    def documents_of(self, person: str, page_size: int = 200) -> list[records_pb2.Document]:
+        reply = self._call("records", self.records.ListDocuments, records_pb2.ListDocumentsRequest(
+            person=person, page_size=page_size, view=records_pb2.DOCUMENT_VIEW_BASIC))
+        return list(reply.documents)
+
+    def allocations_of(self, person: str) -> list[records_pb2.Allocation]:
+        reply = self._call("records", self.records.ListAllocations, records_pb2.ListAllocationsRequest(person=person))
+        return list(reply.allocations)
+
+    def relationships_of(self, person: str) -> list[records_pb2.Relationship]:
+        reply = self._call("records", self.records.ListRelationships,
+                           records_pb2.ListRelationshipsRequest(child=person))
+        return list(reply.relationships)
+
     def watch_alerts(self, on_state: Callable[[str], None] | None = None) -> AlertWatch:
         """New and changed alerts as they happen: an iterator of AlertUpdate that reconnects by
         itself (see tui/core/alerts_feed.py). Iterate it in a thread; `close()` it, or this

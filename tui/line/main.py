@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as rpb
 from tui.core.alerts_feed import LIVE, RECONNECTING, AlertFollower, summary_text
+from tui.core import child_record
 from tui.core.client import IcsClient, Targets
 from tui.core.drafts import DraftKeeper, default_state_dir
 from tui.core.errors import ServiceError, SessionExpired, needs_new_password
@@ -43,6 +44,9 @@ HELP = (
     "contact: record a new contact about a child, one question at a time.",
     "decide and a number, for example decide 1: decide that referral from the last referrals list.",
     "show and a number: more about that item in the last list.",
+    "find and a name, for example find amira khan 2019-03-04: children known to you, numbered.",
+    "open and a number: open that child's record from the last find, and hear its summary.",
+    "Then summary, story, chronology, documents, family or timescales: that part of the open record.",
     "emergency: open a restricted child's record in an emergency; you give a reason and your "
     "team leaders review it.",
     "who has seen: who has looked at or changed a child's record, for a team leader or manager.",
@@ -85,8 +89,12 @@ class LineApp:
             "my work": self.do_alerts, "referrals": self.do_referrals, "contact": self.do_contact,
             "decide": self.do_decide, "show": self.do_show, "help": self.do_help, "?": self.do_help,
             "lock": self.do_lock, "emergency": self.do_emergency, "who": self.do_who_has_seen,
-            "for": self.do_for,
+            "for": self.do_for, "find": self.do_find, "search": self.do_find, "open": self.do_open,
+            **{key: (lambda arg, key=key: self.do_section(key)) for key, _ in child_record.SECTIONS},
+            "timescales": lambda arg: self.do_section("clocks"),
         }
+        self.last_matches: list[rpb.PersonMatch] = []
+        self.open_record: child_record.ChildRecord | None = None
 
     # -- the loop -------------------------------------------------------------------------------
     def run(self) -> int:
@@ -271,6 +279,7 @@ class LineApp:
         self.client.logout()
         self.open_draft = None
         self.last_referrals, self.last_clocks, self.last_list = [], [], ""
+        self.last_matches, self.open_record = [], None  # nothing of a child stays for the next person
         self.console.say("Logged out.")
 
     def do_lock(self, arg: str) -> None:
@@ -285,6 +294,7 @@ class LineApp:
         self.lock.policy.sign_out(self.open_draft, contact_title(self.open_draft.fields) if self.open_draft else "")
         self.open_draft = None
         self.last_referrals, self.last_clocks, self.last_list = [], [], ""
+        self.last_matches, self.open_record = [], None  # nothing of a child stays for the next person
         self.console.say(self.lock.policy.signed_out_text(who))
         raise NotLoggedIn("Type login to log in.")
 
@@ -326,6 +336,42 @@ class LineApp:
         for number, referral in enumerate(referrals, 1):
             self.console.say(f"{number}. {referral_sentence(referral)}")
         self.console.say("Type decide and a number to decide one.")
+
+    def do_find(self, arg: str) -> None:
+        self.require_login()
+        words = arg.split()
+        dob = next((w for w in words if len(w) == 10 and w[4] == "-" and w[7] == "-"), "")
+        name = " ".join(w for w in words if w != dob)
+        if not name and not dob:
+            self.console.error("Type find and part of a name, and a date of birth if you know it.")
+            return
+        self.last_matches = self.call(self.client.search_people, name, date_of_birth=dob, limit=20)
+        if not self.last_matches:
+            self.console.say("No child known to you matches. Check the spelling, or try the date of birth.")
+            return
+        count = len(self.last_matches)
+        self.console.say(f"{count} child{'ren' if count != 1 else ''} found.")
+        for number, match in enumerate(self.last_matches, 1):
+            self.console.say(f"{number}. {child_record.match_sentence(match)}")
+        self.console.say("Type open and a number to open a record.")
+
+    def do_open(self, arg: str) -> None:
+        self.require_login()
+        match = self._pick(arg, self.last_matches, "find", "open")
+        if match is None:
+            return
+        self.open_record = self.call(child_record.load, self.client, match.person.name)
+        self.console.say(f"Opened the record of {self.open_record.person.display_name}.")
+        self.do_section("summary")
+
+    def do_section(self, section: str) -> None:
+        self.require_login()
+        if self.open_record is None:
+            self.console.error("Open a child's record first: find, then open and a number.")
+            return
+        self.console.say(f"{dict(child_record.SECTIONS)[section]}:")
+        for line in child_record.section_lines(self.open_record, section):
+            self.console.say(line)
 
     def do_emergency(self, arg: str) -> None:
         self.require_login()

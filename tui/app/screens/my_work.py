@@ -305,6 +305,11 @@ class MyWorkScreen(ServiceScreen):
         self.refresh_work()
         self.set_timer(FOLLOW_UP_SECONDS, self.refresh_work)
 
+    def action_search(self) -> None:
+        from tui.app.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
+
     def action_emergency(self) -> None:
         from tui.app.screens.emergency import EmergencyScreen
 

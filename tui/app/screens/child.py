@@ -1,0 +1,67 @@
+"""A child's record, one section at a time (so it stays readable at 40x12): summary, case story,
+chronology, documents, family, timescales. The words come from tui/core/child_record.py, the
+same as the line mode says them."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static
+
+from tui.app import bindings
+from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.core import child_record
+from tui.core.errors import ServiceError
+
+
+class ChildScreen(ServiceScreen):
+    BINDINGS = bindings.CHILD
+
+    def __init__(self, person: str) -> None:
+        super().__init__()
+        self.person = person
+        self.record: child_record.ChildRecord | None = None
+        self.section = "summary"
+
+    def compose(self) -> ComposeResult:
+        yield Static("Opening the record…", id="heading", classes="heading")
+        yield Static("", id="section-title", classes="heading")
+        with VerticalScroll(id="record"):
+            yield Static("", id="section")
+        yield StatusLine(self._keys_hint(), id="status")
+        yield Footer(compact=self.app.large)
+
+    def _keys_hint(self) -> str:
+        if self.app.large:  # every line counts at 40x12; F1 and the footer say the rest
+            return "Keys 1 to 6: parts of the record."
+        return "Keys 1 to 6 change section: " + ", ".join(
+            f"{n} {label.lower()}" for n, (_, label) in enumerate(child_record.SECTIONS, 1)) + "."
+
+    def on_mount(self) -> None:
+        self.call_service(lambda client: child_record.load(client, self.person), self._loaded,
+                          failed=self._refused, group="load")
+
+    def _loaded(self, record: child_record.ChildRecord) -> None:
+        self.record = record
+        self.query_one("#heading", Static).update(record.person.display_name)
+        self.show(self.section)
+
+    def _refused(self, exc: ServiceError) -> None:
+        self.query_one("#heading", Static).update("Record not opened")
+        self.status.error(exc.message)
+
+    def show(self, section: str) -> None:
+        self.section = section
+        if self.record is None:
+            return
+        label = dict(child_record.SECTIONS)[section]
+        self.query_one("#section-title", Static).update(label)
+        self.query_one("#section", Static).update("\n\n".join(child_record.section_lines(self.record, section)))
+        self.query_one("#record", VerticalScroll).scroll_home(animate=False)
+
+    def action_section(self, number: int) -> None:
+        if 1 <= number <= len(child_record.SECTIONS):
+            self.show(child_record.SECTIONS[number - 1][0])
+
+    def action_back(self) -> None:
+        self.close(None)

@@ -1,0 +1,107 @@
+"""A child's record as both front ends show it: fetched in one go, and told as sections of plain
+sentences (summary, story, chronology, documents, family, clocks), so the Textual screen and the
+line mode say the same things in the same words. Never imports Textual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ics.alerts.v1 import alerts_pb2 as apb
+from ics.records.v1 import records_pb2 as rpb
+from tui.core.errors import ServiceError
+from tui.core.text import clock_sentence, human_date
+
+SECTIONS = (("summary", "Summary"), ("story", "Case story"), ("chronology", "Chronology"),
+            ("documents", "Documents"), ("family", "Family"), ("clocks", "Timescales"))
+DOCUMENT_STATES = {rpb.DOCUMENT_STATE_IN_PROGRESS: "in progress", rpb.DOCUMENT_STATE_SUBMITTED: "submitted",
+                   rpb.DOCUMENT_STATE_COMPLETED: "completed", rpb.DOCUMENT_STATE_CANCELLED: "cancelled",
+                   rpb.DOCUMENT_STATE_POSTPONED: "postponed"}
+ACCESS_WORDS = {rpb.ACCESS_LEVEL_RESTRICTED: "This record is restricted: only people granted it can see it.",
+                rpb.ACCESS_LEVEL_SEALED: "This record is sealed: only people granted it can see it."}
+
+
+@dataclass
+class ChildRecord:
+    person: rpb.Person
+    story: str = ""
+    chronology: list[rpb.ChronologyEntry] = field(default_factory=list)
+    documents: list[rpb.Document] = field(default_factory=list)
+    allocations: list[rpb.Allocation] = field(default_factory=list)
+    relationships: list[rpb.Relationship] = field(default_factory=list)
+    clocks: list[apb.Clock] = field(default_factory=list)
+    # Parts that could not be fetched, with why ("Timescales: alerts is not answering").
+    missing: list[str] = field(default_factory=list)
+
+
+def load(client, name: str) -> ChildRecord:
+    """The child (NOT_FOUND raises: not known to you), then each part; a part that fails is
+    said, not fatal, so a slow alerts service never hides the chronology."""
+    record = ChildRecord(client.get_person(name))
+    parts = (
+        ("story", "Case story", lambda: client.case_story(name).text),
+        ("chronology", "Chronology", lambda: list(client.chronology(name).entries)),
+        ("documents", "Documents", lambda: client.documents_of(name)),
+        ("allocations", "Allocation", lambda: client.allocations_of(name)),
+        ("relationships", "Family", lambda: client.relationships_of(name)),
+        ("clocks", "Timescales", lambda: client.person_clocks(name)),
+    )
+    for attribute, label, fetch in parts:
+        try:
+            setattr(record, attribute, fetch())
+        except ServiceError as exc:
+            record.missing.append(f"{label}: {exc.message}")
+    return record
+
+
+def person_sentence(person: rpb.Person) -> str:
+    where = f", {person.postcode}" if person.postcode else ""
+    return f"{person.display_name}{where} ({person.name})"
+
+
+def match_sentence(match: rpb.PersonMatch) -> str:
+    return person_sentence(match.person)
+
+
+def section_lines(record: ChildRecord, section: str) -> list[str]:
+    """One section as sentences; never empty (an empty part says so)."""
+    person = record.person
+    if section == "summary":
+        lines = [person_sentence(person)]
+        if person.access_level in ACCESS_WORDS:
+            lines.append(ACCESS_WORDS[person.access_level])
+        if person.school:
+            lines.append(f"School: {person.school}.")
+        current = next((a for a in record.allocations if not a.end_date), None)
+        lines.append(f"Allocated to {current.worker_display_name} since {human_date(current.start_date)}."
+                     if current else "Not allocated to a worker.")
+        open_clocks = [c for c in record.clocks if c.state == apb.CLOCK_STATE_OPEN]
+        overdue = sum(c.overdue for c in open_clocks)
+        lines.append(f"{len(open_clocks)} open timescale{'s' if len(open_clocks) != 1 else ''}"
+                     + (f", {overdue} overdue." if overdue else "."))
+        live = [d for d in record.documents if d.state in (rpb.DOCUMENT_STATE_IN_PROGRESS,
+                                                           rpb.DOCUMENT_STATE_SUBMITTED)]
+        lines.append(f"{len(record.documents)} document{'s' if len(record.documents) != 1 else ''}, "
+                     f"{len(live)} still being written.")
+        lines.extend(f"Not shown: {why}" for why in record.missing)
+        return lines
+    if section == "story":
+        paragraphs = [p.strip() for p in record.story.split("\n\n") if p.strip()]
+        return paragraphs or ["No case story yet."]
+    if section == "chronology":
+        return [f"{human_date(e.date)}: {e.title}" + (f". {e.detail}" if e.detail else "")
+                + (f" (recorded by {e.recorded_by}" + (f", entered by {e.entered_by}" if e.entered_by else "") + ")"
+                   if e.curated else "")
+                for e in reversed(record.chronology)] or ["Nothing in the chronology yet."]
+    if section == "documents":
+        return [f"{d.title}, {DOCUMENT_STATES.get(d.state, 'unknown')}, started {human_date(d.start_date)} "
+                f"by {d.author.display_name} ({d.name})" for d in record.documents] or ["No documents yet."]
+    if section == "family":
+        lines = []
+        for r in record.relationships:
+            living = ", lives with the child" if r.lives_with_child else ""
+            ended = f", ended {human_date(r.end_date)}" if r.end_date else ""
+            lines.append(f"{r.label}: {r.other_display_name}{living}{ended}.")
+        return lines or ["No family or other relationships recorded."]
+    if section == "clocks":
+        return [clock_sentence(c) for c in record.clocks] or ["No timescales running for this child."]
+    raise ValueError(section)
