@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.geometry import Offset
 from textual.screen import Screen
 from textual.theme import Theme
@@ -42,8 +42,10 @@ HIGH_CONTRAST = Theme(
 class IcsApp(App[int]):
     CSS_PATH = "ics.tcss"
     TITLE = "ICS"
-    ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [bindings.QUIT, bindings.LOCK, *bindings.NEXT_FIELD]
+    # Ctrl+P: every action of the screen by name (get_system_commands), for whoever cannot
+    # remember a key; F1: the focused field's help and the screen's keys.
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [bindings.QUIT, bindings.LOCK, bindings.HELP, *bindings.NEXT_FIELD]
     # What counts as the worker being there. Not mouse moves: a knocked mouse is nobody.
     ACTIVITY = (events.Key, events.MouseDown, events.Paste)
 
@@ -129,6 +131,31 @@ class IcsApp(App[int]):
             self.lock(idle=True)
         else:
             self._arm_idle_timer()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The screen's own actions, each under its footer name with its help, then help and
+        quit. Not Textual's screenshot or theme commands: a screenshot of a child's record
+        saved on a shared thin client is a leak, and the theme follows the mode."""
+        seen = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(binding.description, binding.tooltip or binding.description,
+                                lambda b=binding, node=active.node: self.run_action(b.action, node))
+        yield SystemCommand("Help", "The focused field's help and this screen's keys (F1)", self.action_toggle_help)
+        yield SystemCommand("Quit", "Leave ICS; a form you were typing is saved as a draft first", self.action_quit)
+
+    def action_command_palette(self) -> None:
+        if not self.idle_lock.locked:  # nothing runs from behind the lock screen
+            super().action_command_palette()
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def action_lock(self) -> None:
         self.lock(idle=False)

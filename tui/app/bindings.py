@@ -17,6 +17,9 @@ QUIT = Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=Fals
 LOCK = Binding("f12", "lock", "Lock screen", id="app.lock", priority=True, show=False,
                tooltip="Lock the screen now; your password unlocks it and your work is kept")
 
+HELP = Binding("f1", "toggle_help", "Help", id="app.help", priority=True, show=False,
+               tooltip="Show, or hide, help for the focused field and the keys of this screen")
+
 # Tab, and Enter on the login screen, are priority bindings so focus moves the moment they
 # arrive. Otherwise a burst of keys (typeahead over a slow SSH link, a password manager) lands
 # in the field being left: Textual hands later keys to the old field before a normal Tab runs.
