@@ -244,6 +244,23 @@ def parse(doc: dict, where: str) -> Template:
     return template
 
 
+def from_definition(doc: dict) -> Template:
+    """A template from its `definition_json` (dataclasses.asdict of it, as GetTemplate sends it),
+    so a front end walks the same pathways (`Template.visible`) the service checks."""
+    def condition(raw):
+        return Condition(raw["question"], raw["equals"], tuple(raw["among"]), raw["answered"]) if raw else None
+
+    sections = tuple(
+        Section(s["id"], s["title"], tuple(
+            Question(q["id"], q["label"], q["type"], q["mandatory"], q["short"],
+                     tuple(tuple(c) for c in q["choices"]), condition(q["show_if"]), q["family_label"],
+                     tuple(tuple(x) for x in q["statutory"]))
+            for q in s["questions"]), s["domain"], s["short"], condition(s["show_if"]), s["family_title"])
+        for s in doc["sections"])
+    return Template(doc["name"], doc["version"], doc["title"], doc["kind"], sections, doc["family_title"],
+                    tuple(doc["age_band"]) if doc["age_band"] else None)
+
+
 class TemplateLibrary:
     def __init__(self, templates: list[Template]):
         self._by_key = {(t.name, t.version): t for t in templates}

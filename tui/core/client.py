@@ -279,6 +279,10 @@ class IcsClient:
             person=person, include_ended=include_ended))
         return list(reply.clocks)
 
+    def templates(self) -> list[records_pb2.Template]:
+        reply = self._call("records", self.records.ListTemplates, records_pb2.ListTemplatesRequest())
+        return sorted(reply.templates, key=lambda t: t.title)
+
     # -- a child's record (tui/core/child_record.py) ------------------------------------------
     def case_story(self, person: str) -> records_pb2.CaseStory:
         return self._call("records", self.records.GetCaseStory, records_pb2.GetCaseStoryRequest(person=person))

@@ -19,6 +19,7 @@ from ics.records.v1 import records_pb2 as rpb
 from tui.core.alerts_feed import LIVE, RECONNECTING, AlertFollower, summary_text
 from tui.core import child_record
 from tui.core.client import IcsClient, Targets
+from tui.core.document_editor import DocumentEditor
 from tui.core.drafts import DraftKeeper, default_state_dir
 from tui.core.errors import ServiceError, SessionExpired, needs_new_password
 from tui.core.forms import DECISION_FORM, choice_value, contact_title
@@ -26,6 +27,7 @@ from tui.core.idle_lock import IdleLock, configured_minutes
 from tui.core.text import clock_sentence, decision_label, human_date, referral_sentence
 from tui.line.console import Console, EndOfInput
 from tui.line.contact import ContactWalk
+from tui.line.document import DocumentWalk
 from tui.line.lock import LineLock
 from tui.line.walk import ask_field
 
@@ -47,6 +49,9 @@ HELP = (
     "find and a name, for example find amira khan 2019-03-04: children known to you, numbered.",
     "open and a number: open that child's record from the last find, and hear its summary.",
     "Then summary, story, chronology, documents, family or timescales: that part of the open record.",
+    "write: the records you can write for the open child, numbered; write and a number starts one.",
+    "continue: carry on with the record you were writing. submit: send it to your team leader. "
+    "complete: complete it.",
     "emergency: open a restricted child's record in an emergency; you give a reason and your "
     "team leaders review it.",
     "who has seen: who has looked at or changed a child's record, for a team leader or manager.",
@@ -92,7 +97,11 @@ class LineApp:
             "for": self.do_for, "find": self.do_find, "search": self.do_find, "open": self.do_open,
             **{key: (lambda arg, key=key: self.do_section(key)) for key, _ in child_record.SECTIONS},
             "timescales": lambda arg: self.do_section("clocks"),
+            "write": self.do_write, "continue": self.do_continue, "submit": self.do_submit,
+            "complete": self.do_complete,
         }
+        self.last_templates: list[rpb.Template] = []
+        self.editor: DocumentEditor | None = None
         self.last_matches: list[rpb.PersonMatch] = []
         self.open_record: child_record.ChildRecord | None = None
 
@@ -280,6 +289,7 @@ class LineApp:
         self.open_draft = None
         self.last_referrals, self.last_clocks, self.last_list = [], [], ""
         self.last_matches, self.open_record = [], None  # nothing of a child stays for the next person
+        self.editor = None
         self.console.say("Logged out.")
 
     def do_lock(self, arg: str) -> None:
@@ -295,6 +305,7 @@ class LineApp:
         self.open_draft = None
         self.last_referrals, self.last_clocks, self.last_list = [], [], ""
         self.last_matches, self.open_record = [], None  # nothing of a child stays for the next person
+        self.editor = None
         self.console.say(self.lock.policy.signed_out_text(who))
         raise NotLoggedIn("Type login to log in.")
 
@@ -372,6 +383,49 @@ class LineApp:
         self.console.say(f"{dict(child_record.SECTIONS)[section]}:")
         for line in child_record.section_lines(self.open_record, section):
             self.console.say(line)
+
+    def do_write(self, arg: str) -> None:
+        self.require_login()
+        if self.open_record is None:
+            self.console.error("Open a child's record first: find, then open and a number.")
+            return
+        if not arg:
+            self.last_templates = self.call(self.client.templates)
+            self.console.say(f"{len(self.last_templates)} kinds of record can be written.")
+            for number, template in enumerate(self.last_templates, 1):
+                self.console.say(f"{number}. {template.title}")
+            self.console.say("Type write and a number to start one.")
+            return
+        template = self._pick(arg, self.last_templates, "write", "write")
+        if template is None:
+            return
+        self.editor = self.call(DocumentEditor.start, self.client, self.open_record.person.name, template.template_id)
+        DocumentWalk(self, self.editor).run()
+
+    def do_continue(self, arg: str) -> None:
+        self.require_login()
+        if self.editor is None:
+            self.console.error("You are not writing a record; open a child and type write.")
+            return
+        DocumentWalk(self, self.editor).run()
+
+    def do_submit(self, arg: str) -> None:
+        self.require_login()
+        if self.editor is None:
+            self.console.error("You are not writing a record; open a child and type write.")
+            return
+        document = self.call(self.editor.submit)
+        self.console.say(f"Submitted the {document.title} to your team leader for approval.")
+        self.editor = None
+
+    def do_complete(self, arg: str) -> None:
+        self.require_login()
+        if self.editor is None:
+            self.console.error("You are not writing a record; open a child and type write.")
+            return
+        document = self.call(self.editor.complete)
+        self.console.say(f"Completed the {document.title}.")
+        self.editor = None
 
     def do_emergency(self, arg: str) -> None:
         self.require_login()

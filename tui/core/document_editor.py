@@ -1,0 +1,147 @@
+"""Writing a document from its template, as both front ends do it: the questions that apply now
+(the template's pathways, the same `Template.visible` the records service checks), each answer
+read from what the worker typed — a value, a choice by number or name, or a status such as "not
+known" — and saved at once (the document is its own draft, so nothing typed is lost), then
+submitted to a team leader or completed. Never imports Textual."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ics.common.v1 import common_pb2 as cpb
+from ics.records.v1 import records_pb2 as rpb
+from services.records.template_library import Question, Template, from_definition
+from tui.core.errors import ServiceError
+
+ANSWERED = cpb.ANSWER_STATUS_ANSWERED
+# Words a worker types instead of an answer, and the status each records (R-ANSWER-STATUS:
+# "not known" is never the same as a blank).
+STATUS_WORDS = {
+    "not known": cpb.ANSWER_STATUS_NOT_KNOWN, "unknown": cpb.ANSWER_STATUS_NOT_KNOWN,
+    "don't know": cpb.ANSWER_STATUS_NOT_KNOWN, "not applicable": cpb.ANSWER_STATUS_NOT_APPLICABLE,
+    "n/a": cpb.ANSWER_STATUS_NOT_APPLICABLE, "declined": cpb.ANSWER_STATUS_DECLINED,
+}
+STATUS_SAID = {cpb.ANSWER_STATUS_NOT_KNOWN: "not known", cpb.ANSWER_STATUS_NOT_APPLICABLE: "not applicable",
+               cpb.ANSWER_STATUS_DECLINED: "declined"}
+TYPE_HINTS = {"date": "a date as YYYY-MM-DD", "number": "a number", "yes_no": "yes or no"}
+
+
+@dataclass
+class Reading:
+    """What the worker typed, read as an answer, or why it could not be."""
+    answer: cpb.Answer | None = None
+    problem: str = ""
+
+
+class DocumentEditor:
+    def __init__(self, client, document: rpb.Document, template: Template):
+        self.client = client
+        self.document = document
+        self.template = template
+
+    @classmethod
+    def start(cls, client, person: str, template_id: str) -> "DocumentEditor":
+        template = cls.template_for(client, template_id)
+        document = client._call("records", client.records.CreateDocument, rpb.CreateDocumentRequest(
+            person=person, template_id=template_id))
+        return cls(client, document, template)
+
+    @classmethod
+    def open(cls, client, name: str) -> "DocumentEditor":
+        document = client._call("records", client.records.GetDocument, rpb.GetDocumentRequest(name=name))
+        return cls(client, document, cls.template_for(client, document.template_id, document.template_version))
+
+    @staticmethod
+    def template_for(client, template_id: str, version: int = 0) -> Template:
+        reply = client._call("records", client.records.GetTemplate, rpb.GetTemplateRequest(
+            template_id=template_id, version=version))
+        return from_definition(json.loads(reply.definition_json))
+
+    # -- what to ask -------------------------------------------------------------------------
+    def values(self) -> dict[str, str]:
+        return {k: a.value for k, a in self.document.answers.items() if a.status == ANSWERED}
+
+    def questions(self) -> list[Question]:
+        """Every question that applies to the answers so far, in the template's order."""
+        return [q for _, questions in self.template.visible(self.values()) for q in questions]
+
+    def unasked(self) -> list[Question]:
+        return [q for q in self.questions() if self.document.answers.get(q.id, cpb.Answer()).status
+                in (cpb.ANSWER_STATUS_UNSPECIFIED, cpb.ANSWER_STATUS_NOT_YET_ASKED)]
+
+    def prompt(self, question: Question) -> str:
+        """The question as one line: its label, whether it is required, how to answer, and the
+        answer it has now (Enter keeps it)."""
+        parts = [question.label + (", required" if question.mandatory else "")]
+        if question.choices:
+            parts.append("choose " + ", ".join(f"{n} {label}" for n, (_, label) in enumerate(question.choices, 1))
+                         + (", several separated by commas" if question.type == "multi_choice" else ""))
+        elif question.type in TYPE_HINTS:
+            parts.append(f"type {TYPE_HINTS[question.type]}")
+        current = self.document.answers.get(question.id)
+        if current is not None and current.status == ANSWERED:
+            parts.append(f"now {self.said(question, current)}")
+        return ", ".join(parts) + ":"
+
+    def said(self, question: Question, answer: cpb.Answer) -> str:
+        if answer.status != ANSWERED:
+            return STATUS_SAID.get(answer.status, "not asked yet")
+        labels = dict(question.choices)
+        return ", ".join(labels.get(v.strip(), v.strip()) for v in answer.value.split(",")) \
+            if question.choices else answer.value
+
+    # -- reading and saving answers ------------------------------------------------------------
+    def read(self, question: Question, typed: str) -> Reading:
+        text = typed.strip()
+        if text.lower() in STATUS_WORDS:
+            return Reading(cpb.Answer(status=STATUS_WORDS[text.lower()]))
+        if not text:
+            return Reading(problem="empty")
+        if question.choices:
+            chosen = [self._choice(question, part) for part in
+                      (text.split(",") if question.type == "multi_choice" else [text])]
+            if None in chosen:
+                return Reading(problem="Choose by number or by name: " + ", ".join(
+                    f"{n} {label}" for n, (_, label) in enumerate(question.choices, 1)) + ".")
+            text = ",".join(chosen)
+        elif question.type == "yes_no":
+            word = text.lower()
+            if word in ("y", "yes"):
+                text = "yes"
+            elif word in ("n", "no"):
+                text = "no"
+        return Reading(cpb.Answer(value=text, status=ANSWERED))
+
+    @staticmethod
+    def _choice(question: Question, typed: str) -> str | None:
+        wanted = typed.strip().lower()
+        if wanted.isdigit() and 1 <= int(wanted) <= len(question.choices):
+            return question.choices[int(wanted) - 1][0]
+        for value, label in question.choices:
+            if wanted in (value.lower(), label.lower()):
+                return value
+        starts = [value for value, label in question.choices if label.lower().startswith(wanted)]
+        return starts[0] if len(starts) == 1 else None
+
+    def save(self, question: Question, answer: cpb.Answer) -> str:
+        """Saves one answer at once; "" when saved, else the service's reason in words."""
+        try:
+            self.document = self.client._call("records", self.client.records.UpdateDocument,
+                                              rpb.UpdateDocumentRequest(name=self.document.name,
+                                                                        answers={question.id: answer},
+                                                                        etag=self.document.etag))
+        except ServiceError as exc:
+            return exc.violations.get(f"answers.{question.id}") or exc.violations.get(question.id) or exc.message
+        return ""
+
+    def submit(self) -> rpb.Document:
+        """To a team leader for approval: the identifying (mandatory) answers must be there."""
+        self.document = self.client._call("records", self.client.records.SubmitDocument, rpb.ReviewDocumentRequest(
+            name=self.document.name, etag=self.document.etag))
+        return self.document
+
+    def complete(self) -> rpb.Document:
+        self.document = self.client._call("records", self.client.records.EndDocument, rpb.EndDocumentRequest(
+            name=self.document.name, etag=self.document.etag, state=rpb.DOCUMENT_STATE_COMPLETED))
+        return self.document
