@@ -232,8 +232,7 @@ class IcsClient:
         if not username:
             self.on_behalf_of = ""
             return None
-        users = self._call("identity", self.identity.ListUsers, identity_pb2.ListUsersRequest(page_size=500))
-        match = next((u for u in users.users if u.username == username), None)
+        match = next((u for u in self.colleagues() if u.username == username), None)
         if match is None:
             raise ServiceError("NOT_FOUND", f"There is no colleague called {username} in your teams.")
         self.on_behalf_of = match.name
@@ -278,6 +277,26 @@ class IcsClient:
         reply = self._call("alerts", self.alerts.ListPersonClocks, alerts_pb2.ListPersonClocksRequest(
             person=person, include_ended=include_ended))
         return list(reply.clocks)
+
+    # -- a team leader's view (tui/core/team_view.py) -----------------------------------------
+    def overdue(self) -> list[alerts_pb2.OverdueCount]:
+        return list(self._call("alerts", self.alerts.ListOverdue, alerts_pb2.ListOverdueRequest()).counts)
+
+    def documents_waiting(self) -> list[records_pb2.Document]:
+        reply = self._call("records", self.records.ListDocuments, records_pb2.ListDocumentsRequest(
+            state=records_pb2.DOCUMENT_STATE_SUBMITTED, page_size=200, view=records_pb2.DOCUMENT_VIEW_BASIC))
+        return list(reply.documents)
+
+    def colleagues(self) -> list[identity_pb2.User]:
+        return list(self._call("identity", self.identity.ListUsers, identity_pb2.ListUsersRequest(page_size=500)).users)
+
+    def approve(self, document: records_pb2.Document) -> records_pb2.Document:
+        return self._call("records", self.records.ApproveDocument, records_pb2.ReviewDocumentRequest(
+            name=document.name, etag=document.etag))
+
+    def send_back(self, document: records_pb2.Document, comments: str) -> records_pb2.Document:
+        return self._call("records", self.records.ReturnDocument, records_pb2.ReviewDocumentRequest(
+            name=document.name, etag=document.etag, comments=comments))
 
     def templates(self) -> list[records_pb2.Template]:
         reply = self._call("records", self.records.ListTemplates, records_pb2.ListTemplatesRequest())

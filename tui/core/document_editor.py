@@ -91,6 +91,16 @@ class DocumentEditor:
         return ", ".join(labels.get(v.strip(), v.strip()) for v in answer.value.split(",")) \
             if question.choices else answer.value
 
+    def answered_lines(self) -> list[str]:
+        """The document as it stands, question by question, for reading before approving."""
+        lines = []
+        for question in self.questions():
+            answer = self.document.answers.get(question.id)
+            if answer is not None and answer.status not in (cpb.ANSWER_STATUS_UNSPECIFIED,
+                                                            cpb.ANSWER_STATUS_NOT_YET_ASKED):
+                lines.append(f"{question.label}: {self.said(question, answer)}.")
+        return lines or ["Nothing has been answered yet."]
+
     # -- reading and saving answers ------------------------------------------------------------
     def read(self, question: Question, typed: str) -> Reading:
         text = typed.strip()

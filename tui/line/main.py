@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as rpb
 from tui.core.alerts_feed import LIVE, RECONNECTING, AlertFollower, summary_text
-from tui.core import child_record
+from tui.core import child_record, team_view
 from tui.core.client import IcsClient, Targets
 from tui.core.document_editor import DocumentEditor
 from tui.core.drafts import DraftKeeper, default_state_dir
@@ -52,6 +52,8 @@ HELP = (
     "write: the records you can write for the open child, numbered; write and a number starts one.",
     "continue: carry on with the record you were writing. submit: send it to your team leader. "
     "complete: complete it.",
+    "team: for team leaders, work waiting for your approval, numbered, and overdue work by worker. "
+    "read, approve or return and a number: read that piece of work, approve it, or return it with comments.",
     "emergency: open a restricted child's record in an emergency; you give a reason and your "
     "team leaders review it.",
     "who has seen: who has looked at or changed a child's record, for a team leader or manager.",
@@ -98,8 +100,10 @@ class LineApp:
             **{key: (lambda arg, key=key: self.do_section(key)) for key, _ in child_record.SECTIONS},
             "timescales": lambda arg: self.do_section("clocks"),
             "write": self.do_write, "continue": self.do_continue, "submit": self.do_submit,
-            "complete": self.do_complete,
+            "complete": self.do_complete, "team": self.do_team, "read": self.do_read, "approve": self.do_approve,
+            "return": self.do_return,
         }
+        self.team: team_view.TeamView | None = None
         self.last_templates: list[rpb.Template] = []
         self.editor: DocumentEditor | None = None
         self.last_matches: list[rpb.PersonMatch] = []
@@ -426,6 +430,52 @@ class LineApp:
         document = self.call(self.editor.complete)
         self.console.say(f"Completed the {document.title}.")
         self.editor = None
+
+    def do_team(self, arg: str) -> None:
+        self.require_login()
+        self.team = self.call(team_view.load, self.client)
+        waiting = self.team.approvals
+        self.console.say(f"{len(waiting)} piece{'s' if len(waiting) != 1 else ''} of work waiting for approval.")
+        for number, document in enumerate(waiting, 1):
+            self.console.say(f"{number}. {team_view.approval_sentence(self.team, document)}")
+        self.console.say("Overdue work:")
+        for line in team_view.overdue_lines(self.team):
+            self.console.say(line)
+
+    def _waiting(self, arg: str, command: str):
+        return self._pick(arg, self.team.approvals if self.team else [], "team", command)
+
+    def do_read(self, arg: str) -> None:
+        self.require_login()
+        document = self._waiting(arg, "read")
+        if document is None:
+            return
+        editor = self.call(DocumentEditor.open, self.client, document.name)
+        self.console.say(team_view.approval_sentence(self.team, document) + ".")
+        for line in editor.answered_lines():
+            self.console.say(line)
+
+    def do_approve(self, arg: str) -> None:
+        self.require_login()
+        document = self._waiting(arg, "approve")
+        if document is None:
+            return
+        done = self.call(self.client.approve, document)
+        self.team.approvals.remove(document)
+        self.console.say(f"Approved: the {done.title} is completed. Type team for the list again.")
+
+    def do_return(self, arg: str) -> None:
+        self.require_login()
+        document = self._waiting(arg, "return")
+        if document is None:
+            return
+        comments = self.console.ask("What needs changing? The worker reads this:").strip()
+        if not comments:
+            self.console.error("Returning work needs a comment; nothing was changed.")
+            return
+        self.call(self.client.send_back, document, comments)
+        self.team.approvals.remove(document)
+        self.console.say(f"Returned the {document.title} to {document.author.display_name} with your comments.")
 
     def do_emergency(self, arg: str) -> None:
         self.require_login()
