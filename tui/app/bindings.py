@@ -49,6 +49,8 @@ MY_WORK = [
     Binding("d", "decide", "Decide", id="work.decide", tooltip="Decide the highlighted referral"),
     Binding("slash", "search", "Find a child", id="work.search",
             tooltip="Search for a child by name and date of birth, and open their record"),
+    Binding("t", "team", "Team", id="work.team",
+            tooltip="Team leaders: work waiting for your approval, and overdue work by worker"),
     Binding("e", "emergency", "Emergency access", id="work.emergency",
             tooltip="Open a restricted child's record in an emergency, giving a reason"),
     Binding("r", "refresh", "Refresh", id="work.refresh", tooltip="Fetch My work again now"),
@@ -81,6 +83,13 @@ CHILD = [
               tooltip=f"Show the child's {label.lower()}")
       for n, (key, label) in enumerate(SECTIONS, 1)),
     Binding("escape", "back", "Back", id="child.back", tooltip="Back to the search"),
+]
+
+TEAM = [
+    Binding("a", "approve", "Approve", id="team.approve", tooltip="Approve the highlighted work: it is completed"),
+    Binding("r", "send_back", "Return", id="team.return",
+            tooltip="Return the highlighted work to the worker with the comments you typed below"),
+    Binding("escape", "back", "Back", id="team.back", tooltip="Back to My work"),
 ]
 
 EMERGENCY = [

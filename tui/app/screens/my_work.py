@@ -305,6 +305,11 @@ class MyWorkScreen(ServiceScreen):
         self.refresh_work()
         self.set_timer(FOLLOW_UP_SECONDS, self.refresh_work)
 
+    def action_team(self) -> None:
+        from tui.app.screens.team import TeamScreen
+
+        self.app.push_screen(TeamScreen(), lambda _: self.refresh_work())
+
     def action_search(self) -> None:
         from tui.app.screens.search import SearchScreen
 
