@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, TextIO
@@ -68,6 +70,17 @@ HELP = (
 )
 
 
+HANGUP_EXIT_CODE = 129  # 128 + SIGHUP, as a shell reports it; the Textual app exits the same way
+
+
+class HungUp(Exception):
+    """The terminal went away (a dropped SSH link): save, then leave."""
+
+
+def _hung_up(_signum, _frame) -> None:
+    raise HungUp()
+
+
 class NotLoggedIn(Exception):
     """Not logged in, or could not log in again; the message says which, as a sentence."""
 
@@ -111,6 +124,23 @@ class LineApp:
 
     # -- the loop -------------------------------------------------------------------------------
     def run(self) -> int:
+        """Every answer is saved as it is given; a hangup also saves what is still only here
+        (an answer whose save was under way) before leaving."""
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGHUP, _hung_up)
+        try:
+            return self._run()
+        except HungUp:
+            if self.open_draft is not None and self.open_draft.dirty:
+                self.open_draft.flush(contact_title(self.open_draft.fields))
+            self.stop_following_alerts()
+            return HANGUP_EXIT_CODE
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGHUP, previous)
+
+    def _run(self) -> int:
         self.console.say("ICS line mode. Type login to start, help for the list of commands, or quit to leave.")
         while True:
             try:
