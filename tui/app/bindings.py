@@ -82,7 +82,21 @@ CHILD = [
     *(Binding(str(n), f"section({n})", label, id=f"child.section_{key}", show=n <= 3,
               tooltip=f"Show the child's {label.lower()}")
       for n, (key, label) in enumerate(SECTIONS, 1)),
+    Binding("w", "write", "Write", id="child.write",
+            tooltip="Write a record for this child (an assessment, a plan, a review...)"),
     Binding("escape", "back", "Back", id="child.back", tooltip="Back to the search"),
+]
+
+CHOOSER = [
+    Binding("escape", "back", "Back", id="chooser.back", tooltip="Back without choosing"),
+]
+
+DOCUMENT = [
+    Binding("ctrl+s", "save", "Save", id="document.save", tooltip="Save now (answers also save as you leave a field)"),
+    # Not ctrl+u: every text field uses it to delete to the start of the line.
+    Binding("f10", "submit", "Submit", id="document.submit", priority=True,
+            tooltip="Send it to your team leader for approval; the required answers must be there"),
+    Binding("escape", "back", "Back", id="document.back", tooltip="Back; everything answered is kept"),
 ]
 
 TEAM = [

@@ -13,6 +13,7 @@ from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as rpb
 from services.records.template_library import Question, Template, from_definition
 from tui.core.errors import ServiceError
+from tui.core.forms import Field
 
 ANSWERED = cpb.ANSWER_STATUS_ANSWERED
 # Words a worker types instead of an answer, and the status each records (R-ANSWER-STATUS:
@@ -144,6 +145,47 @@ class DocumentEditor:
         except ServiceError as exc:
             return exc.violations.get(f"answers.{question.id}") or exc.violations.get(question.id) or exc.message
         return ""
+
+    def as_field(self, question: Question) -> Field:
+        """The question as a form field the Textual screen lays out like any other."""
+        hint = {"date": "YYYY-MM-DD", "number": "a number", "yes_no": "yes or no"}.get(question.type, "")
+        hint = (hint + "; " if hint else "") + "or type not known, not applicable or declined"
+        choices = tuple((label, n) for n, (_, label) in enumerate(question.choices, 1))
+        return Field(question.id, question.label, "" if choices else hint, question.mandatory, choices,
+                     multiline=question.type == "long_text")
+
+    def shown(self, question: Question) -> str:
+        """The answer as the form shows it: "" when not asked yet."""
+        answer = self.document.answers.get(question.id)
+        if answer is None or answer.status in (cpb.ANSWER_STATUS_UNSPECIFIED, cpb.ANSWER_STATUS_NOT_YET_ASKED):
+            return ""
+        return self.said(question, answer)
+
+    def save_typed(self, typed: dict[str, str]) -> dict[str, str]:
+        """Saves every changed answer in one call; returns the problems by question id (none
+        saved then: the service takes all or nothing)."""
+        questions = {q.id: q for q in self.questions()}
+        answers, problems = {}, {}
+        for key, text in typed.items():
+            question = questions.get(key)
+            if question is None or text.strip() == self.shown(question):
+                continue
+            reading = self.read(question, text) if text.strip() else Reading(
+                cpb.Answer(status=cpb.ANSWER_STATUS_NOT_YET_ASKED))
+            if reading.problem:
+                problems[key] = reading.problem
+            else:
+                answers[key] = reading.answer
+        if problems or not answers:
+            return problems
+        try:
+            self.document = self.client._call("records", self.client.records.UpdateDocument,
+                                              rpb.UpdateDocumentRequest(name=self.document.name, answers=answers,
+                                                                        etag=self.document.etag))
+        except ServiceError as exc:
+            found = {k.removeprefix("answers."): v for k, v in exc.violations.items()}
+            return found or {"": exc.message}
+        return {}
 
     def submit(self) -> rpb.Document:
         """To a team leader for approval: the identifying (mandatory) answers must be there."""

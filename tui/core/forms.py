@@ -67,10 +67,10 @@ def choice_value(field: Field, text: str) -> int:
         return 0
     if wanted.isdigit() and 1 <= int(wanted) <= len(field.choices):
         return field.choices[int(wanted) - 1][1]
-    exact = [v for label, v in field.choices if label == wanted]
+    exact = [v for label, v in field.choices if label.lower() == wanted]
     if exact:
         return exact[0]
-    starts = [v for label, v in field.choices if label.startswith(wanted)]
+    starts = [v for label, v in field.choices if label.lower().startswith(wanted)]
     return starts[0] if len(starts) == 1 else -1
 
 

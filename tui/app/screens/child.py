@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
 
 from tui.app import bindings
 from tui.app.screens.base import ServiceScreen, StatusLine
 from tui.core import child_record
+from tui.core.document_editor import DocumentEditor
 from tui.core.errors import ServiceError
 
 
@@ -62,6 +64,53 @@ class ChildScreen(ServiceScreen):
     def action_section(self, number: int) -> None:
         if 1 <= number <= len(child_record.SECTIONS):
             self.show(child_record.SECTIONS[number - 1][0])
+
+    def action_write(self) -> None:
+        if self.record is None:
+            return
+        self.call_service(lambda client: client.templates(), self._choose, group="templates")
+
+    def _choose(self, templates) -> None:
+        self.app.push_screen(TemplateChooser(templates), self._chosen)
+
+    def _chosen(self, template_id: str | None) -> None:
+        if not template_id:
+            return
+        self.status.say("Starting the record…")
+        self.call_service(lambda client: DocumentEditor.start(client, self.person, template_id), self._write,
+                          failed=lambda exc: self.status.error(exc.message), group="start")
+
+    def _write(self, editor: DocumentEditor) -> None:
+        from tui.app.screens.document import DocumentScreen
+
+        self.app.push_screen(DocumentScreen(editor), self._written)
+
+    def _written(self, outcome: str | None) -> None:
+        if outcome:
+            self.status.say(outcome)
+        self.on_mount()  # the documents section changed
+
+    def action_back(self) -> None:
+        self.close(None)
+
+
+class TemplateChooser(ServiceScreen):
+    """Which record to write: arrows and Enter; Escape writes nothing."""
+
+    BINDINGS = bindings.CHOOSER
+
+    def __init__(self, templates) -> None:
+        super().__init__()
+        self.templates = list(templates)
+
+    def compose(self) -> ComposeResult:
+        yield Static("Write which record?", id="heading", classes="heading")
+        yield OptionList(*[Option(t.title, id=t.template_id) for t in self.templates], id="templates")
+        yield StatusLine("Arrows to choose, Enter to start it.", id="status")
+        yield Footer(compact=self.app.large)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.close(event.option.id)
 
     def action_back(self) -> None:
         self.close(None)
