@@ -13,6 +13,7 @@ BENCHMARKS = [
     ["record_open.py", "--runs", "300", "--engine", "postgresql"],
     ["template_change.py", "--runs", "3"],
     ["startup_and_memory.py", "--runs", "3"],
+    ["tui_latency.py", "--searches", "10", "--starts", "3"],
     ["alert_latency.py", "--samples", "200", "--engine", "sqlite"],
     ["alert_latency.py", "--samples", "200", "--engine", "postgresql"],
     ["access_cost.py", "--runs", "2000", "--children", "3000", "--engine", "sqlite"],
