@@ -18,5 +18,7 @@ def test_generated_code_matches_the_protos(tmp_path):
     drifted = [str(rel) for rel in fresh
                if not (ROOT / "protos" / rel).is_file() or not filecmp.cmp(tmp_path / rel, ROOT / "protos" / rel, shallow=False)]
     assert not drifted, f"generated code is stale; run `make protos` and commit: {drifted}"
-    committed = {p.relative_to(ROOT / "protos") for p in (ROOT / "protos").rglob("*_pb2*.py*")}
+    # Source files only: Python's own byte-code caches (__pycache__) are not committed code.
+    committed = {p.relative_to(ROOT / "protos") for p in (ROOT / "protos").rglob("*_pb2*.py*")
+                 if "__pycache__" not in p.parts}
     assert committed == {p for p in fresh}, "a generated file is committed without its .proto, or missing"

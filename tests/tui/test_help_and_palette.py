@@ -17,7 +17,9 @@ async def test_f1_shows_keys_and_the_palette_runs_actions_by_name(stack, duty):
         await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
         await pilot.press("f1")
         await wait_until(pilot, lambda: app.screen.query("HelpPanel"), what="help panel")
-        assert "Find a child" in screen_text(app) and "Emergency access" in screen_text(app)
+        # The screen's keys with their help text (the tooltips), which only the panel shows.
+        await wait_until(pilot, lambda: "Search for a child" in screen_text(app), what="keys with their help")
+        assert "Record" in screen_text(app) and "Decide the" in screen_text(app)
         await pilot.press("f1")
         await wait_until(pilot, lambda: not app.screen.query("HelpPanel"), what="help hidden")
 

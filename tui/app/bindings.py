@@ -91,6 +91,12 @@ CHOOSER = [
     Binding("escape", "back", "Back", id="chooser.back", tooltip="Back without choosing"),
 ]
 
+# A narrative field's own key, wherever the field appears. Not F7: TextArea itself binds F6 and F7
+# (select line, select all).
+FIX_SPELLING = Binding("f8", "fix_spelling", "Fix spelling", id="field.fix_spelling",
+                       tooltip="Replace the misspelt word at the cursor with the first suggestion "
+                               "listed under the field")
+
 DOCUMENT = [
     Binding("ctrl+s", "save", "Save", id="document.save", tooltip="Save now (answers also save as you leave a field)"),
     # Not ctrl+u: every text field uses it to delete to the start of the line.

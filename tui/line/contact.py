@@ -107,7 +107,9 @@ class ContactWalk:
             if field.key in KNOWN_CHILD_SKIPS and self.fields.get("person"):
                 continue
             old = self.fields.get(field.key, "")
-            answer = ask_field(self.console, field, index + 1, TOTAL, old)
+            names = (self.fields.get("given_name", ""), self.fields.get("family_name", ""),
+                     self.fields.get("person_label", ""))
+            answer = ask_field(self.console, field, index + 1, TOTAL, old, names=names)
             self.set(field.key, answer)
             if field.key in IDENTITY_KEYS:
                 identity_asked = True

@@ -9,12 +9,19 @@
 Enter keeps the answer that is already there (blank for a new form); a full stop clears it.
 Answers are stored as the worker would read them (a choice's label, not its number), so a draft
 reads the same in either front end.
+
+A narrative answer is checked against the British English dictionary once it is typed:
+
+    Possible misspellings: recieved (did you mean received?). Press Enter to keep your text, or type it again.
+    Reason for contact, type it again or press Enter to keep it:
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
+from tui.core import spelling
 from tui.core.forms import Field, choice_label, choice_value
 from tui.line.console import Console
 
@@ -52,8 +59,38 @@ def check_date(text: str) -> str:
     return f"'{text}' is not a date; write it as YYYY-MM-DD, for example 2019-03-04."
 
 
-def ask_field(console: Console, field: Field, number: int, total: int, current: str = "") -> str:
-    """The answer to store: the current one kept on Enter, "" after a full stop."""
+def spelling_sentence(found: list[spelling.Misspelling]) -> str:
+    return (f"Possible misspellings: {spelling.suggestion_list(found, ask='did you mean {}?')}. "
+            "Press Enter to keep your text, or type it again.")
+
+
+def check_spelling(console: Console, field: Field, typed: str, names: Iterable[str] = ()) -> str:
+    """Says once which words may be misspelt; the worker keeps the text (Enter) or types it
+    again, and the new text is checked in turn. Returns the text to keep."""
+    checker = spelling.checker()
+    names = list(names)
+    while True:
+        off = checker.off_message()   # once per run of the line mode, then silence
+        if off:
+            console.say(off)
+        found = checker.check(typed, ignore=names)
+        if not found:
+            return typed
+        console.say(spelling_sentence(found))
+        again = console.ask(f"{field.label}, type it again or press Enter to keep it:").strip()
+        if not again or again == typed:
+            return typed
+        if again == CLEAR:
+            return ""
+        typed = again
+
+
+def ask_field(console: Console, field: Field, number: int, total: int, current: str = "",
+              names: Iterable[str] = ()) -> str:
+    """The answer to store: the current one kept on Enter, "" after a full stop.
+    `names`: people named elsewhere in the form, never called misspellings."""
+    if field.multiline:
+        spelling.checker().warm_up()   # the dictionary loads while the answer is typed
     if field.choices:
         console.say(f"Choices for {field.label}:")
         for i, (label, _value) in enumerate(field.choices, 1):
@@ -75,6 +112,8 @@ def ask_field(console: Console, field: Field, number: int, total: int, current: 
             if problem:
                 console.error(problem)
                 continue
+        if field.multiline:
+            return check_spelling(console, field, typed, names)
         return typed
 
 
