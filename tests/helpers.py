@@ -88,3 +88,16 @@ def create_colleague(stack, display_name: str, password: str) -> str:
     finally:
         db.dispose()
     return username
+
+
+def referred_child_with_a_visit(duty) -> pb.RecordContactResponse:
+    """A child known from a school contact, with a home visit in the chronology (recorded by duty)."""
+    import uuid
+
+    reply = duty.record_contact(pb.RecordContactRequest(
+        new_person=pb.Person(given_name="Marguerite", family_name=f"Quenby{uuid.uuid4().hex[:4]}",
+                             date_of_birth="2017-09-09", sex=pb.SEX_FEMALE, postcode="ZZ3 3ZZ"),
+        source=pb.CONTACT_SOURCE_SCHOOL, reason="Worried about attendance", confirmed_not_duplicate=True))
+    call(duty, "AddChronologyEntry", pb.AddChronologyEntryRequest(person=reply.person.name, entry=pb.ChronologyEntry(
+        date="2026-11-02", title="Home visit with the school nurse")))
+    return reply

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 
 from ics.records.v1 import records_pb2 as pb
-from tests.helpers import call
+from tests.helpers import referred_child_with_a_visit
 from tests.line.test_line_mode import answers, assert_said_once, drive
 
 
 def test_find_open_and_hear_each_part_of_the_record(stack, client_factory, tmp_path):
-    duty = client_factory("duty")
-    family = f"Quenby{uuid.uuid4().hex[:4]}"
-    reply = duty.record_contact(pb.RecordContactRequest(
-        new_person=pb.Person(given_name="Marguerite", family_name=family, date_of_birth="2017-09-09",
-                             sex=pb.SEX_FEMALE, postcode="ZZ3 3ZZ"),
-        source=pb.CONTACT_SOURCE_SCHOOL, reason="Worried about attendance", confirmed_not_duplicate=True))
-    call(duty, "AddChronologyEntry", pb.AddChronologyEntryRequest(person=reply.person.name, entry=pb.ChronologyEntry(
-        date="2026-11-02", title="Home visit with the school nurse")))
+    reply = referred_child_with_a_visit(client_factory("duty"))
+    family = reply.person.family_name
     text = drive(stack, ["login", "duty", "demo", "chronology", f"find margerite {family}", "open 2", "open 1",
                          "chronology", "story", "family", "timescales", "logout", "login", "duty", "demo",
                          "chronology", "quit"], tmp_path)

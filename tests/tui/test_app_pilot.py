@@ -47,9 +47,9 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space", "/": "slash", ",": "comma", "-": "minus"}.get(c, c) for c in text])
 
 
-async def log_in(pilot, password: str = "demo") -> None:
+async def log_in(pilot, password: str = "demo", username: str = "duty") -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, LoginScreen), what="login screen")
-    await type_text(pilot, "duty")
+    await type_text(pilot, username)
     await pilot.press("enter")
     await type_text(pilot, password)
     await pilot.press("enter")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from ics.records.v1 import records_pb2 as pb
-from tests.helpers import call
+from tests.helpers import call, referred_child_with_a_visit
 from tests.tui.test_app_pilot import SIZE, log_in, screen_text, type_text, wait_until
 from tui.app.app import IcsApp
 from tui.app.screens.child import ChildScreen
@@ -15,13 +15,8 @@ from tui.app.screens.search import SearchScreen
 
 
 async def test_find_a_child_by_a_misspelt_name_and_read_each_section(stack, duty):
-    family = f"Quenby{uuid.uuid4().hex[:4]}"
-    reply = duty.record_contact(pb.RecordContactRequest(
-        new_person=pb.Person(given_name="Marguerite", family_name=family, date_of_birth="2017-09-09",
-                             sex=pb.SEX_FEMALE, postcode="ZZ3 3ZZ"),
-        source=pb.CONTACT_SOURCE_SCHOOL, reason="Worried about attendance", confirmed_not_duplicate=True))
-    call(duty, "AddChronologyEntry", pb.AddChronologyEntryRequest(person=reply.person.name, entry=pb.ChronologyEntry(
-        date="2026-11-02", title="Home visit with the school nurse")))
+    reply = referred_child_with_a_visit(duty)
+    family = reply.person.family_name
 
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:

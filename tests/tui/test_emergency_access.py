@@ -7,10 +7,9 @@ import uuid
 
 from ics.records.v1 import records_pb2 as pb
 from tests.helpers import call
-from tests.tui.test_app_pilot import SIZE, screen_text, tab_to, type_text, wait_until
+from tests.tui.test_app_pilot import SIZE, log_in, screen_text, tab_to, type_text, wait_until
 from tui.app.app import IcsApp
 from tui.app.screens.emergency import EmergencyScreen
-from tui.app.screens.login import LoginScreen
 from tui.app.screens.my_work import MyWorkScreen
 
 
@@ -25,11 +24,7 @@ async def test_emergency_access_from_my_work(stack, client_factory):
 
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
-        await type_text(pilot, "worker")
-        await pilot.press("enter")
-        await type_text(pilot, "demo")
-        await pilot.press("enter")
+        await log_in(pilot, username="worker")
         await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, EmergencyScreen), what="emergency form")

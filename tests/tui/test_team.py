@@ -6,9 +6,8 @@ from __future__ import annotations
 from ics.records.v1 import records_pb2 as pb
 from tests.helpers import call
 from tests.line.test_line_team import submitted_assessment
-from tests.tui.test_app_pilot import SIZE, screen_text, tab_to, type_text, wait_until
+from tests.tui.test_app_pilot import SIZE, log_in, screen_text, tab_to, type_text, wait_until
 from tui.app.app import IcsApp
-from tui.app.screens.login import LoginScreen
 from tui.app.screens.my_work import MyWorkScreen
 from tui.app.screens.team import TeamScreen
 
@@ -17,11 +16,7 @@ async def test_leader_reads_returns_and_approves(stack, duty):
     person, document = submitted_assessment(duty)
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), what="login")
-        await type_text(pilot, "leader")
-        await pilot.press("enter")
-        await type_text(pilot, "demo")
-        await pilot.press("enter")
+        await log_in(pilot, username="leader")
         await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
         await pilot.press("t")
         team = await wait_until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen, what="team")

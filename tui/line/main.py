@@ -436,30 +436,27 @@ class LineApp:
         self.editor = self.call(DocumentEditor.start, self.client, self.open_record.person.name, template.template_id)
         DocumentWalk(self, self.editor).run()
 
-    def do_continue(self, arg: str) -> None:
+    def _writing(self) -> DocumentEditor | None:
         self.require_login()
         if self.editor is None:
             self.console.error("You are not writing a record; open a child and type write.")
-            return
-        DocumentWalk(self, self.editor).run()
+        return self.editor
+
+    def do_continue(self, arg: str) -> None:
+        if self._writing():
+            DocumentWalk(self, self.editor).run()
 
     def do_submit(self, arg: str) -> None:
-        self.require_login()
-        if self.editor is None:
-            self.console.error("You are not writing a record; open a child and type write.")
-            return
-        document = self.call(self.editor.submit)
-        self.console.say(f"Submitted the {document.title} to your team leader for approval.")
-        self.editor = None
+        if self._writing():
+            document = self.call(self.editor.submit)
+            self.console.say(f"Submitted the {document.title} to your team leader for approval.")
+            self.editor = None
 
     def do_complete(self, arg: str) -> None:
-        self.require_login()
-        if self.editor is None:
-            self.console.error("You are not writing a record; open a child and type write.")
-            return
-        document = self.call(self.editor.complete)
-        self.console.say(f"Completed the {document.title}.")
-        self.editor = None
+        if self._writing():
+            document = self.call(self.editor.complete)
+            self.console.say(f"Completed the {document.title}.")
+            self.editor = None
 
     def do_team(self, arg: str) -> None:
         self.require_login()
