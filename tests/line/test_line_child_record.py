@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-from ics.records.v1 import records_pb2 as pb
 from tests.helpers import referred_child_with_a_visit
 from tests.line.test_line_mode import answers, assert_said_once, drive
 
