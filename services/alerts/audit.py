@@ -16,8 +16,8 @@ CHAIN = AuditChain(AlertsAuditEntry, ("actor_user", "actor_username", "action", 
 
 
 def record(session: Session, actor: Principal, action: str, subject: str, person: str = "", detail: str = "") -> None:
-    CHAIN.append_serialised(session, _APPEND_LOCK_KEY, actor_user=actor.keyboard_user_id,
-                            actor_username=actor.entered_by[1] if actor.entered_by else actor.username,
+    user_id, username, _ = actor.at_keyboard
+    CHAIN.append_serialised(session, _APPEND_LOCK_KEY, actor_user=user_id, actor_username=username,
                             action=action, subject=subject, person=person, detail=detail)
 
 

@@ -59,9 +59,12 @@ class Principal:
         return None
 
     @property
-    def keyboard_user_id(self) -> int:
-        """Who is actually typing: business support when entered_by is set, else the caller."""
-        return int(self.entered_by[0].rsplit("/", 1)[-1]) if self.entered_by else self.user_id
+    def at_keyboard(self) -> tuple[int, str, str]:
+        """(user id, username, display name) of who is actually typing: business support when
+        entered_by is set, else the caller. Audits name this person as the actor."""
+        if self.entered_by:
+            return int(self.entered_by[0].rsplit("/", 1)[-1]), self.entered_by[1], self.entered_by[2]
+        return self.user_id, self.username, self.display_name
 
     def to_proto(self) -> common_pb2.Principal:
         return common_pb2.Principal(

@@ -11,6 +11,11 @@ from services.common.errors import InvalidArgument
 LONDON = ZoneInfo("Europe/London")
 
 
+def as_utc(value: datetime | None) -> datetime | None:
+    """An instant read back from storage, made timezone-aware: SQLite hands back naive UTC."""
+    return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
 def today_london(now: datetime | None = None) -> date:
     return (now or datetime.now(timezone.utc)).astimezone(LONDON).date()
 

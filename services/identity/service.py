@@ -12,7 +12,7 @@ from services.common.config import IcsConfig
 from services.common.db import Database
 from services.common.errors import InvalidArgument, ResourceExhausted
 from services.common.names import make_name, parse_name
-from services.identity import roles, store
+from services.identity import audit, roles, store
 from services.identity.directory import Directory
 from services.identity.models import Team, User
 
@@ -218,7 +218,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
                                      request.temporary_password, list(wanted.roles), team_ids,
                                      wanted.email, directory_account=directory)
             user.must_change_password = not directory
-            store.audit.record(s, who, "user.created", f"users/{user.id}",
+            audit.record(s, who, "user.created", f"users/{user.id}",
                                f"roles {', '.join(sorted(set(wanted.roles)))}; teams {', '.join(wanted.team_names) or 'none'}"
                                + ("; directory account" if directory else "; must choose a password at first login"))
             return user_to_proto(user)
@@ -231,7 +231,7 @@ class IdentityServicer(identity_pb2_grpc.IdentityServiceServicer):
 
         def work(s):
             team = store.create_team(s, request.team.display_name, request.team.is_duty, request.team.location)
-            store.audit.record(s, who, "team.created", f"teams/{team.id}", team.display_name)
+            audit.record(s, who, "team.created", f"teams/{team.id}", team.display_name)
             return team_to_proto(team)
 
         return await self.db.write(work)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, or_, select, true, update
 from sqlalchemy.orm import Session as DbSession
 
 from services.common.auth import Principal, token_hash
+from services.common.dates import as_utc
 from services.common.names import parse_name
 from services.common.errors import (
     Aborted, AlreadyExists, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, ResourceExhausted,
@@ -44,11 +45,6 @@ def _dummy_hash() -> str:
 
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything identity stores is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def hash_password(password: str) -> str:
@@ -150,7 +146,7 @@ def principal_for(user: User, expires_at: datetime) -> Principal:
         display_name=user.display_name,
         roles=frozenset(r.role for r in user.roles),
         team_names=tuple(f"teams/{m.team_id}" for m in sorted(user.memberships, key=lambda m: m.position)),
-        expires_at=_aware(expires_at).timestamp(),
+        expires_at=as_utc(expires_at).timestamp(),
         permissions=tuple(f"{action}:{scope}" for action, scope in
                           sorted(permissions_for(r.role for r in user.roles).items())),
     )
@@ -238,10 +234,10 @@ def _clear_failures(db: DbSession, username: str) -> None:
 
 
 def _refuse_if_locked(row: LoginThrottle | None, now: datetime) -> None:
-    if row is not None and row.locked_until and _aware(row.locked_until) > now:
+    if row is not None and row.locked_until and as_utc(row.locked_until) > now:
         raise ResourceExhausted(
             "This account is locked for a few minutes after too many wrong passwords. "
-            f"Try again after {_aware(row.locked_until):%H:%M} UTC, or ask your administrator.")
+            f"Try again after {as_utc(row.locked_until):%H:%M} UTC, or ask your administrator.")
 
 
 def login_wait(db: DbSession, username: str) -> float:
@@ -252,7 +248,7 @@ def login_wait(db: DbSession, username: str) -> float:
     _refuse_if_locked(row, now)
     if row is None:
         return 0.0
-    return max(0.0, (_aware(row.next_attempt_at) - now).total_seconds())
+    return max(0.0, (as_utc(row.next_attempt_at) - now).total_seconds())
 
 
 def auth_source(db: DbSession, username: str) -> str:
@@ -321,7 +317,7 @@ def _live_session(db: DbSession, token: str) -> Session:
         raise Unauthenticated("That session is not recognised. Please log in again.")
     if session.revoked:
         raise Unauthenticated("You have logged out of that session. Please log in again.")
-    if _aware(session.expires_at) <= now or _aware(session.hard_expires_at) <= now:
+    if as_utc(session.expires_at) <= now or as_utc(session.hard_expires_at) <= now:
         raise Unauthenticated("Your session has expired. Please log in again; your drafts are kept.")
     user = db.get(User, session.user_id)
     if user is None or not user.active:
@@ -363,8 +359,8 @@ def acting_for(db: DbSession, support: Principal, worker_name: str) -> Principal
 
 def refresh(db: DbSession, token: str, ttl: int) -> IssuedToken:
     session = _live_session(db, token)
-    session.expires_at = min(now_utc() + timedelta(seconds=ttl), _aware(session.hard_expires_at))
-    return IssuedToken(token, _aware(session.expires_at), db.get(User, session.user_id))
+    session.expires_at = min(now_utc() + timedelta(seconds=ttl), as_utc(session.hard_expires_at))
+    return IssuedToken(token, as_utc(session.expires_at), db.get(User, session.user_id))
 
 
 def logout(db: DbSession, token: str) -> None:

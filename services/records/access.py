@@ -61,12 +61,17 @@ BREAK_GLASS_OPENS = frozenset({FIND, READ, WRITE, "review.write"})
 GRANT_OPENS = BREAK_GLASS_OPENS | {"document.approve"}
 
 
+def live(grant=RecordGrant) -> ColumnElement[bool]:
+    """A grant in force now: not revoked and not expired. `grant` may be an alias."""
+    return and_(grant.revoked_at.is_(None),
+                or_(grant.expires_at.is_(None), grant.expires_at > datetime.now(timezone.utc)))
+
+
 def granted_to(user_id: int, action: str = READ) -> ColumnElement[bool]:
-    now = datetime.now(timezone.utc)
     kinds = ("grant", "break_glass") if action in BREAK_GLASS_OPENS else ("grant",)
     return exists(select(_grant.id).where(and_(
-        _grant.person_id == Person.id, _grant.user_id == user_id, _grant.revoked_at.is_(None),
-        _grant.kind.in_(kinds), or_(_grant.expires_at.is_(None), _grant.expires_at > now))).correlate(Person))
+        _grant.person_id == Person.id, _grant.user_id == user_id, _grant.kind.in_(kinds), live(_grant)))
+        .correlate(Person))
 
 
 def _reach(principal: Principal, scope: str) -> ColumnElement[bool]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
-from services.common.dates import parse_date
+from services.common.dates import as_utc, parse_date
 from services.common.names import parse_name
 from services.records import access, audit, people
 from services.records.models import AuditEntry, AuditPerson
@@ -61,7 +61,7 @@ def report(session: Session, principal: Principal, request: pb.GetAccessReportRe
     lines = [f"Who has seen or changed the record of {people.display_name(person)}"
              + (f", since {request.since}" if request.since else "") + "."]
     for entry in session.scalars(query):
-        at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=timezone.utc)
+        at = as_utc(entry.at)
         who = entry.actor_name or entry.actor_username
         line = msg.lines.add(who=who, on_behalf_of=entry.on_behalf_name, what=describe(entry), reason=entry.reason)
         line.time.FromDatetime(at)

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from sqlalchemy import insert, or_, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from services.common.audit_chain import AuditChain
 from services.common.auth import Principal
+from services.records import access
 from services.records.models import AuditEntry, AuditPerson, RecordGrant
 from services.records.outbox import serialise_writers
 
@@ -33,13 +32,9 @@ def record(
     person_ids = sorted(set(person_ids))
     if not reason and person_ids:
         reason = _break_glass_reason(session, principal.user_id, person_ids)
-    if principal.entered_by:
-        actor_user, actor_username, actor_name = principal.keyboard_user_id, principal.entered_by[1], \
-            principal.entered_by[2]
-        on_behalf = (principal.user_id, principal.username, principal.display_name)
-    else:
-        actor_user, actor_username, actor_name = principal.user_id, principal.username, principal.display_name
-        on_behalf = (0, "", "")
+    actor_user, actor_username, actor_name = principal.at_keyboard
+    on_behalf = ((principal.user_id, principal.username, principal.display_name) if principal.entered_by
+                 else (0, "", ""))
     entry = CHAIN.append(session, actor_user=actor_user, actor_username=actor_username, actor_name=actor_name,
                          action=action,
                          subject=subject, person_ids=",".join(str(p) for p in person_ids), detail=detail,
@@ -52,11 +47,9 @@ def record(
 def _break_glass_reason(session: Session, user_id: int, person_ids: list[int]) -> str:
     """The reason of a live break-glass grant the caller holds on one of these children, if any:
     one indexed lookup, and only grants are read (most calls find none)."""
-    now = datetime.now(timezone.utc)
     return session.scalar(select(RecordGrant.reason).where(
         RecordGrant.user_id == user_id, RecordGrant.person_id.in_(person_ids), RecordGrant.kind == "break_glass",
-        RecordGrant.revoked_at.is_(None), or_(RecordGrant.expires_at.is_(None), RecordGrant.expires_at > now))
-        .limit(1)) or ""
+        access.live()).limit(1)) or ""
 
 
 def verify(session: Session) -> tuple[int, str | None]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, defer
 from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
-from services.common.dates import iso, past_date_or_today, today_london
+from services.common.dates import as_utc, iso, past_date_or_today, today_london
 from services.common.errors import (AlreadyExists, FailedPrecondition, InvalidArgument, NotFound,
                                     PermissionDenied)
 from services.common.etags import require_etag
@@ -68,17 +68,24 @@ def answers_of(session: Session, document: Document) -> dict[str, dict]:
 
 @dataclasses.dataclass
 class _Extras:
-    """A document's snapshot, signatures and appendments, read for many documents at once."""
+    """A document's snapshot, signatures and appendments, and its child's name, read for many
+    documents at once."""
 
     snapshots: dict[int, DocumentSnapshot]
     signatures: dict[int, list[DocumentSignature]]
     appendments: dict[int, list[DocumentAppendment]]
+    children: dict[int, str]
 
     @classmethod
-    def load(cls, session: Session, ids: list[int]) -> "_Extras":
-        extras = cls({}, {}, {})
-        if not ids:
+    def load(cls, session: Session, documents: list[Document]) -> "_Extras":
+        extras = cls({}, {}, {}, {})
+        if not documents:
             return extras
+        ids = [d.id for d in documents]
+        # Only the columns a name needs: a whole Person would also load its characteristics.
+        extras.children = {row.id: people.display_name(row) for row in session.execute(
+            select(Person.id, Person.given_name, Person.family_name, Person.date_of_birth)
+            .where(Person.id.in_({d.person_id for d in documents})))}
         for row in session.scalars(select(DocumentSnapshot).where(DocumentSnapshot.document_id.in_(ids))):
             extras.snapshots[row.document_id] = row
         for row in session.scalars(select(DocumentSignature).where(DocumentSignature.document_id.in_(ids))
@@ -92,9 +99,10 @@ class _Extras:
 
 def to_proto(session: Session, document: Document, extras: _Extras | None = None, full: bool = True) -> pb.Document:
     """The document; `full=False` leaves out the answers and the snapshot's text (a list's BASIC view)."""
-    extras = extras or _Extras.load(session, [document.id])
+    extras = extras or _Extras.load(session, [document])
     msg = pb.Document(
         name=make_name("documents", document.id), person=make_name("people", document.person_id),
+        person_display_name=extras.children.get(document.person_id, ""),
         template_id=document.template_id, template_version=document.template_version, title=document.title,
         state=document.state, etag=str(document.version), end_reason=document.end_reason,
         start_date=iso(document.start_date), episode=make_name("episodes", document.episode_id),
@@ -259,7 +267,7 @@ def _superseded(session: Session, principal: Principal, request: pb.CreateDocume
 def appendment_payload(document: Document, snapshot_sha256: str, text: str, author: str, at: datetime) -> dict:
     """What an appendment's signature covers: it names the snapshot it adds to, so it cannot be
     moved to another document, and its own hash covers its words, author and time."""
-    at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)  # SQLite hands back naive UTC
+    at = as_utc(at)
     body = {"document": make_name("documents", document.id), "snapshot_sha256": snapshot_sha256, "text": text,
             "author": author, "created_at": at.astimezone(timezone.utc).isoformat(timespec="seconds")}
     return {**body, "sha256": hashlib.sha256(canonical(body)).hexdigest()}
@@ -342,7 +350,7 @@ def list_for(session: Session, principal: Principal, request: pb.ListDocumentsRe
                                  .offset(offset).limit(limit)))
     if found:
         audit.record(session, principal, "list", "documents", sorted({d.person_id for d in found}))
-    extras = _Extras.load(session, [d.id for d in found])
+    extras = _Extras.load(session, found)
     return [to_proto(session, d, extras, full=full) for d in found]
 
 

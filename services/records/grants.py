@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
+from services.common.dates import as_utc
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.common.etags import require_etag
 from services.common.names import make_name, parse_name
@@ -29,8 +30,7 @@ from services.records.models import Allocation, Person, RecordGrant
 BREAK_GLASS_HOURS = 8
 MAX_GRANT_DAYS = 366
 LEVEL_WORDS = {access.OPEN: "open", access.RESTRICTED: "restricted", access.SEALED: "sealed"}
-LEVEL_FROM_PROTO = {pb.ACCESS_LEVEL_OPEN: access.OPEN, pb.ACCESS_LEVEL_RESTRICTED: access.RESTRICTED,
-                    pb.ACCESS_LEVEL_SEALED: access.SEALED}
+LEVEL_FROM_PROTO = {value: level for level, value in people.ACCESS_LEVELS.items()}
 OUTCOMES = {pb.BREAK_GLASS_OUTCOME_JUSTIFIED: "justified", pb.BREAK_GLASS_OUTCOME_NOT_JUSTIFIED: "not_justified"}
 OUTCOME_TO_PROTO = {v: k for k, v in OUTCOMES.items()}
 
@@ -39,13 +39,9 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
 def is_active(grant: RecordGrant, now: datetime | None = None) -> bool:
     now = now or _now()
-    return grant.revoked_at is None and (grant.expires_at is None or _aware(grant.expires_at) > now)
+    return grant.revoked_at is None and (grant.expires_at is None or as_utc(grant.expires_at) > now)
 
 
 def to_proto(grant: RecordGrant, person: Person | None = None) -> pb.RecordGrant:
@@ -59,18 +55,19 @@ def to_proto(grant: RecordGrant, person: Person | None = None) -> pb.RecordGrant
     )
     msg.granted_by.user_name = make_name("users", grant.granted_by_user)
     msg.granted_by.display_name = grant.granted_by_name
-    msg.grant_time.FromDatetime(_aware(grant.granted_at))
+    msg.grant_time.FromDatetime(as_utc(grant.granted_at))
     if grant.expires_at:
-        msg.expire_time.FromDatetime(_aware(grant.expires_at))
+        msg.expire_time.FromDatetime(as_utc(grant.expires_at))
     if grant.revoked_at:
-        msg.revoke_time.FromDatetime(_aware(grant.revoked_at))
+        msg.revoke_time.FromDatetime(as_utc(grant.revoked_at))
     if grant.reviewed_by_user:
         msg.reviewed_by.user_name = make_name("users", grant.reviewed_by_user)
         msg.reviewed_by.display_name = grant.reviewed_by_name
     return msg
 
 
-def _reason(text: str, field: str = "reason") -> str:
+def required_reason(text: str, field: str = "reason") -> str:
+    """A reason a change needs (kept with the record and in the audit): never blank, never cut."""
     reason = text.strip()
     if not reason:
         raise InvalidArgument("Give a reason: it is kept with the record and shown in its access report.",
@@ -91,8 +88,9 @@ def _grant(session: Session, principal: Principal, person_id: int, user_id: int,
 
 
 def _has_live_grant(session: Session, person_id: int, user_id: int) -> bool:
-    return any(is_active(g) for g in session.scalars(select(RecordGrant).where(
-        RecordGrant.person_id == person_id, RecordGrant.user_id == user_id, RecordGrant.kind == "grant")))
+    return session.scalar(select(RecordGrant.id).where(
+        RecordGrant.person_id == person_id, RecordGrant.user_id == user_id, RecordGrant.kind == "grant",
+        access.live()).limit(1)) is not None
 
 
 def keep_sight(session: Session, principal: Principal, person: Person, user_id: int, reason: str) -> None:
@@ -107,7 +105,7 @@ def set_access(session: Session, principal: Principal, request: pb.SetRecordAcce
     level = LEVEL_FROM_PROTO.get(request.access_level)
     if level is None:
         raise InvalidArgument("Choose open, restricted or sealed.", {"access_level": "open, restricted or sealed"})
-    reason = _reason(request.reason)
+    reason = required_reason(request.reason)
     person = people.get_visible(session, principal, parse_name(request.person, "people", "person"),
                                 for_update=True, action="record.restrict")
     require_etag(request.etag, person.version, "Someone else changed this child's record since you opened it. "
@@ -135,7 +133,7 @@ def grant(session: Session, principal: Principal, request: pb.GrantRecordAccessR
     access.require(principal, "record.restrict", "grant access to records")
     if earlier := idempotency.earlier_result(session, principal, request.request_id, "GrantRecordAccess"):
         return to_proto(_visible_grant(session, principal, earlier))
-    reason = _reason(request.reason)
+    reason = required_reason(request.reason)
     user_id = parse_name(request.user, "users", "user")
     if not 0 <= request.days <= MAX_GRANT_DAYS:
         raise InvalidArgument(f"A grant lasts 1 to {MAX_GRANT_DAYS} days, or 0 for until it is revoked.",
@@ -164,7 +162,7 @@ def _visible_grant(session: Session, principal: Principal, name: str, action: st
 
 def revoke(session: Session, principal: Principal, request: pb.RevokeRecordAccessRequest) -> pb.RecordGrant:
     access.require(principal, "record.restrict", "revoke access to records")
-    reason = _reason(request.reason)
+    reason = required_reason(request.reason)
     row = _visible_grant(session, principal, request.name)
     if not is_active(row):
         raise FailedPrecondition("This grant has already ended.")
@@ -189,7 +187,7 @@ def list_for(session: Session, principal: Principal, request: pb.ListRecordGrant
 
 def break_glass(session: Session, principal: Principal, request: pb.BreakGlassRequest) -> pb.RecordGrant:
     access.require(principal, "record.break_glass", "use emergency access")
-    reason = _reason(request.reason)
+    reason = required_reason(request.reason)
     if request.person:
         query = select(Person).where(Person.id == parse_name(request.person, "people", "person"))
     elif request.nhs_number.strip():
@@ -211,12 +209,17 @@ def break_glass(session: Session, principal: Principal, request: pb.BreakGlassRe
     return to_proto(row, person)
 
 
-def review_queue(session: Session, principal: Principal, include_reviewed: bool) -> list[pb.RecordGrant]:
-    access.require(principal, "access.review", "review emergency access")
-    query = select(RecordGrant, Person).join(Person, Person.id == RecordGrant.person_id).where(
-        RecordGrant.kind == "break_glass")
+def _reviewable(query, principal: Principal):
+    """Emergency accesses this caller reviews: their teams' (a leader), or every one (a manager)."""
+    query = query.where(RecordGrant.kind == "break_glass")
     if principal.scope("access.review") != "any":
         query = query.where(RecordGrant.team_id.in_(principal.team_ids))
+    return query
+
+
+def review_queue(session: Session, principal: Principal, include_reviewed: bool) -> list[pb.RecordGrant]:
+    access.require(principal, "access.review", "review emergency access")
+    query = _reviewable(select(RecordGrant, Person).join(Person, Person.id == RecordGrant.person_id), principal)
     if not include_reviewed:
         query = query.where(RecordGrant.review_outcome == "")
     rows = session.execute(query.order_by(RecordGrant.granted_at, RecordGrant.id)).all()
@@ -233,11 +236,8 @@ def review(session: Session, principal: Principal, request: pb.ReviewBreakGlassR
     note = request.note.strip()
     if outcome == "not_justified" and not note:
         raise InvalidArgument("Say what was wrong with it; the note goes to the worker's manager.", {"note": "required"})
-    query = select(RecordGrant).where(RecordGrant.id == parse_name(request.name, "grants"),
-                                      RecordGrant.kind == "break_glass")
-    if principal.scope("access.review") != "any":
-        query = query.where(RecordGrant.team_id.in_(principal.team_ids))
-    row = session.scalar(query)
+    row = session.scalar(_reviewable(select(RecordGrant), principal)
+                         .where(RecordGrant.id == parse_name(request.name, "grants")))
     if row is None:
         raise NotFound(f"No emergency access {request.name} is waiting for you to review.")
     if row.review_outcome:

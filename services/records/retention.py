@@ -24,11 +24,12 @@ from sqlalchemy.orm import Session
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.config import ConfigError
-from services.common.dates import iso, parse_date, today_london
+from services.common.dates import as_utc, iso, parse_date, today_london
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.etags import require_etag
 from services.common.names import make_name, parse_name
 from services.records import access, audit, outbox, people
+from services.records.grants import required_reason
 from services.records.models import (Base, CarePeriod, Disposal, Document, Draft, Episode, LegalHold,
                                      HouseholdMember, LegalStatusSpan, OutboxEvent, Person, PersonMerge, Placement)
 
@@ -229,7 +230,7 @@ def list_due(session: Session, principal: Principal, schedule: Schedule,
                            rule=rule.id, keep_until=iso(until)) for p, rule, until in found]
 
 
-def _child_of_hold(session: Session, principal: Principal, name: str) -> Person:
+def _child_of_hold(session: Session, name: str) -> Person:
     """Legal holds reach every record, sealed ones included: a hold must never be blocked by
     who may read the child's file."""
     person = session.scalar(select(Person).where(Person.id == parse_name(name, "people", "person"),
@@ -243,25 +244,18 @@ def hold_to_proto(row: LegalHold) -> pb.LegalHold:
     msg = pb.LegalHold(name=make_name("legal-holds", row.id), person=make_name("people", row.person_id),
                        reason=row.reason)
     msg.placed_by.user_name, msg.placed_by.display_name = make_name("users", row.placed_by_user), row.placed_by_name
-    msg.place_time.FromDatetime(row.placed_at if row.placed_at.tzinfo else row.placed_at.replace(tzinfo=timezone.utc))
+    msg.place_time.FromDatetime(as_utc(row.placed_at))
     if row.released_at:
-        msg.release_time.FromDatetime(row.released_at if row.released_at.tzinfo
-                                      else row.released_at.replace(tzinfo=timezone.utc))
+        msg.release_time.FromDatetime(as_utc(row.released_at))
         msg.released_by.user_name = make_name("users", row.released_by_user)
         msg.released_by.display_name = row.released_by_name
     return msg
 
 
-def _reason(text: str) -> str:
-    if not text.strip():
-        raise InvalidArgument("Give a reason; it is kept in the audit.", {"reason": "required"})
-    return text.strip()[:2000]
-
-
 def place_hold(session: Session, principal: Principal, request: pb.PlaceLegalHoldRequest) -> pb.LegalHold:
     access.require(principal, "retention.manage", "place legal holds")
-    reason = _reason(request.reason)
-    person = _child_of_hold(session, principal, request.person)
+    reason = required_reason(request.reason)
+    person = _child_of_hold(session, request.person)
     row = LegalHold(person_id=person.id, reason=reason, placed_by_user=principal.user_id,
                     placed_by_name=principal.display_name, placed_at=datetime.now(timezone.utc))
     session.add(row)
@@ -272,7 +266,7 @@ def place_hold(session: Session, principal: Principal, request: pb.PlaceLegalHol
 
 def release_hold(session: Session, principal: Principal, request: pb.ReleaseLegalHoldRequest) -> pb.LegalHold:
     access.require(principal, "retention.manage", "release legal holds")
-    reason = _reason(request.reason)
+    reason = required_reason(request.reason)
     row = session.get(LegalHold, parse_name(request.name, "legal-holds"))
     if row is None:
         raise NotFound(f"There is no legal hold {request.name}.")
@@ -292,26 +286,26 @@ def list_holds(session: Session, principal: Principal, include_released: bool) -
     return [hold_to_proto(row) for row in session.scalars(query)]
 
 
+def _key(table):
+    """The column a table's rows are collected and deleted by: the first of its primary key
+    (the child's or parent's id in the tables keyed by it, such as person_characteristics)."""
+    return list(table.primary_key.columns)[0]
+
+
 def _rows_about(session: Session, person_ids: set[int]) -> dict:
     """Every row that belongs to these children, table by table, following foreign keys from
     people outwards (documents -> their snapshots, signatures, attachments...), plus the
     references that are not foreign keys (outbox events, drafts about them, merged duplicates)."""
-    tables = {t.name: t for t in Base.metadata.sorted_tables}
     doomed: dict[str, set] = {"people": set(person_ids)}
-    changed = True
-    while changed:
-        changed = False
-        for table in tables.values():
-            for fk in table.foreign_keys:
-                target = fk.column.table.name
-                if target not in doomed or not doomed[target]:
-                    continue
-                key = list(table.primary_key.columns)[0]
-                ids = set(session.scalars(select(key).where(fk.parent.in_(doomed[target]))))
-                fresh = ids - doomed.get(table.name, set())
-                if fresh:
-                    doomed.setdefault(table.name, set()).update(fresh)
-                    changed = True
+    # sorted_tables lists every table after the tables it refers to, so one pass in that order
+    # has already collected a parent's rows when its children are looked for.
+    for table in Base.metadata.sorted_tables:
+        key = _key(table)
+        for fk in table.foreign_keys:
+            parents = doomed.get(fk.column.table.name)
+            if parents and fk.column.table is not table:
+                doomed.setdefault(table.name, set()).update(
+                    session.scalars(select(key).where(fk.parent.in_(parents))))
     doomed["outbox_events"] = set(session.scalars(select(OutboxEvent.sequence)
                                                   .where(OutboxEvent.person_id.in_(person_ids))))
     # A household only this child lived in goes too (its facts are about their family).
@@ -329,9 +323,9 @@ def _rows_about(session: Session, person_ids: set[int]) -> dict:
 def dispose(session: Session, principal: Principal, schedule: Schedule,
             request: pb.DisposeRecordRequest) -> pb.Disposal:
     access.require(principal, "retention.manage", "dispose of records")
-    reason = _reason(request.reason)
+    reason = required_reason(request.reason)
     as_of = _as_of(request.as_of)
-    person = _child_of_hold(session, principal, request.person)
+    person = _child_of_hold(session, request.person)
     require_etag(request.etag, person.version, "This child's record changed since the review list was made. "
                  "Reload the list and look again before disposing of it.", field="etag")
     due = _due(session, schedule, as_of, 1, person.id)
@@ -343,7 +337,6 @@ def dispose(session: Session, principal: Principal, schedule: Schedule,
     person_ids = {person.id} | duplicates
     doomed = _rows_about(session, person_ids)
     removed = 0
-    tables = {t.name: t for t in Base.metadata.sorted_tables}
     # Merge records name both children; they go with either.
     session.execute(delete(PersonMerge).where(or_(PersonMerge.keep_id.in_(person_ids),
                                                   PersonMerge.duplicate_id.in_(person_ids))))
@@ -352,9 +345,8 @@ def dispose(session: Session, principal: Principal, schedule: Schedule,
         ids = doomed.get(table.name)
         if not ids:
             continue
-        key = list(tables[table.name].primary_key.columns)[0]
         for chunk in _batches(sorted(ids), 500):
-            removed += session.execute(delete(table).where(key.in_(chunk))).rowcount or 0
+            removed += session.execute(delete(table).where(_key(table).in_(chunk))).rowcount or 0
     now = datetime.now(timezone.utc)
     row = Disposal(former_person_id=person.id, rule=rule.id, keep_until=until, reason=reason,
                    disposed_by_user=principal.user_id, disposed_by_name=principal.display_name,
@@ -374,8 +366,7 @@ def disposal_to_proto(row: Disposal) -> pb.Disposal:
                       rule=row.rule, keep_until=iso(row.keep_until), reason=row.reason, rows_removed=row.rows_removed)
     msg.disposed_by.user_name = make_name("users", row.disposed_by_user)
     msg.disposed_by.display_name = row.disposed_by_name
-    msg.dispose_time.FromDatetime(row.disposed_at if row.disposed_at.tzinfo
-                                  else row.disposed_at.replace(tzinfo=timezone.utc))
+    msg.dispose_time.FromDatetime(as_utc(row.disposed_at))
     return msg
 
 

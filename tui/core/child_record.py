@@ -53,6 +53,14 @@ def load(client, name: str) -> ChildRecord:
     return record
 
 
+def split_query(text: str) -> tuple[str, str]:
+    """What a worker typed to find a child, as (name words, date of birth): a word written
+    YYYY-MM-DD is the date of birth, the rest the name."""
+    words = text.split()
+    dob = next((w for w in words if len(w) == 10 and w[4] == "-" and w[7] == "-"), "")
+    return " ".join(w for w in words if w != dob), dob
+
+
 def person_sentence(person: rpb.Person) -> str:
     where = f", {person.postcode}" if person.postcode else ""
     return f"{person.display_name}{where} ({person.name})"

@@ -135,16 +135,23 @@ class DocumentEditor:
         starts = [value for value, label in question.choices if label.lower().startswith(wanted)]
         return starts[0] if len(starts) == 1 else None
 
-    def save(self, question: Question, answer: cpb.Answer) -> str:
-        """Saves one answer at once; "" when saved, else the service's reason in words."""
+    def _update(self, answers: dict[str, cpb.Answer]) -> ServiceError | None:
+        """One UpdateDocument (all or nothing): None when saved, else the service's refusal."""
         try:
             self.document = self.client._call("records", self.client.records.UpdateDocument,
-                                              rpb.UpdateDocumentRequest(name=self.document.name,
-                                                                        answers={question.id: answer},
+                                              rpb.UpdateDocumentRequest(name=self.document.name, answers=answers,
                                                                         etag=self.document.etag))
         except ServiceError as exc:
-            return exc.violations.get(f"answers.{question.id}") or exc.violations.get(question.id) or exc.message
-        return ""
+            return exc
+        return None
+
+    def save(self, question: Question, answer: cpb.Answer) -> str:
+        """Saves one answer at once; "" when saved, else the service's reason in words."""
+        refused = self._update({question.id: answer})
+        if refused is None:
+            return ""
+        return refused.violations.get(f"answers.{question.id}") or refused.violations.get(question.id) \
+            or refused.message
 
     def as_field(self, question: Question) -> Field:
         """The question as a form field the Textual screen lays out like any other."""
@@ -178,14 +185,10 @@ class DocumentEditor:
                 answers[key] = reading.answer
         if problems or not answers:
             return problems
-        try:
-            self.document = self.client._call("records", self.client.records.UpdateDocument,
-                                              rpb.UpdateDocumentRequest(name=self.document.name, answers=answers,
-                                                                        etag=self.document.etag))
-        except ServiceError as exc:
-            found = {k.removeprefix("answers."): v for k, v in exc.violations.items()}
-            return found or {"": exc.message}
-        return {}
+        refused = self._update(answers)
+        if refused is None:
+            return {}
+        return {k.removeprefix("answers."): v for k, v in refused.violations.items()} or {"": refused.message}
 
     def submit(self) -> rpb.Document:
         """To a team leader for approval: the identifying (mandatory) answers must be there."""

@@ -15,7 +15,6 @@ class TeamView:
     approvals: list[rpb.Document] = field(default_factory=list)
     overdue: list[apb.OverdueCount] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)   # "users/3" -> "Wes Worker"
-    children: dict[str, str] = field(default_factory=dict)  # "people/4" -> display name
 
 
 def load(client) -> TeamView:
@@ -24,15 +23,12 @@ def load(client) -> TeamView:
     approvals = client.documents_waiting()
     view = TeamView(approvals, overdue)
     view.names = {u.name: u.display_name for u in client.colleagues()}
-    for document in approvals:
-        if document.person not in view.children:
-            view.children[document.person] = client.get_person(document.person).display_name
     return view
 
 
-def approval_sentence(view: TeamView, document: rpb.Document) -> str:
+def approval_sentence(document: rpb.Document) -> str:
     who = document.submitted_by.display_name or document.author.display_name
-    child = view.children.get(document.person, document.person)
+    child = document.person_display_name or document.person
     return f"{document.title} for {child}, by {who}, started {human_date(document.start_date)} ({document.name})"
 
 

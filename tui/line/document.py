@@ -28,12 +28,13 @@ class DocumentWalk:
                          "or declined if that is the answer, or stop to stop.")
         skipped: set[str] = set()
         while True:
-            waiting = [q for q in editor.unasked() if q.id not in skipped]
+            questions = editor.questions()  # the pathways may have changed with the last answer
+            unasked = {q.id for q in editor.unasked()} - skipped
+            waiting = [(n, q) for n, q in enumerate(questions, 1) if q.id in unasked]
             if not waiting:
                 break
-            question = waiting[0]
-            total = len(editor.questions())
-            number = next(n for n, q in enumerate(editor.questions(), 1) if q.id == question.id)
+            number, question = waiting[0]
+            total = len(questions)
             typed = self.console.ask(f"Question {number} of {total}, {editor.prompt(question)}")
             if typed.strip().lower() in STOP_WORDS:
                 self.console.say("Stopped. Everything you answered is saved; type continue to carry on.")

@@ -384,9 +384,7 @@ class LineApp:
 
     def do_find(self, arg: str) -> None:
         self.require_login()
-        words = arg.split()
-        dob = next((w for w in words if len(w) == 10 and w[4] == "-" and w[7] == "-"), "")
-        name = " ".join(w for w in words if w != dob)
+        name, dob = child_record.split_query(arg)
         if not name and not dob:
             self.console.error("Type find and part of a name, and a date of birth if you know it.")
             return
@@ -464,7 +462,7 @@ class LineApp:
         waiting = self.team.approvals
         self.console.say(f"{len(waiting)} piece{'s' if len(waiting) != 1 else ''} of work waiting for approval.")
         for number, document in enumerate(waiting, 1):
-            self.console.say(f"{number}. {team_view.approval_sentence(self.team, document)}")
+            self.console.say(f"{number}. {team_view.approval_sentence(document)}")
         self.console.say("Overdue work:")
         for line in team_view.overdue_lines(self.team):
             self.console.say(line)
@@ -478,7 +476,7 @@ class LineApp:
         if document is None:
             return
         editor = self.call(DocumentEditor.open, self.client, document.name)
-        self.console.say(team_view.approval_sentence(self.team, document) + ".")
+        self.console.say(team_view.approval_sentence(document) + ".")
         for line in editor.answered_lines():
             self.console.say(line)
 

@@ -40,6 +40,9 @@ class ChildScreen(ServiceScreen):
             f"{n} {label.lower()}" for n, (_, label) in enumerate(child_record.SECTIONS, 1)) + "."
 
     def on_mount(self) -> None:
+        self.load()
+
+    def load(self) -> None:
         self.call_service(lambda client: child_record.load(client, self.person), self._loaded,
                           failed=self._refused, group="load")
 
@@ -88,7 +91,7 @@ class ChildScreen(ServiceScreen):
     def _written(self, outcome: str | None) -> None:
         if outcome:
             self.status.say(outcome)
-        self.on_mount()  # the documents section changed
+        self.load()  # the documents section changed
 
     def action_back(self) -> None:
         self.close(None)

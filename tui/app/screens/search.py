@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from tui.app import bindings
 from tui.app.screens.base import ServiceScreen, StatusLine
-from tui.core.child_record import match_sentence
+from tui.core.child_record import match_sentence, split_query
 
 # Searches wait for this pause in typing, so a fast typist sends one search, not one per key.
 SEARCH_PAUSE_SECONDS = 0.3
@@ -49,8 +49,7 @@ class SearchScreen(ServiceScreen):
 
     def search(self) -> None:
         words = self.query_one("#query", Input).value.strip()
-        dob = next((w for w in words.split() if len(w) == 10 and w[4] == "-" and w[7] == "-"), "")
-        name = " ".join(w for w in words.split() if w != dob)
+        name, dob = split_query(words)
         if not name and not dob:
             return
         self._asked = words

@@ -50,7 +50,7 @@ class TeamScreen(ServiceScreen):
         table.clear()
         width = max(20, table.size.width - 2)
         for document in view.approvals:
-            lines = textwrap.wrap(team_view.approval_sentence(view, document), width)
+            lines = textwrap.wrap(team_view.approval_sentence(document), width)
             table.add_row("\n".join(lines), key=document.name, height=len(lines))
         self.query_one("#overdue", Static).update("Overdue work:\n" + "\n".join(team_view.overdue_lines(view)))
         count = len(view.approvals)

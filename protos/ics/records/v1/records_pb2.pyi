@@ -496,7 +496,7 @@ class GetTemplateRequest(_message.Message):
     def __init__(self, template_id: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
 
 class Document(_message.Message):
-    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date", "signatures", "episode", "return_comments", "submitted_by", "appendments", "supersedes", "entered_by")
+    __slots__ = ("name", "person", "template_id", "template_version", "title", "state", "answers", "etag", "end_reason", "snapshot_sha256", "snapshot_json", "author", "create_time", "update_time", "end_time", "start_date", "signatures", "episode", "return_comments", "submitted_by", "appendments", "supersedes", "entered_by", "person_display_name")
     class AnswersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -527,6 +527,7 @@ class Document(_message.Message):
     APPENDMENTS_FIELD_NUMBER: _ClassVar[int]
     SUPERSEDES_FIELD_NUMBER: _ClassVar[int]
     ENTERED_BY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     name: str
     person: str
     template_id: str
@@ -550,7 +551,8 @@ class Document(_message.Message):
     appendments: _containers.RepeatedCompositeFieldContainer[Appendment]
     supersedes: str
     entered_by: _common_pb2.Actor
-    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., episode: _Optional[str] = ..., return_comments: _Optional[str] = ..., submitted_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., appendments: _Optional[_Iterable[_Union[Appendment, _Mapping]]] = ..., supersedes: _Optional[str] = ..., entered_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ...) -> None: ...
+    person_display_name: str
+    def __init__(self, name: _Optional[str] = ..., person: _Optional[str] = ..., template_id: _Optional[str] = ..., template_version: _Optional[int] = ..., title: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., answers: _Optional[_Mapping[str, _common_pb2.Answer]] = ..., etag: _Optional[str] = ..., end_reason: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., snapshot_json: _Optional[str] = ..., author: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_date: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[Signature, _Mapping]]] = ..., episode: _Optional[str] = ..., return_comments: _Optional[str] = ..., submitted_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., appendments: _Optional[_Iterable[_Union[Appendment, _Mapping]]] = ..., supersedes: _Optional[str] = ..., entered_by: _Optional[_Union[_common_pb2.Actor, _Mapping]] = ..., person_display_name: _Optional[str] = ...) -> None: ...
 
 class Appendment(_message.Message):
     __slots__ = ("text", "author", "create_time", "sha256")
