@@ -151,8 +151,10 @@ def cmd_demo(args) -> int:
         from services.common.tls import client_transport
         from tui.core.client import Targets
 
+        from tui.core.printing import output_settings
+
         targets = Targets(config["identity"].target(), config["records"].target(), config["alerts"].target(),
-                          client_transport(config), config.idle_lock_minutes)
+                          client_transport(config), config.idle_lock_minutes, output_settings(config))
         return _run_front_end(targets, line=args.line, large=args.large)
     finally:
         procs.stop()

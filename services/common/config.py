@@ -121,6 +121,13 @@ class IcsConfig:
     # Front ends: lock the screen after this many minutes without a key press (shared thin
     # clients); the worker's password unlocks it and their typing is kept. 0 = never lock.
     idle_lock_minutes: float = 10.0
+    # Front ends: where "print or save" sends a document (tui/core/printing.py). The workers reach
+    # the TUI over SSH from thin clients, so both are on the TUI host: `printer` is a CUPS queue
+    # name (sent with `print_command`, normally lp); `save_folder` is a folder there that saved
+    # copies go to (mode 600 files). Either, both or neither; neither: printing is off.
+    printer: str = ""
+    save_folder: str = ""
+    print_command: str = "lp"
 
     def __getitem__(self, service: str) -> ServiceSettings:
         return self.services[service]
@@ -148,7 +155,8 @@ _ONLY_FOR = {"templates_dir": "records", "retention_rules_file": "records",
              "notify_interval_seconds": "alerts"}
 _TOP_LEVEL = {"data_dir", "demo", "token_ttl_seconds", "session_max_seconds", "rule_set",
               "alerts_service_username", "alerts_service_password_file", "signing_key_file",
-              "tls_ca_file", "mutual_tls", "client_cert_file", "client_key_file", "idle_lock_minutes"}
+              "tls_ca_file", "mutual_tls", "client_cert_file", "client_key_file", "idle_lock_minutes",
+              "printer", "save_folder", "print_command"}
 
 
 def _coerce(key: str, value: object, kind: str) -> object:
@@ -237,7 +245,21 @@ def load_config(
     check_tls(cfg)
     if cfg.idle_lock_minutes < 0:
         raise ConfigError(f"idle_lock_minutes must be 0 (never lock) or more; got {cfg.idle_lock_minutes}")
+    check_output(cfg)
     return cfg
+
+
+def check_output(cfg: IcsConfig) -> None:
+    """The print and save settings make sense; whether the printer and folder are really there
+    is found when a worker prints or saves, and said to them in words."""
+    if cfg.printer and any(c.isspace() or c in "/#" for c in cfg.printer):
+        raise ConfigError(f"printer must be a CUPS printer name (no spaces, / or #), like \"duty-office\"; "
+                          f"got {cfg.printer!r}")
+    if cfg.printer and not cfg.print_command.strip():
+        raise ConfigError("print_command must name the command that prints (normally lp) when printer is set")
+    if cfg.save_folder and not Path(cfg.save_folder).is_absolute():
+        raise ConfigError(f"save_folder must be a full path on this server, like \"/srv/ics/prints\"; "
+                          f"got {cfg.save_folder!r}")
 
 
 def check_tls(cfg: IcsConfig) -> None:

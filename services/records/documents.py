@@ -343,6 +343,8 @@ def list_for(session: Session, principal: Principal, request: pb.ListDocumentsRe
         query = query.where(Document.person_id == parse_name(request.person, "people", "person"))
     if request.state:
         query = query.where(Document.state == request.state)
+    if request.mine:
+        query = query.where(Document.author_user == principal.user_id)
     full = request.view == pb.DOCUMENT_VIEW_FULL
     if not full:
         query = query.options(defer(Document.answers_json))
@@ -402,7 +404,16 @@ def _carried_story(session: Session, document: Document, answers: dict[str, dict
         if own.get("status") == ANSWERED:
             carried[question] = {"value": own["value"], "from": own.get("shared_from") or "this document",
                                  "recorded_date": own.get("recorded_date") or iso(document.start_date)}
-    household = households.current_household_id(session, document.person_id)
+    return latest_story(session, document.person_id, carried, leave_out=document.id)
+
+
+def latest_story(session: Session, person_id: int, carried: dict[str, dict] | None = None,
+                 leave_out: int | None = None) -> dict[str, dict]:
+    """The child's pen picture and key case summary as last recorded: the household's shared pen
+    picture, else the latest completed document that answered each. `carried` holds what is
+    already known and is filled in; `from` names the household or document it came from."""
+    carried = dict(carried or {})
+    household = households.current_household_id(session, person_id)
     if "pen_picture" not in carried and household:
         fact = session.get(HouseholdFact, (household, "pen_picture"))
         if fact is not None and fact.status == ANSWERED:
@@ -410,7 +421,7 @@ def _carried_story(session: Session, document: Document, answers: dict[str, dict
                                       "recorded_date": iso(fact.recorded_date)}
     if len(carried) < len(STORY_QUESTIONS):
         for earlier in session.scalars(select(Document).where(
-                Document.person_id == document.person_id, Document.id != document.id,
+                Document.person_id == person_id, Document.id != (leave_out or 0),
                 Document.state == pb.DOCUMENT_STATE_COMPLETED).order_by(Document.ended_at.desc(), Document.id.desc())):
             for question, answer in _answers(earlier).items():
                 if question in STORY_QUESTIONS and question not in carried and answer.get("status") == ANSWERED:

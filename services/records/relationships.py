@@ -112,6 +112,35 @@ def list_for(session: Session, principal: Principal, child_name: str, needs_revi
     return found
 
 
+FAMILY_SHOWN = 6  # per search result: enough to tell two children apart, short enough to read
+
+
+def families_of(session: Session, principal: Principal, person_ids: list[int]) -> dict[int, list[str]]:
+    """Each person's current relationships as sentences for search results, in both directions
+    ("Mother: Jo Smith, ..." on the child; "Mother of Amy Smith, ..." on the mother), those
+    living together first. Only people the caller may find are named, or counted."""
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(Relationship, RelationshipType.label).join(RelationshipType, RelationshipType.code == Relationship.type_code)
+        .where(Relationship.end_date.is_(None))
+        .where((Relationship.child_id.in_(person_ids)) | (Relationship.other_id.in_(person_ids)))
+        .order_by(Relationship.lives_with_child.desc(), Relationship.id)).all()
+    related = {r.child_id for r, _ in rows} | {r.other_id for r, _ in rows}
+    findable = {p.id: p for p in session.scalars(
+        select(Person).where(Person.id.in_(related)).where(access.visible_people(principal, access.FIND)))}
+    wanted = set(person_ids)
+    families: dict[int, list[str]] = {}
+    for row, label in rows:
+        living = ", lives with them" if row.lives_with_child else ""
+        for person_id, other_id, sentence in (
+                (row.child_id, row.other_id, "{label}: {name}"), (row.other_id, row.child_id, "{label} of {name}")):
+            if person_id in wanted and other_id in findable and len(families.get(person_id, [])) < FAMILY_SHOWN:
+                name = people.display_name(findable[other_id])
+                families.setdefault(person_id, []).append(sentence.format(label=label, name=name) + living)
+    return families
+
+
 def _other_name(session: Session, principal: Principal, other_id: int) -> str:
     other = session.scalar(select(Person).where(Person.id == other_id).where(access.visible_people(principal)))
     return people.display_name(other) if other else "someone whose record you cannot see"

@@ -10,8 +10,8 @@ from services.common.dates import parse_date
 from services.common.db import Database
 from services.common.signals import EventSignal
 from services.common.names import parse_name
-from services.records import (access, access_report, allocations, attachments, care, chronology, documents, drafts, episodes,
-                              frontdoor, grants, households, merges, outbox, people, placements, plans, relationships,
+from services.records import (access, access_report, allocations, attachments, care, caseload, chronology,
+                              documents, drafts, episodes, frontdoor, grants, households, merges, outbox, people, placements, plans, relationships,
                               retention, story)
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
@@ -74,8 +74,10 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
 
         def work(s):
             found = people.search(s, who, request.query, dob, request.postcode, limit)
+            families = relationships.families_of(s, who, [p.id for p, _ in found])
             return pb.SearchPeopleResponse(
-                matches=[pb.PersonMatch(person=people.to_proto(p), score=score) for p, score in found])
+                matches=[pb.PersonMatch(person=people.to_proto(p), score=score, family=families.get(p.id, []))
+                         for p, score in found])
 
         return await self.db.write(work)
 
@@ -257,6 +259,17 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         who = caller()
         return await self.db.write(lambda s: pb.ListAllocationsResponse(
             allocations=allocations.history(s, who, request.person)))
+
+    async def ListCaseload(self, request, context):
+        who = caller()
+        size = paging.page_size(request.page_size)
+        offset = paging.decode_offset(request.page_token)
+
+        def work(s):
+            entries = caseload.list_for(s, who, request, offset, size)
+            return pb.ListCaseloadResponse(entries=entries, next_page_token=paging.next_token(offset, size, len(entries)))
+
+        return await self.db.write(work)
 
     async def ListEpisodes(self, request, context):
         who = caller()

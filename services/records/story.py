@@ -4,6 +4,7 @@ screen reader speaks cleanly — the report found the old records "did not tell 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from services.common.auth import Principal
 from services.common.dates import human
 from services.common.names import make_name, parse_name
 from services.records import access, audit, people
-from services.records.documents import STORY_QUESTIONS
+from services.records.documents import STORY_QUESTIONS, latest_story
 from services.records.frontdoor import DECISION_LABELS
 from services.records.models import Contact, Document, Episode, OutcomeReview, Plan, PlanOutcome, Referral
 
@@ -67,4 +68,19 @@ def tell(session: Session, principal: Principal, library, person_name: str) -> p
                                  for r in reviews)
                 paragraphs.append(f"Outcome hoped for: {outcome.text}. Progress: {said}.")
     audit.record(session, principal, "read", f"people/{person.id}/story", [person.id])
-    return pb.CaseStory(person=make_name("people", person.id), text="\n\n".join(paragraphs))
+    latest = latest_story(session, person.id)
+    return pb.CaseStory(person=make_name("people", person.id), text="\n\n".join(paragraphs),
+                        pen_picture=_story_part(session, latest.get("pen_picture")),
+                        key_case_summary=_story_part(session, latest.get("key_case_summary")))
+
+
+def _story_part(session: Session, carried: dict | None) -> pb.StoryPart | None:
+    if not carried:
+        return None
+    source, when = carried["from"], carried["recorded_date"]
+    if source.startswith("documents/"):
+        document = session.get(Document, parse_name(source, "documents"))
+        said = f"from the {document.title} completed {human(date.fromisoformat(when)) if when else 'on a day not known'}"
+    else:
+        said = f"shared by the household, recorded {human(date.fromisoformat(when)) if when else 'on a day not known'}"
+    return pb.StoryPart(value=carried["value"], source=source, recorded_date=when, said_where=said)

@@ -144,3 +144,14 @@ def test_every_document_carries_the_pen_picture_and_key_case_summary(family):
     summary = carried["key_case_summary"]
     assert (summary["value"], summary["from"]) == ("Housing is the main worry; mother engaging well.", first.name)
     assert date.fromisoformat(summary["recorded_date"]) <= date.today() + timedelta(days=1)
+
+    # The child's record shows the same two, saying where each came from.
+    story = call(duty, "GetCaseStory", pb.GetCaseStoryRequest(person=bryn.name))
+    assert story.pen_picture.value == "Three children and their mother, new to the area."
+    assert story.pen_picture.source == home.name and story.pen_picture.said_where.startswith("shared by the household")
+    assert story.key_case_summary.value == "Housing is the main worry; mother engaging well."
+    assert story.key_case_summary.said_where.startswith(f"from the {first.title} completed ")
+    fresh = call(duty, "CreatePerson", pb.CreatePersonRequest(person=pb.Person(
+        given_name="New", family_name="Tothearea", date_of_birth="2019-01-01", sex=pb.SEX_MALE)))
+    untold = call(duty, "GetCaseStory", pb.GetCaseStoryRequest(person=fresh.name))
+    assert not untold.HasField("pen_picture") and not untold.HasField("key_case_summary")

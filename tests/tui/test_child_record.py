@@ -1,5 +1,5 @@
 """Finding a child and reading their record in the Textual front end, by keys through Pilot
-against the real services: / from My work, a misspelt name, Enter, sections 1 to 6, Escape."""
+against the real services: / from My work, a misspelt name, Enter, sections 1 to 7, Escape."""
 
 from __future__ import annotations
 
@@ -31,10 +31,13 @@ async def test_find_a_child_by_a_misspelt_name_and_read_each_section(stack, duty
         await wait_until(pilot, lambda: child.record is not None, what="record loaded")
         text = screen_text(app)
         assert reply.person.display_name in text and "Not allocated to a worker." in text
+        assert "Pen picture: not recorded yet." in text and "Key case summary: not recorded yet." in text
         await pilot.press("3")
         await wait_until(pilot, lambda: "Home visit with the school nurse" in screen_text(app), what="chronology")
         assert "(recorded by Dana Duty)" in screen_text(app)
         await pilot.press("6")
+        await wait_until(pilot, lambda: "Never allocated to a worker." in screen_text(app), what="allocation")
+        await pilot.press("7")
         await wait_until(pilot, lambda: "Referral decision due" in screen_text(app), what="timescales")
         await pilot.press("4")
         await wait_until(pilot, lambda: "No documents yet." in screen_text(app), what="documents")

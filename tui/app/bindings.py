@@ -43,7 +43,16 @@ LOCKED = [
             tooltip="Not the worker signed in? Sign them out; their work is kept as a draft"),
 ]
 
+MY_WORK_VIEWS = (("alerts", "Alerts"), ("caseload", "Caseload"), ("drafts", "Drafts"))
+
 MY_WORK = [
+    # Not in the footer, which is full: the line under the heading shows them.
+    *(Binding(str(n), f"view('{key}')", label, id=f"work.view_{key}", show=False,
+              tooltip={"alerts": "Your timescales, due and overdue, and referrals waiting for a decision",
+                       "caseload": "The children allocated to you; Enter opens a child's record",
+                       "drafts": "Records you are writing, returned to you or waiting for approval, and a "
+                                 "contact you began; Enter carries on with one"}[key])
+      for n, (key, label) in enumerate(MY_WORK_VIEWS, 1)),
     Binding("n", "new_contact", "New contact", id="work.new_contact",
             tooltip="Record a new contact about a child (your draft is reopened if you have one)"),
     Binding("d", "decide", "Decide", id="work.decide", tooltip="Decide the highlighted referral"),

@@ -1,6 +1,6 @@
 """A child's record as both front ends show it: fetched in one go, and told as sections of plain
-sentences (summary, story, chronology, documents, family, clocks), so the Textual screen and the
-line mode say the same things in the same words. Never imports Textual."""
+sentences (summary, story, chronology, documents, family, allocation, clocks), so the Textual
+screen and the line mode say the same things in the same words. Never imports Textual."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from tui.core.errors import ServiceError
 from tui.core.text import clock_sentence, human_date
 
 SECTIONS = (("summary", "Summary"), ("story", "Case story"), ("chronology", "Chronology"),
-            ("documents", "Documents"), ("family", "Family"), ("clocks", "Timescales"))
+            ("documents", "Documents"), ("family", "Family"), ("allocation", "Allocation"),
+            ("clocks", "Timescales"))
 DOCUMENT_STATES = {rpb.DOCUMENT_STATE_IN_PROGRESS: "in progress", rpb.DOCUMENT_STATE_SUBMITTED: "submitted",
                    rpb.DOCUMENT_STATE_COMPLETED: "completed", rpb.DOCUMENT_STATE_CANCELLED: "cancelled",
                    rpb.DOCUMENT_STATE_POSTPONED: "postponed"}
@@ -23,7 +24,7 @@ ACCESS_WORDS = {rpb.ACCESS_LEVEL_RESTRICTED: "This record is restricted: only pe
 @dataclass
 class ChildRecord:
     person: rpb.Person
-    story: str = ""
+    story: rpb.CaseStory = field(default_factory=rpb.CaseStory)
     chronology: list[rpb.ChronologyEntry] = field(default_factory=list)
     documents: list[rpb.Document] = field(default_factory=list)
     allocations: list[rpb.Allocation] = field(default_factory=list)
@@ -38,7 +39,7 @@ def load(client, name: str) -> ChildRecord:
     said, not fatal, so a slow alerts service never hides the chronology."""
     record = ChildRecord(client.get_person(name))
     parts = (
-        ("story", "Case story", lambda: client.case_story(name).text),
+        ("story", "Case story", lambda: client.case_story(name)),
         ("chronology", "Chronology", lambda: list(client.chronology(name).entries)),
         ("documents", "Documents", lambda: client.documents_of(name)),
         ("allocations", "Allocation", lambda: client.allocations_of(name)),
@@ -79,6 +80,9 @@ def section_lines(record: ChildRecord, section: str) -> list[str]:
             lines.append(ACCESS_WORDS[person.access_level])
         if person.school:
             lines.append(f"School: {person.school}.")
+        for label, part in (("Pen picture", record.story.pen_picture),
+                            ("Key case summary", record.story.key_case_summary)):
+            lines.append(f"{label}, {part.said_where}: {part.value}" if part.value else f"{label}: not recorded yet.")
         current = next((a for a in record.allocations if not a.end_date), None)
         lines.append(f"Allocated to {current.worker_display_name} since {human_date(current.start_date)}."
                      if current else "Not allocated to a worker.")
@@ -93,7 +97,7 @@ def section_lines(record: ChildRecord, section: str) -> list[str]:
         lines.extend(f"Not shown: {why}" for why in record.missing)
         return lines
     if section == "story":
-        paragraphs = [p.strip() for p in record.story.split("\n\n") if p.strip()]
+        paragraphs = [p.strip() for p in record.story.text.split("\n\n") if p.strip()]
         return paragraphs or ["No case story yet."]
     if section == "chronology":
         return [f"{human_date(e.date)}: {e.title}" + (f". {e.detail}" if e.detail else "")
@@ -110,6 +114,12 @@ def section_lines(record: ChildRecord, section: str) -> list[str]:
             ended = f", ended {human_date(r.end_date)}" if r.end_date else ""
             lines.append(f"{r.label}: {r.other_display_name}{living}{ended}.")
         return lines or ["No family or other relationships recorded."]
+    if section == "allocation":
+        return [f"{a.worker_display_name}, from {human_date(a.start_date)}"
+                + (f" to {human_date(a.end_date)}" if a.end_date else ", now")
+                + (f". Reason: {a.reason}" if a.reason else "")
+                + (f". Allocated by {a.allocated_by.display_name}." if a.allocated_by.display_name else ".")
+                for a in record.allocations] or ["Never allocated to a worker."]
     if section == "clocks":
         return [clock_sentence(c) for c in record.clocks] or ["No timescales running for this child."]
     raise ValueError(section)

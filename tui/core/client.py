@@ -7,11 +7,14 @@ the next call, so a worker who keeps typing is not logged out mid-form.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import time
 import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import grpc
 
@@ -41,6 +44,10 @@ CHANNEL_OPTIONS = (
 )
 
 
+if TYPE_CHECKING:
+    from tui.core.printing import OutputSettings
+
+
 @dataclass
 class Targets:
     identity: str
@@ -52,15 +59,19 @@ class Targets:
     # Not an address, but the one front-end setting the `ics` command reads with them: lock an
     # idle screen after this many minutes (0 = never). None: not read (tui/core/idle_lock.py).
     idle_lock_minutes: float | None = None
+    # Where print or save sends a document (tui/core/printing.py). None: not read.
+    output: "OutputSettings | None" = None
 
     @classmethod
     def from_config(cls, data_dir=None, config_file=None) -> "Targets":
         from services.common.config import load_config
         from services.common.tls import client_transport
 
+        from tui.core.printing import output_settings
+
         cfg = load_config(data_dir=data_dir, config_file=config_file)
         return cls(cfg["identity"].target(), cfg["records"].target(), cfg["alerts"].target(),
-                   client_transport(cfg), cfg.idle_lock_minutes)
+                   client_transport(cfg), cfg.idle_lock_minutes, output_settings(cfg))
 
 
 @dataclass
@@ -281,6 +292,39 @@ class IcsClient:
     # -- a team leader's view (tui/core/team_view.py) -----------------------------------------
     def overdue(self) -> list[alerts_pb2.OverdueCount]:
         return list(self._call("alerts", self.alerts.ListOverdue, alerts_pb2.ListOverdueRequest()).counts)
+
+    def team_overdue_clocks(self) -> list[alerts_pb2.Clock]:
+        """Overdue and stale clocks of the caller's teams: the ones a leader may extend."""
+        reply = self._call("alerts", self.alerts.ListTeamClocks, alerts_pb2.ListTeamClocksRequest(
+            escalated_only=True, page_size=200))
+        return list(reply.clocks)
+
+    def clock_changes(self) -> list[alerts_pb2.ClockChange]:
+        return list(self._call("alerts", self.alerts.ListClockChanges, alerts_pb2.ListClockChangesRequest()).changes)
+
+    def extend_clock(self, clock: alerts_pb2.Clock, new_due_date: str, reason: str) -> alerts_pb2.Clock:
+        return self._call("alerts", self.alerts.ExtendClock, alerts_pb2.ChangeClockRequest(
+            name=clock.name, etag=clock.etag, new_due_date=new_due_date, reason=reason))
+
+    def caseload(self, worker: str = "", unallocated: bool = False) -> list[records_pb2.CaseloadEntry]:
+        reply = self._call("records", self.records.ListCaseload, records_pb2.ListCaseloadRequest(
+            worker=worker, unallocated=unallocated, page_size=500))
+        return list(reply.entries)
+
+    def allocate(self, person: str, worker: str, worker_display_name: str, reason: str) -> records_pb2.Allocation:
+        return self._call("records", self.records.AllocateWorker, records_pb2.AllocateWorkerRequest(
+            allocation=records_pb2.Allocation(person=person, worker=worker, worker_display_name=worker_display_name,
+                                              reason=reason)))
+
+    def my_documents(self) -> list[records_pb2.Document]:
+        """Documents the caller started and has not finished: in progress (their drafts) or
+        submitted (waiting for their team leader)."""
+        found = []
+        for state in (records_pb2.DOCUMENT_STATE_IN_PROGRESS, records_pb2.DOCUMENT_STATE_SUBMITTED):
+            reply = self._call("records", self.records.ListDocuments, records_pb2.ListDocumentsRequest(
+                state=state, mine=True, page_size=200, view=records_pb2.DOCUMENT_VIEW_BASIC))
+            found.extend(reply.documents)
+        return found
 
     def documents_waiting(self) -> list[records_pb2.Document]:
         reply = self._call("records", self.records.ListDocuments, records_pb2.ListDocumentsRequest(

@@ -23,7 +23,8 @@ class DocumentWalk:
 
     def run(self) -> None:
         editor = self.editor
-        self.console.say(f"Writing the {editor.template.title} for {editor.document.person}. Each answer is saved "
+        child = editor.document.person_display_name or editor.document.person
+        self.console.say(f"Writing the {editor.template.title} for {child}. Each answer is saved "
                          "as you give it. Press Enter to leave a question for later, type not known, not applicable "
                          "or declined if that is the answer, or stop to stop.")
         skipped: set[str] = set()

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as rpb
 from tui.core.alerts_feed import LIVE, RECONNECTING, AlertFollower, summary_text
-from tui.core import child_record, team_view
+from tui.core import caseload, child_record, printing, team_view
 from tui.core.client import IcsClient, Targets
 from tui.core.document_editor import DocumentEditor
 from tui.core.drafts import DraftKeeper, default_state_dir
@@ -44,18 +44,27 @@ HELP = (
     "Commands:",
     "login: log in with your username and password.",
     "alerts, or my work: your open alerts, soonest due first. alerts all: ended ones too.",
+    "caseload: the children allocated to you, numbered; open and a number opens one.",
+    "drafts: records you are writing, returned to you or waiting for approval, numbered; "
+    "continue and a number carries on with one.",
     "referrals: referrals waiting for a decision in your teams.",
     "contact: record a new contact about a child, one question at a time.",
     "decide and a number, for example decide 1: decide that referral from the last referrals list.",
     "show and a number: more about that item in the last list.",
     "find and a name, for example find amira khan 2019-03-04: children known to you, numbered.",
     "open and a number: open that child's record from the last find, and hear its summary.",
-    "Then summary, story, chronology, documents, family or timescales: that part of the open record.",
+    "Then summary, story, chronology, documents, family, allocation or timescales: that part of the "
+    "open record.",
+    "print and a document number, for example print 12: print that document, or save a copy, "
+    "as ICS is set up here.",
     "write: the records you can write for the open child, numbered; write and a number starts one.",
     "continue: carry on with the record you were writing. submit: send it to your team leader. "
     "complete: complete it.",
     "team: for team leaders, work waiting for your approval, numbered, and overdue work by worker. "
     "read, approve or return and a number: read that piece of work, approve it, or return it with comments.",
+    "waiting: cases in your teams with nobody allocated, numbered; allocate and a number allocates one.",
+    "overdue: your teams' overdue timescales, numbered; extend and a number agrees a new due date. "
+    "extensions: the extensions and pauses given, and why.",
     "emergency: open a restricted child's record in an emergency; you give a reason and your "
     "team leaders review it.",
     "who has seen: who has looked at or changed a child's record, for a team leader or manager.",
@@ -114,8 +123,11 @@ class LineApp:
             "timescales": lambda arg: self.do_section("clocks"),
             "write": self.do_write, "continue": self.do_continue, "submit": self.do_submit,
             "complete": self.do_complete, "team": self.do_team, "read": self.do_read, "approve": self.do_approve,
-            "return": self.do_return,
+            "return": self.do_return, "caseload": self.do_caseload, "drafts": self.do_drafts,
+            "print": self.do_print, "waiting": self.do_waiting, "allocate": self.do_allocate,
+            "overdue": self.do_overdue, "extend": self.do_extend, "extensions": self.do_extensions,
         }
+        self.last_drafts: list[caseload.DraftRow] = []
         self.team: team_view.TeamView | None = None
         self.last_templates: list[rpb.Template] = []
         self.editor: DocumentEditor | None = None
@@ -441,8 +453,110 @@ class LineApp:
         return self.editor
 
     def do_continue(self, arg: str) -> None:
+        if arg:
+            self.require_login()
+            draft = self._pick(arg, self.last_drafts, "drafts", "continue")
+            if draft is None:
+                return
+            if not draft.document:
+                ContactWalk(self).run()  # the contact draft is picked up where it was left
+                return
+            self.editor = self.call(DocumentEditor.open, self.client, draft.document)
         if self._writing():
             DocumentWalk(self, self.editor).run()
+
+    def do_caseload(self, arg: str) -> None:
+        self.require_login()
+        entries = self.call(self.client.caseload)
+        # `open N` opens from this list as it does from a find.
+        self.last_matches = [rpb.PersonMatch(person=e.person) for e in entries]
+        self.console.say(caseload.caseload_summary(entries) + ("." if entries else ""))
+        for number, entry in enumerate(entries, 1):
+            self.console.say(f"{number}. {caseload.caseload_sentence(entry)}")
+        if entries:
+            self.console.say("Type open and a number to open a record.")
+
+    def do_drafts(self, arg: str) -> None:
+        self.require_login()
+        self.last_drafts = self.call(caseload.load_drafts, self.client)
+        self.console.say(caseload.drafts_summary(self.last_drafts) + ("." if self.last_drafts else ""))
+        for number, row in enumerate(self.last_drafts, 1):
+            self.console.say(f"{number}. {row.sentence}")
+        if self.last_drafts:
+            self.console.say("Type continue and a number to carry on with one.")
+
+    def do_print(self, arg: str) -> None:
+        self.require_login()
+        number = arg.removeprefix("documents/").strip()
+        if not number.isdigit():
+            self.console.error("Type print and the document's number, for example print 12 for documents/12. "
+                               "The documents part of a child's record lists them.")
+            return
+        printed = self.call(printing.document_text, self.client, f"documents/{number}")
+        self.console.say(self.call(printing.deliver, printed, printing.configured_output(self.client.targets)))
+
+    def do_waiting(self, arg: str) -> None:
+        self.require_login()
+        self.team = self.call(team_view.load, self.client)
+        waiting = self.team.waiting
+        self.console.say(f"{len(waiting)} case{'s' if len(waiting) != 1 else ''} waiting for a worker.")
+        for number, entry in enumerate(waiting, 1):
+            self.console.say(f"{number}. {caseload.waiting_sentence(entry)}")
+        if waiting:
+            self.console.say("Type allocate and a number to allocate one.")
+
+    def do_allocate(self, arg: str) -> None:
+        self.require_login()
+        entry = self._pick(arg, self.team.waiting if self.team else [], "waiting", "allocate")
+        if entry is None:
+            return
+        workers = self.team.workers
+        self.console.say(f"Allocate {entry.person.display_name} to whom?")
+        for number, user in enumerate(workers, 1):
+            self.console.say(f"{number}. {team_view.worker_sentence(user)}")
+        chosen = self.console.ask("The worker's number:").strip()
+        if not chosen.isdigit() or not 1 <= int(chosen) <= len(workers):
+            self.console.error(f"Give a number from 1 to {len(workers)}; nothing was allocated.")
+            return
+        reason = self.console.ask("Why this worker, or what the case needs (Enter for none):").strip()
+        allocation = self.call(team_view.allocate, self.client, entry, workers[int(chosen) - 1], reason)
+        self.team.waiting.remove(entry)
+        self.console.say(team_view.allocated_sentence(allocation, entry))
+
+    def do_overdue(self, arg: str) -> None:
+        self.require_login()
+        self.team = self.call(team_view.load, self.client)
+        clocks = self.team.overdue_clocks
+        self.console.say(f"{len(clocks)} overdue timescale{'s' if len(clocks) != 1 else ''} in your teams.")
+        for number, clock in enumerate(clocks, 1):
+            self.console.say(f"{number}. {team_view.overdue_clock_sentence(self.team, clock)}")
+        if clocks:
+            self.console.say("Type extend and a number to agree a new due date.")
+
+    def do_extend(self, arg: str) -> None:
+        self.require_login()
+        clock = self._pick(arg, self.team.overdue_clocks if self.team else [], "overdue", "extend")
+        if clock is None:
+            return
+        new_due = self.console.ask("The agreed new due date, as YYYY-MM-DD:").strip()
+        reason = self.console.ask("Why the timescale does not fit this child:").strip() if new_due else ""
+        problem = team_view.extension_problem(new_due, reason)
+        if problem:
+            self.console.error(problem)
+            return
+        extended = self.call(self.client.extend_clock, clock, new_due, reason)
+        self.team.overdue_clocks.remove(clock)
+        self.console.say(f"Extended: {clock_sentence(extended)}")
+
+    def do_extensions(self, arg: str) -> None:
+        self.require_login()
+        changes = self.call(self.client.clock_changes)
+        if not changes:
+            self.console.say("No timescale in your teams has been extended or paused.")
+            return
+        self.console.say(f"{len(changes)} change{'s' if len(changes) != 1 else ''} to timescales, newest first.")
+        for change in changes:
+            self.console.say(team_view.change_sentence(change))
 
     def do_submit(self, arg: str) -> None:
         if self._writing():

@@ -1,5 +1,5 @@
-"""A child's record, one section at a time (so it stays readable at 40x12): summary, case story,
-chronology, documents, family, timescales. The words come from tui/core/child_record.py, the
+"""A child's record, one section at a time (so it stays readable at 40x12): summary (with the pen
+picture and key case summary), case story, chronology, documents, family, allocation, timescales. The words come from tui/core/child_record.py, the
 same as the line mode says them."""
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ class ChildScreen(ServiceScreen):
         yield Footer(compact=self.app.large)
 
     def _keys_hint(self) -> str:
+        last = len(child_record.SECTIONS)
         if self.app.large:  # every line counts at 40x12; F1 and the footer say the rest
-            return "Keys 1 to 6: parts of the record."
-        return "Keys 1 to 6 change section: " + ", ".join(
+            return f"Keys 1 to {last}: parts of the record."
+        return f"Keys 1 to {last} change section: " + ", ".join(
             f"{n} {label.lower()}" for n, (_, label) in enumerate(child_record.SECTIONS, 1)) + "."
 
     def on_mount(self) -> None:

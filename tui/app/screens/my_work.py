@@ -1,4 +1,6 @@
-"""My work: the worker's clocks (open ones first) and their teams' referrals awaiting decision."""
+"""My work, in three views (keys 1, 2, 3): alerts — the worker's clocks, open ones first, and their
+teams' referrals awaiting decision; caseload — the children allocated to them; drafts — what they
+are writing, have had returned, or wait to have approved, and a contact they began."""
 
 from __future__ import annotations
 
@@ -16,8 +18,10 @@ from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as rpb
 from tui.app import bindings
 from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.core import caseload
 from tui.core.alerts_feed import RECONNECTING, AlertTracker, AlertWatch, summary_text
 from tui.core.client import IcsClient
+from tui.core.document_editor import DocumentEditor
 from tui.core.drafts import DraftKeeper
 from tui.core.errors import SessionExpired
 from tui.core.text import clock_sentence, clock_status, human_date, referral_sentence
@@ -100,16 +104,24 @@ class MyWorkScreen(ServiceScreen):
         self._unsaid: list[str] = []          # news waiting for the worker to come back here
         self._refresh_asked = False           # r was pressed: say when the refresh lands
         self._outcome = ("", 0.0)             # the last outcome said, and when
+        self.view = "alerts"
+        self.list_rows: list = []             # the caseload entries or draft rows shown in #list
+        self._list_sentences: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static("My work", id="heading", classes="heading")
+        yield Static(self._views_line(), id="views")
         yield DataTable(id="work", cursor_type="row", zebra_stripes=False)
+        yield DataTable(id="list", cursor_type="row", show_header=False)
         yield Static("", id="detail")
         yield StatusLine("Fetching your work…", id="status")
         yield Footer(compact=self.app.large)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        other = self.query_one("#list", DataTable)
+        other.add_column("Work", key="work")
+        other.display = False
+        table = self.query_one("#work", DataTable)
         if self.app.large:
             # About 40 columns: one column, each row two lines, status first then the child;
             # the due date and title are in the line under the table.
@@ -174,6 +186,80 @@ class MyWorkScreen(ServiceScreen):
 
     def refresh_work(self) -> None:
         self.call_service(fetch_work, self._show, group="refresh")
+        if self.view != "alerts":
+            self._load_list()
+
+    # -- caseload and drafts ---------------------------------------------------------------
+    def _views_line(self) -> str:
+        # The view shown is in brackets, not marked by colour alone; fits 40 columns.
+        return "Views: " + " ".join(f"[{n} {label}]" if key == self.view else f"{n} {label}"
+                                    for n, (key, label) in enumerate(bindings.MY_WORK_VIEWS, 1))
+
+    def action_view(self, view: str) -> None:
+        self.view = view
+        self.query_one("#views", Static).update(self._views_line())
+        work, other = self.query_one("#work", DataTable), self.query_one("#list", DataTable)
+        work.display, other.display = view == "alerts", view != "alerts"
+        if view == "alerts":
+            self.set_focus(work)
+            self._show_detail()
+            self.status.say(summary(list(self.rows.values())).capitalize() + ".")
+            return
+        other.clear()
+        self.list_rows = []
+        self.query_one("#detail", Static).update("")
+        self.set_focus(other)
+        self.status.say("Fetching your caseload…" if view == "caseload" else "Fetching your drafts…")
+        self._load_list()
+
+    def _load_list(self) -> None:
+        view = self.view
+        fetch = (lambda client: client.caseload()) if view == "caseload" else caseload.load_drafts
+        self.call_service(fetch, lambda rows: self._list_loaded(view, rows), group="list")
+
+    def _list_loaded(self, view: str, rows: list) -> None:
+        if view != self.view:
+            return  # the worker has moved to another view meanwhile
+        table = self.query_one("#list", DataTable)
+        keep = table.cursor_row
+        sentences = ([caseload.caseload_sentence(e) for e in rows] if view == "caseload"
+                     else [row.sentence for row in rows])
+        if self.list_rows and sentences == self._list_sentences:
+            return  # unchanged: nothing redrawn or re-announced
+        self.list_rows, self._list_sentences = rows, sentences
+        table.clear()
+        width = max(20, table.size.width - 2)
+        for index, sentence in enumerate(sentences):
+            lines = textwrap.wrap(sentence, width)
+            table.add_row("\n".join(lines), key=str(index), height=len(lines))
+        table.move_cursor(row=max(0, min(keep, len(rows) - 1)), animate=False)
+        if view == "caseload":
+            said = caseload.caseload_summary(rows) + (". Enter opens a child's record." if rows else "")
+        else:
+            said = caseload.drafts_summary(rows) + (". Enter carries on with one." if rows else "")
+        self.status.say(said)
+
+    def _open_from_list(self) -> None:
+        table = self.query_one("#list", DataTable)
+        if not self.list_rows or table.cursor_row is None:
+            self.status.error("Nothing here to open.")
+            return
+        chosen = self.list_rows[table.cursor_row]
+        if self.view == "caseload":
+            from tui.app.screens.child import ChildScreen
+
+            self.app.push_screen(ChildScreen(chosen.person.name))
+        elif chosen.document:
+            self.status.say("Opening the record…")
+            self.call_service(lambda client: DocumentEditor.open(client, chosen.document), self._edit, group="open")
+        else:
+            self.action_new_contact()  # the contact draft is reopened
+
+    def _edit(self, editor: DocumentEditor) -> None:
+        from tui.app.screens.document import DocumentScreen
+
+        self.status.say("")
+        self.app.push_screen(DocumentScreen(editor), self._form_closed)
 
     def _show(self, work) -> None:
         self._update_table(work)
@@ -193,7 +279,7 @@ class MyWorkScreen(ServiceScreen):
         self.status.note(news)
 
     def _update_table(self, work) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#work", DataTable)
         rows = work_rows(*work)
         heading = self._heading(rows)
         if self.loaded and rows == list(self.rows.values()):
@@ -251,17 +337,21 @@ class MyWorkScreen(ServiceScreen):
 
     @property
     def selected(self) -> WorkRow | None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#work", DataTable)
         if not self.rows or table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.rows.get(key)
 
-    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "work":
+            self._show_detail()
 
-    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
-        self.action_decide()  # Enter on a referral does what d does
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "list":
+            self._open_from_list()
+        else:
+            self.action_decide()  # Enter on a referral does what d does
 
     def _show_detail(self) -> None:
         row = self.selected
@@ -321,6 +411,9 @@ class MyWorkScreen(ServiceScreen):
         self.app.push_screen(EmergencyScreen(), self._form_closed)
 
     def action_decide(self) -> None:
+        if self.view != "alerts":
+            self.status.error("Referrals are in your alerts: press 1, highlight the referral, then press d.")
+            return
         row = self.selected
         if row is None or not row.referral:
             self.status.error("Highlight a referral (a \"Referral decision due\" row) first, then press d.")

@@ -225,12 +225,14 @@ class SearchPeopleRequest(_message.Message):
     def __init__(self, query: _Optional[str] = ..., date_of_birth: _Optional[str] = ..., postcode: _Optional[str] = ..., page_size: _Optional[int] = ...) -> None: ...
 
 class PersonMatch(_message.Message):
-    __slots__ = ("person", "score")
+    __slots__ = ("person", "score", "family")
     PERSON_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
+    FAMILY_FIELD_NUMBER: _ClassVar[int]
     person: Person
     score: float
-    def __init__(self, person: _Optional[_Union[Person, _Mapping]] = ..., score: _Optional[float] = ...) -> None: ...
+    family: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, person: _Optional[_Union[Person, _Mapping]] = ..., score: _Optional[float] = ..., family: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SearchPeopleResponse(_message.Message):
     __slots__ = ("matches",)
@@ -646,18 +648,20 @@ class GetDocumentRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class ListDocumentsRequest(_message.Message):
-    __slots__ = ("person", "state", "page_size", "page_token", "view")
+    __slots__ = ("person", "state", "page_size", "page_token", "view", "mine")
     PERSON_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     VIEW_FIELD_NUMBER: _ClassVar[int]
+    MINE_FIELD_NUMBER: _ClassVar[int]
     person: str
     state: DocumentState
     page_size: int
     page_token: str
     view: DocumentView
-    def __init__(self, person: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., view: _Optional[_Union[DocumentView, str]] = ...) -> None: ...
+    mine: bool
+    def __init__(self, person: _Optional[str] = ..., state: _Optional[_Union[DocumentState, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., view: _Optional[_Union[DocumentView, str]] = ..., mine: _Optional[bool] = ...) -> None: ...
 
 class ListDocumentsResponse(_message.Message):
     __slots__ = ("documents", "next_page_token")
@@ -915,6 +919,38 @@ class ListAllocationsRequest(_message.Message):
     PERSON_FIELD_NUMBER: _ClassVar[int]
     person: str
     def __init__(self, person: _Optional[str] = ...) -> None: ...
+
+class ListCaseloadRequest(_message.Message):
+    __slots__ = ("worker", "unallocated", "page_size", "page_token")
+    WORKER_FIELD_NUMBER: _ClassVar[int]
+    UNALLOCATED_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    worker: str
+    unallocated: bool
+    page_size: int
+    page_token: str
+    def __init__(self, worker: _Optional[str] = ..., unallocated: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class CaseloadEntry(_message.Message):
+    __slots__ = ("person", "allocation", "episode_opened_date", "open_documents")
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    ALLOCATION_FIELD_NUMBER: _ClassVar[int]
+    EPISODE_OPENED_DATE_FIELD_NUMBER: _ClassVar[int]
+    OPEN_DOCUMENTS_FIELD_NUMBER: _ClassVar[int]
+    person: Person
+    allocation: Allocation
+    episode_opened_date: str
+    open_documents: int
+    def __init__(self, person: _Optional[_Union[Person, _Mapping]] = ..., allocation: _Optional[_Union[Allocation, _Mapping]] = ..., episode_opened_date: _Optional[str] = ..., open_documents: _Optional[int] = ...) -> None: ...
+
+class ListCaseloadResponse(_message.Message):
+    __slots__ = ("entries", "next_page_token")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[CaseloadEntry]
+    next_page_token: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[CaseloadEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ListAllocationsResponse(_message.Message):
     __slots__ = ("allocations",)
@@ -1508,12 +1544,28 @@ class GetCaseStoryRequest(_message.Message):
     def __init__(self, person: _Optional[str] = ...) -> None: ...
 
 class CaseStory(_message.Message):
-    __slots__ = ("person", "text")
+    __slots__ = ("person", "text", "pen_picture", "key_case_summary")
     PERSON_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
+    PEN_PICTURE_FIELD_NUMBER: _ClassVar[int]
+    KEY_CASE_SUMMARY_FIELD_NUMBER: _ClassVar[int]
     person: str
     text: str
-    def __init__(self, person: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+    pen_picture: StoryPart
+    key_case_summary: StoryPart
+    def __init__(self, person: _Optional[str] = ..., text: _Optional[str] = ..., pen_picture: _Optional[_Union[StoryPart, _Mapping]] = ..., key_case_summary: _Optional[_Union[StoryPart, _Mapping]] = ...) -> None: ...
+
+class StoryPart(_message.Message):
+    __slots__ = ("value", "source", "recorded_date", "said_where")
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_DATE_FIELD_NUMBER: _ClassVar[int]
+    SAID_WHERE_FIELD_NUMBER: _ClassVar[int]
+    value: str
+    source: str
+    recorded_date: str
+    said_where: str
+    def __init__(self, value: _Optional[str] = ..., source: _Optional[str] = ..., recorded_date: _Optional[str] = ..., said_where: _Optional[str] = ...) -> None: ...
 
 class SetRecordAccessRequest(_message.Message):
     __slots__ = ("person", "access_level", "reason", "etag")

@@ -252,6 +252,11 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.FromString,
                 _registered_method=True)
+        self.ListCaseload = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListCaseload',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListCaseloadRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListCaseloadResponse.FromString,
+                _registered_method=True)
         self.ListEpisodes = channel.unary_unary(
                 '/ics.records.v1.RecordsService/ListEpisodes',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListEpisodesRequest.SerializeToString,
@@ -723,6 +728,14 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCaseload(self, request, context):
+        """A worker's caseload (their own, or for a team leader a worker of their teams), or the
+        children of the caller's teams with open work and nobody allocated: what a leader allocates.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListEpisodes(self, request, context):
         """Episodes: each child's journey from referral to closure; nothing stays open unnoticed (R-STATE).
         """
@@ -1174,6 +1187,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListAllocations,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.SerializeToString,
+            ),
+            'ListCaseload': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCaseload,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListCaseloadRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListCaseloadResponse.SerializeToString,
             ),
             'ListEpisodes': grpc.unary_unary_rpc_method_handler(
                     servicer.ListEpisodes,
@@ -2520,6 +2538,33 @@ class RecordsService:
             '/ics.records.v1.RecordsService/ListAllocations',
             ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.ListAllocationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCaseload(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListCaseload',
+            ics_dot_records_dot_v1_dot_records__pb2.ListCaseloadRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.ListCaseloadResponse.FromString,
             options,
             channel_credentials,
             insecure,

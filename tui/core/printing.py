@@ -1,0 +1,444 @@
+"""Print or save any document, as both front ends offer it. Workers reach the TUI over SSH from
+thin clients with no file system of their own, so a copy goes to a CUPS printer on the TUI host
+(`lp`) or into a folder there: the settings `printer`, `save_folder` and `print_command`
+(services/common/config.py; deploy/README.md).
+
+Three steps, kept apart so another format (PDF) slots in beside plain text:
+
+    outline_of(client, name) -> Outline          what the document says, fetched in full
+    as_text(outline)         -> PrintedDocument  rendered: 80 columns of plain text
+    deliver(printed, settings) -> str            to the printer or the folder; the sentence to show
+
+`document_text(client, name)` is the first two together. Never imports Textual."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from ics.common.v1 import common_pb2 as cpb
+from ics.records.v1 import records_pb2 as rpb
+from services.records.template_library import Question
+from tui.core.document_editor import DocumentEditor
+from tui.core.errors import ServiceError
+from tui.core.text import human_date
+
+WIDTH = 80
+INDENT = "    "
+LONDON = ZoneInfo("Europe/London")
+PRINT_TIMEOUT_SECONDS = 20.0
+
+STATE_WORDS = {
+    rpb.DOCUMENT_STATE_IN_PROGRESS: "in progress (a draft, not final)",
+    rpb.DOCUMENT_STATE_SUBMITTED: "submitted for approval (not final until a team leader approves it)",
+    rpb.DOCUMENT_STATE_COMPLETED: "completed (final)",
+    rpb.DOCUMENT_STATE_CANCELLED: "cancelled",
+    rpb.DOCUMENT_STATE_POSTPONED: "postponed",
+}
+STATUS_WORDS = {
+    cpb.ANSWER_STATUS_NOT_KNOWN: "Not known",
+    cpb.ANSWER_STATUS_NOT_APPLICABLE: "Not applicable",
+    cpb.ANSWER_STATUS_DECLINED: "Declined",
+}
+UNASKED = (cpb.ANSWER_STATUS_UNSPECIFIED, cpb.ANSWER_STATUS_NOT_YET_ASKED)
+# The roles a signature is given in (services/records/documents.py SIGNER_ROLES), as a reader says them.
+ROLE_WORDS = {
+    "social_worker": "Social worker", "team_leader": "Team leader", "parent": "Parent or carer",
+    "young_person": "Child or young person", "other_professional": "Other professional",
+}
+# Who signs a final document on paper when they have not signed it in ICS: a printed copy has a
+# line for each of them. Nothing in the template or the proto says who must sign, so this is
+# everyone but another professional (who is asked only when there is one).
+ROLES_TO_SIGN = ("social_worker", "team_leader", "parent", "young_person")
+
+
+class OutputError(ServiceError):
+    """Printing or saving could not be done; the message says why in a plain sentence."""
+
+
+# -- what the document says --------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """One question as printed: its label, the answer in words (several lines for a list or
+    paragraphs), and a note ("required, not answered", who recorded a shared answer)."""
+    label: str
+    answer: list[str]
+    note: str = ""
+    missing: bool = False  # a required question with no answer
+
+
+@dataclass
+class Part:
+    title: str
+    entries: list[Entry]
+
+
+@dataclass
+class SignedBy:
+    role: str          # in words: "Team leader"
+    signer: str
+    how: str           # "signed electronically", "signed in person, witnessed by Dana Duty"
+    when: str          # "Fri 27 Nov 2026 at 14:03"
+
+
+@dataclass
+class Added:
+    """An appendment: a later fact added to a completed document, which never changes."""
+    author: str
+    when: str
+    text: str
+
+
+@dataclass
+class Outline:
+    """Everything a printed copy shows, in order; renderers lay it out."""
+    name: str                       # documents/12
+    title: str
+    state: str                      # in words
+    final: bool                     # completed: it carries the signature block
+    facts: list[tuple[str, str]]    # heading lines: ("Child", "Marguerite Quenby"), ...
+    parts: list[Part]
+    signatures: list[SignedBy] = field(default_factory=list)
+    unsigned: list[str] = field(default_factory=list)   # roles in words, with a blank line each
+    appendments: list[Added] = field(default_factory=list)
+    fingerprint: str = ""           # the completed snapshot's SHA-256
+    produced: str = ""              # "Copy taken from ICS by Dana Duty on Fri 27 Nov 2026 at 21:05."
+
+    @property
+    def stem(self) -> str:
+        """A file name for it that holds no personal details: a folder listing shows only what
+        kind of document and its number ("single-assessment-document-34")."""
+        kind = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or "document"
+        number = self.name.rsplit("/", 1)[-1]
+        return f"{kind}-document-{number}" if number.isdigit() else kind
+
+
+def _when(stamp: Timestamp) -> datetime | None:
+    if not stamp.seconds and not stamp.nanos:
+        return None
+    return stamp.ToDatetime(tzinfo=LONDON)
+
+
+def _day(moment: datetime | None) -> str:
+    return human_date(moment.date().isoformat()) if moment else "no date"
+
+
+def _day_and_time(moment: datetime | None) -> str:
+    return f"{_day(moment)} at {moment:%H:%M}" if moment else "no date"
+
+
+def _date_answer(value: str) -> str:
+    try:
+        return human_date(date.fromisoformat(value).isoformat())
+    except ValueError:
+        return value
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _answer_words(editor: DocumentEditor, question: Question, answer: cpb.Answer | None) -> Entry:
+    if answer is None or answer.status in UNASKED:
+        if question.mandatory:
+            return Entry(question.label, ["Required, not answered."], missing=True)
+        return Entry(question.label, ["Not answered."])
+    if answer.status != cpb.ANSWER_STATUS_ANSWERED:
+        words = STATUS_WORDS.get(answer.status, "Not answered")
+        lines = [f"{words}: {_sentence(answer.reason)}" if answer.reason.strip() else f"{words}."]
+    elif question.type == "multi_choice":
+        labels = dict(question.choices)
+        chosen = [labels.get(v.strip(), v.strip()) for v in answer.value.split(",") if v.strip()]
+        lines = [f"- {label}" for label in chosen] if len(chosen) > 1 else chosen
+    elif question.type == "date":
+        lines = [_date_answer(answer.value)]
+    elif question.type == "yes_no":
+        lines = [answer.value.capitalize()]
+    else:
+        lines = editor.said(question, answer).splitlines() or [""]
+    note = ""
+    if answer.shared_from or answer.recorded_by:
+        where = f" ({answer.shared_from})" if answer.shared_from else ""
+        who = f" by {answer.recorded_by}" if answer.recorded_by else ""
+        on = f" on {_date_answer(answer.recorded_date)}" if answer.recorded_date else ""
+        note = f"Recorded{who}{on}{where}."
+    return Entry(question.label, lines, note)
+
+
+def _signed_by(signature: rpb.Signature) -> SignedBy:
+    if signature.method == "witnessed_in_person":
+        how = "signed in person" + (f", witnessed by {signature.witnessed_by}" if signature.witnessed_by else "")
+    elif signature.method == "printed_copy":
+        how = "signed a printed copy" + (f", received by {signature.witnessed_by}" if signature.witnessed_by else "")
+        if signature.attachment:
+            how += f" (scan {signature.attachment})"
+    else:
+        how = "signed electronically"
+    role = ROLE_WORDS.get(signature.role, signature.role.replace("_", " ").capitalize())
+    return SignedBy(role, signature.signer_name, how, _day_and_time(_when(signature.sign_time)))
+
+
+def outline_of(client, name: str, now: datetime | None = None) -> Outline:
+    """The document `name` ("documents/12") fetched in full, with its template (the version it
+    was written with), arranged for printing."""
+    editor = DocumentEditor.open(client, name)
+    document = editor.document
+    snapshot = json.loads(document.snapshot_json) if document.snapshot_json else {}
+    final = document.state == rpb.DOCUMENT_STATE_COMPLETED
+
+    # The child's name as records gives it ("Amira Khan, born 4 Mar 2019"); a completed document's
+    # snapshot holds the child as they were that day.
+    child = document.person_display_name or snapshot.get("child", {}).get("display_name", "") or "not known"
+    facts = [("Child", child), ("Child's record", document.person)]
+    facts += [("Document", f"{document.name}, {editor.template.title} version {document.template_version}"),
+              ("State", STATE_WORDS.get(document.state, "not known"))]
+    if document.end_reason:
+        facts.append(("Reason", document.end_reason))
+    facts.append(("Started", human_date(document.start_date)))
+    ended = _when(document.end_time)
+    if final:
+        facts.append(("Completed", _day(ended)))
+    elif document.state in (rpb.DOCUMENT_STATE_CANCELLED, rpb.DOCUMENT_STATE_POSTPONED):
+        facts.append(("Ended", _day(ended)))
+    facts.append(("Author", document.author.display_name or document.author.username or "not known"))
+    if document.entered_by.display_name:
+        facts.append(("Entered by", f"{document.entered_by.display_name}, on the author's behalf"))
+    if document.submitted_by.display_name and not final:
+        facts.append(("Submitted by", document.submitted_by.display_name))
+    completed_by = snapshot.get("completed_by", {}).get("name", "")
+    if completed_by:
+        facts.append(("Completed by", completed_by))
+    if snapshot.get("appointed_social_worker"):
+        facts.append(("Allocated worker", snapshot["appointed_social_worker"]))
+    if document.supersedes:
+        facts.append(("Replaces", document.supersedes))
+    if document.return_comments and not final:
+        facts.append(("Returned because", document.return_comments))
+
+    parts = [Part(section.title, [_answer_words(editor, q, document.answers.get(q.id)) for q in questions])
+             for section, questions in editor.template.visible(editor.values())]
+
+    signatures = [_signed_by(s) for s in document.signatures]
+    signed_roles = {s.role for s in document.signatures}
+    unsigned = [ROLE_WORDS[r] for r in ROLES_TO_SIGN if r not in signed_roles] if final else []
+    appendments = [Added(a.author.display_name or "not known", _day_and_time(_when(a.create_time)), a.text)
+                   for a in document.appendments]
+    moment = (now or datetime.now(LONDON)).astimezone(LONDON)
+    user = client.session.user
+    who = f" by {user.display_name}" if user is not None and user.display_name else ""
+    return Outline(document.name, document.title or editor.template.title, STATE_WORDS.get(document.state, ""),
+                   final, facts, parts, signatures, unsigned, appendments,
+                   document.snapshot_sha256, f"Copy taken from ICS{who} on {_day_and_time(moment)}.")
+
+
+# -- plain text ----------------------------------------------------------------------------------
+
+@dataclass
+class PrintedDocument:
+    """A document rendered for output. `text` for plain text; a later renderer (PDF) fills the
+    same fields with its own `extension` and `payload()`."""
+    title: str
+    stem: str           # file name without date or extension, no personal details
+    text: str
+    extension: str = "txt"
+
+    def payload(self) -> bytes:
+        return self.text.encode("utf-8")
+
+
+def _wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
+    hanging = indent if hanging is None else hanging
+    out: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        if not paragraph.strip():
+            out.append("")
+            continue
+        out += textwrap.wrap(paragraph, WIDTH, initial_indent=indent, subsequent_indent=hanging,
+                             break_on_hyphens=False) or [indent.rstrip()]
+    return out
+
+
+def _heading(text: str, rule: str) -> list[str]:
+    lines = _wrap(text)
+    return lines + [rule * min(WIDTH, max(len(line) for line in lines))]
+
+
+def text_lines(outline: Outline) -> list[str]:
+    """The outline as lines of at most WIDTH characters: no box drawing, nothing but text, so it
+    prints on any printer and reads in any editor."""
+    lines = _heading(outline.title, "=") + [""]
+    label_width = max(len(label) for label, _ in outline.facts) + 2
+    for label, value in outline.facts:
+        lines += _wrap(f"{label + ':':<{label_width}}{value}", hanging=" " * label_width)
+    if not outline.final:
+        lines += [""] + _wrap(f"This is not the final record: it is {outline.state}.")
+    for part in outline.parts:
+        lines += [""] + _heading(part.title, "-")
+        for entry in part.entries:
+            lines += [""] + _wrap(entry.label)
+            for answer in entry.answer:
+                hanging = INDENT + "  " if answer.startswith("- ") else INDENT
+                lines += _wrap(answer, INDENT, hanging)
+            if entry.note:
+                lines += _wrap(entry.note, INDENT)
+    if outline.final:
+        lines += [""] + _heading("Signatures", "-") + [""]
+        for signed in outline.signatures:
+            lines += _wrap(f"{signed.role}: {signed.signer}, {signed.how}, on {signed.when}.", hanging=INDENT)
+        if not outline.signatures:
+            lines.append("Nobody has signed it in ICS yet.")
+        for role in outline.unsigned:
+            lines += ["", f"{role}, not yet signed:", "",
+                      "Name: ______________________  Signed: ______________________  Date: ___________"]
+    if outline.appendments:
+        lines += [""] + _heading("Added after completion", "-")
+        for added in outline.appendments:
+            lines += [""] + _wrap(f"{added.author}, {added.when}:") + _wrap(added.text, INDENT)
+    lines.append("")
+    if outline.fingerprint:
+        lines += _wrap("The completed record is fixed and signed in ICS; its fingerprint (SHA-256) is:") + \
+            [outline.fingerprint]
+    lines += _wrap(outline.produced)
+    return lines
+
+
+def as_text(outline: Outline) -> PrintedDocument:
+    return PrintedDocument(outline.title, outline.stem, "\n".join(text_lines(outline)) + "\n")
+
+
+def document_text(client, name: str) -> PrintedDocument:
+    """The document `name` in full, as 80 columns of plain text."""
+    return as_text(outline_of(client, name))
+
+
+# -- where it goes -------------------------------------------------------------------------------
+
+@dataclass
+class OutputSettings:
+    printer: str = ""           # a CUPS queue on the TUI host
+    save_folder: str = ""       # a folder on the TUI host
+    print_command: str = "lp"
+
+
+def configured_output(targets) -> OutputSettings:
+    """The front end's settings: as the `ics` command read them with the service addresses, or,
+    for a front end started without them, from the configuration now."""
+    return targets.output if targets.output is not None else output_settings()
+
+
+def output_settings(config=None) -> OutputSettings:
+    """The settings as configured (services/common/config.py): `config` an IcsConfig, or read
+    now from ICS_CONFIG and the environment."""
+    if config is None:
+        from services.common.config import load_config
+
+        config = load_config()
+    return OutputSettings(config.printer, config.save_folder, config.print_command or "lp")
+
+
+NOT_SET_UP = ("Printing and saving are not set up on this server. Ask IT to set a printer near you, or a "
+              "folder for saved copies, in the ICS configuration (printer, save_folder).")
+
+
+def deliver(printed: PrintedDocument, settings: OutputSettings, to: str = "",
+            now: datetime | None = None) -> str:
+    """Sends `printed` to the printer (`to="printer"`) or saves it in the folder (`to="folder"`);
+    by default to the printer when one is set, otherwise the folder. Returns the sentence to show
+    the worker; raises OutputError with a plain sentence when it could not be done. Printing can
+    take up to PRINT_TIMEOUT_SECONDS: the Textual front end calls this in a thread worker."""
+    if to not in ("", "printer", "folder"):
+        raise ValueError(f"to must be 'printer' or 'folder', not {to!r}")
+    if to == "printer" and not settings.printer:
+        raise OutputError("FAILED_PRECONDITION", "No printer is set up on this server. Ask IT to set `printer` "
+                          "in the ICS configuration.")
+    if to == "folder" and not settings.save_folder:
+        raise OutputError("FAILED_PRECONDITION", "No folder for saved copies is set up on this server. Ask IT "
+                          "to set `save_folder` in the ICS configuration.")
+    if not to:
+        to = "printer" if settings.printer else "folder" if settings.save_folder else ""
+    if to == "printer":
+        return send_to_printer(printed, settings)
+    if to == "folder":
+        return save_in_folder(printed, settings, now)
+    raise OutputError("FAILED_PRECONDITION", NOT_SET_UP)
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def send_to_printer(printed: PrintedDocument, settings: OutputSettings) -> str:
+    printer, command = settings.printer, settings.print_command or "lp"
+    try:
+        result = subprocess.run([command, "-d", printer, "-t", printed.title], input=printed.payload(),
+                                capture_output=True, timeout=PRINT_TIMEOUT_SECONDS, check=False)
+    except FileNotFoundError:
+        raise OutputError("UNAVAILABLE", f"Not printed: the print command {command!r} is not on this server. "
+                          "Tell IT (the setting print_command).") from None
+    except subprocess.TimeoutExpired:
+        raise OutputError("DEADLINE_EXCEEDED", f"Not known whether it printed: the printer {printer!r} did not "
+                          f"answer within {PRINT_TIMEOUT_SECONDS:g} seconds. Check the printer before trying "
+                          "again, or tell IT.") from None
+    except OSError as exc:
+        raise OutputError("UNAVAILABLE", f"Not printed: the print command {command!r} could not be run "
+                          f"({exc.strerror or exc}). Tell IT.") from None
+    said = _first_line(result.stderr.decode("utf-8", "replace"))
+    if result.returncode != 0:
+        reason = _sentence(said) if said else f"it stopped with exit status {result.returncode}."
+        raise OutputError("UNAVAILABLE", f"Not printed: the printer {printer!r} did not take the document. "
+                          f"The print system said: {reason} Tell IT if it keeps happening.")
+    job = re.search(r"request id is (\S+)", result.stdout.decode("utf-8", "replace"))
+    return f"Sent to the printer {printer!r} as job {job.group(1)}." if job else f"Sent to the printer {printer!r}."
+
+
+def save_in_folder(printed: PrintedDocument, settings: OutputSettings, now: datetime | None = None) -> str:
+    """Writes a new file, mode 600, named for the document and the time; never overwrites one
+    already there (a second save the same second gets "-2"), and leaves nothing behind if the
+    write fails."""
+    folder = Path(settings.save_folder)
+    if not folder.is_dir():
+        raise OutputError("FAILED_PRECONDITION", f"Not saved: the folder {folder} set up for saved copies is not "
+                          "there. Tell IT (the setting save_folder).")
+    stamp = (now or datetime.now(LONDON)).astimezone(LONDON).strftime("%Y%m%d-%H%M%S")
+    base = f"{printed.stem}-{stamp}"
+    try:
+        handle, part = tempfile.mkstemp(prefix=f".{base}-", suffix=".part", dir=folder)  # mode 600
+    except OSError as exc:
+        raise OutputError("FAILED_PRECONDITION", f"Not saved: ICS may not write in {folder} "
+                          f"({exc.strerror or exc}). Tell IT (the setting save_folder).") from None
+    try:
+        try:
+            with os.fdopen(handle, "wb") as out:
+                os.fchmod(out.fileno(), 0o600)
+                out.write(printed.payload())
+                out.flush()
+                os.fsync(out.fileno())
+            for n in range(1, 1000):
+                target = folder / f"{base}{'' if n == 1 else f'-{n}'}.{printed.extension}"
+                try:
+                    os.link(part, target)  # fails rather than replace a file already there
+                except FileExistsError:
+                    continue
+                return f"Saved as {target}"
+            raise OutputError("FAILED_PRECONDITION", f"Not saved: {folder} already holds too many copies named "
+                              f"{base}. Try again in a second.")
+        except OSError as exc:
+            raise OutputError("UNAVAILABLE", f"Not saved in {folder}: {exc.strerror or exc}. Nothing was left "
+                              "half-written. Tell IT if it keeps happening.") from None
+    finally:
+        try:
+            os.unlink(part)
+        except FileNotFoundError:
+            pass
