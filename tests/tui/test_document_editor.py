@@ -11,7 +11,7 @@ from ics.records.v1 import records_pb2 as pb
 from tests.helpers import a, call
 from tests.tui.test_app_pilot import SIZE, log_in, screen_text, tab_to, type_text, wait_until
 from tui.app.app import IcsApp
-from tui.app.screens.child import ChildScreen, TemplateChooser
+from tui.app.screens.child import ChildScreen, Chooser
 from tui.app.screens.document import DocumentScreen
 from tui.app.screens.my_work import MyWorkScreen
 
@@ -30,9 +30,9 @@ async def test_write_and_submit_an_assessment_by_keys(stack, duty):
         child = await wait_until(pilot, lambda: isinstance(app.screen, ChildScreen) and app.screen, what="record")
         await wait_until(pilot, lambda: child.record is not None, what="record loaded")
         await pilot.press("w")
-        chooser = await wait_until(pilot, lambda: isinstance(app.screen, TemplateChooser) and app.screen,
+        chooser = await wait_until(pilot, lambda: isinstance(app.screen, Chooser) and app.screen,
                                    what="template chooser")
-        index = [t.title for t in chooser.templates].index("Single Assessment")
+        index = [label for _, label in chooser.options].index("Single Assessment")
         await pilot.press(*["down"] * index, "enter")
         editor = await wait_until(pilot, lambda: isinstance(app.screen, DocumentScreen) and app.screen,
                                   what="document editor")

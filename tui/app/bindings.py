@@ -93,6 +93,8 @@ CHILD = [
       for n, (key, label) in enumerate(SECTIONS, 1)),
     Binding("w", "write", "Write", id="child.write",
             tooltip="Write a record for this child (an assessment, a plan, a review...)"),
+    Binding("o", "open_document", "Open a document", id="child.open_document",
+            tooltip="Choose one of the child's documents: carry on writing your own, or read it and print it"),
     Binding("escape", "back", "Back", id="child.back", tooltip="Back to the search"),
 ]
 
@@ -106,15 +108,39 @@ FIX_SPELLING = Binding("f8", "fix_spelling", "Fix spelling", id="field.fix_spell
                        tooltip="Replace the misspelt word at the cursor with the first suggestion "
                                "listed under the field")
 
+PRINT = Binding("p", "print", "Print or save", id="reader.print",
+                tooltip="Send this document to the printer, or save a copy, as ICS is set up on this server")
+
+READER = [
+    PRINT,
+    Binding("escape", "back", "Back", id="reader.back", tooltip="Back to the child's record"),
+]
+
 DOCUMENT = [
     Binding("ctrl+s", "save", "Save", id="document.save", tooltip="Save now (answers also save as you leave a field)"),
     # Not ctrl+u: every text field uses it to delete to the start of the line.
     Binding("f10", "submit", "Submit", id="document.submit", priority=True,
             tooltip="Send it to your team leader for approval; the required answers must be there"),
+    Binding("f9", "print", "Print or save", id="document.print", priority=True,
+            tooltip="Save, then print this document or save a copy, as ICS is set up on this server"),
     Binding("escape", "back", "Back", id="document.back", tooltip="Back; everything answered is kept"),
 ]
 
+TEAM_VIEWS = (("approvals", "Approvals"), ("overdue", "Overdue"), ("waiting", "Waiting"),
+              ("extensions", "Extensions"))
+
 TEAM = [
+    # Not in the footer, which is full: the line under the heading shows them.
+    *(Binding(str(n), f"view('{key}')", label, id=f"team.view_{key}", show=False,
+              tooltip={"approvals": "Work waiting for your approval",
+                       "overdue": "Your teams' overdue timescales, by worker; x extends one",
+                       "waiting": "Cases in your teams with nobody allocated; l allocates one",
+                       "extensions": "Extensions and pauses given in your teams, and why"}[key])
+      for n, (key, label) in enumerate(TEAM_VIEWS, 1)),
+    Binding("l", "allocate", "Allocate", id="team.allocate",
+            tooltip="Allocate the highlighted waiting case to a worker"),
+    Binding("x", "extend", "Extend", id="team.extend",
+            tooltip="Agree a new due date for the highlighted overdue timescale, giving the reason"),
     Binding("a", "approve", "Approve", id="team.approve", tooltip="Approve the highlighted work: it is completed"),
     Binding("r", "send_back", "Return", id="team.return",
             tooltip="Return the highlighted work to the worker with the comments you typed below"),
@@ -122,9 +148,26 @@ TEAM = [
 ]
 
 EMERGENCY = [
-    Binding("ctrl+s", "open_record", "Open in an emergency", id="emergency.open",
+    Binding("ctrl+s", "send", "Open in an emergency", id="emergency.open",
             tooltip="Open the record for 8 hours; your team leaders are told and review it"),
     Binding("escape", "back", "Back", id="emergency.back", tooltip="Back to My work; nothing is opened"),
+]
+
+SMALL_FORM = [
+    Binding("ctrl+s", "send", "Save", id="form.save", tooltip="Send this form"),
+    Binding("escape", "back", "Back", id="form.back", tooltip="Back; nothing is changed"),
+]
+
+ALLOCATE = [
+    Binding("ctrl+s", "send", "Allocate", id="allocate.save",
+            tooltip="Allocate the case to the chosen worker from today; they can open the record at once"),
+    Binding("escape", "back", "Back", id="allocate.back", tooltip="Back to the team view; nothing is allocated"),
+]
+
+EXTEND = [
+    Binding("ctrl+s", "send", "Extend", id="extend.save",
+            tooltip="Move the due date to the one agreed; the reason is kept and shown in the team's extensions"),
+    Binding("escape", "back", "Back", id="extend.back", tooltip="Back to the team view; nothing is changed"),
 ]
 
 DUPLICATE = [

@@ -68,7 +68,14 @@ def person_sentence(person: rpb.Person) -> str:
 
 
 def match_sentence(match: rpb.PersonMatch) -> str:
-    return person_sentence(match.person)
+    """A search result: the child, then their family, so two children of one name are told apart."""
+    family = f". {'; '.join(match.family)}." if match.family else ""
+    return person_sentence(match.person) + family
+
+
+def document_sentence(document: rpb.Document) -> str:
+    return (f"{document.title}, {DOCUMENT_STATES.get(document.state, 'unknown')}, started "
+            f"{human_date(document.start_date)} by {document.author.display_name} ({document.name})")
 
 
 def section_lines(record: ChildRecord, section: str) -> list[str]:
@@ -105,8 +112,7 @@ def section_lines(record: ChildRecord, section: str) -> list[str]:
                    if e.curated else "")
                 for e in reversed(record.chronology)] or ["Nothing in the chronology yet."]
     if section == "documents":
-        return [f"{d.title}, {DOCUMENT_STATES.get(d.state, 'unknown')}, started {human_date(d.start_date)} "
-                f"by {d.author.display_name} ({d.name})" for d in record.documents] or ["No documents yet."]
+        return [document_sentence(d) for d in record.documents] or ["No documents yet."]
     if section == "family":
         lines = []
         for r in record.relationships:

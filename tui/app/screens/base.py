@@ -13,6 +13,13 @@ from textual.worker import get_current_worker
 from tui.core.errors import ServiceError, SessionExpired
 
 
+def views_line(views: tuple[tuple[str, str], ...], current: str) -> str:
+    """The parts of a screen and their keys, the one shown in brackets: not by colour alone,
+    and short enough for 40 columns."""
+    return "Views: " + " ".join(f"[{n} {label}]" if key == current else f"{n} {label}"
+                                for n, (key, label) in enumerate(views, 1))
+
+
 class StatusLine(Static):
     """The last thing that happened, in words. It stays until the next thing happens, unlike a
     toast, so a slow reader or a screen reader reviewing the screen still finds it."""

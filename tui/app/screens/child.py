@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ics.records.v1 import records_pb2 as rpb
 from tui.app import bindings
 from tui.app.screens.base import ServiceScreen, StatusLine
 from tui.core import child_record
@@ -75,7 +76,8 @@ class ChildScreen(ServiceScreen):
         self.call_service(lambda client: client.templates(), self._choose, group="templates")
 
     def _choose(self, templates) -> None:
-        self.app.push_screen(TemplateChooser(templates), self._chosen)
+        self.app.push_screen(Chooser("Write which record?", [(t.template_id, t.title) for t in templates],
+                                     "Arrows to choose, Enter to start it."), self._chosen)
 
     def _chosen(self, template_id: str | None) -> None:
         if not template_id:
@@ -94,23 +96,46 @@ class ChildScreen(ServiceScreen):
             self.status.say(outcome)
         self.load()  # the documents section changed
 
+    def action_open_document(self) -> None:
+        if self.record is None:
+            return
+        if not self.record.documents:
+            self.status.error("This child has no documents yet; w writes one.")
+            return
+        self.app.push_screen(Chooser("Open which document?", [
+            (d.name, child_record.document_sentence(d)) for d in self.record.documents],
+            "Arrows to choose, Enter to open it."), self._open_document)
+
+    def _open_document(self, name: str | None) -> None:
+        document = next((d for d in self.record.documents if d.name == name), None) if self.record else None
+        if document is None:
+            return
+        me = self.app.client.session.user
+        if document.state == rpb.DOCUMENT_STATE_IN_PROGRESS and me and document.author.user_name == me.name:
+            self.status.say("Opening the record…")
+            self.call_service(lambda client: DocumentEditor.open(client, name), self._write, group="start")
+        else:
+            from tui.app.screens.reader import ReaderScreen
+
+            self.app.push_screen(ReaderScreen(name))
+
     def action_back(self) -> None:
         self.close(None)
 
 
-class TemplateChooser(ServiceScreen):
-    """Which record to write: arrows and Enter; Escape writes nothing."""
+class Chooser(ServiceScreen):
+    """One of a list, by arrows and Enter; closes with the chosen id, or None on Escape."""
 
     BINDINGS = bindings.CHOOSER
 
-    def __init__(self, templates) -> None:
+    def __init__(self, heading: str, options: list[tuple[str, str]], hint: str) -> None:
         super().__init__()
-        self.templates = list(templates)
+        self.heading, self.options, self.hint = heading, options, hint
 
     def compose(self) -> ComposeResult:
-        yield Static("Write which record?", id="heading", classes="heading")
-        yield OptionList(*[Option(t.title, id=t.template_id) for t in self.templates], id="templates")
-        yield StatusLine("Arrows to choose, Enter to start it.", id="status")
+        yield Static(self.heading, id="heading", classes="heading")
+        yield OptionList(*[Option(label, id=key) for key, label in self.options], id="choices")
+        yield StatusLine(self.hint, id="status")
         yield Footer(compact=self.app.large)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -107,5 +107,10 @@ class DocumentScreen(ServiceScreen):
     def _submitted(self, document) -> None:
         self.close(f"The {document.title} was submitted to your team leader.")
 
+    def action_print(self) -> None:
+        from tui.app.screens.reader import print_document
+
+        self.save(then=lambda: print_document(self, self.editor.document.name))
+
     def action_back(self) -> None:
         self.save(then=lambda: self.close("Your answers are saved; the record stays in progress."))

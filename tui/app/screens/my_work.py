@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Static
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as rpb
 from tui.app import bindings
-from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.app.screens.base import ServiceScreen, StatusLine, views_line
 from tui.core import caseload
 from tui.core.alerts_feed import RECONNECTING, AlertTracker, AlertWatch, summary_text
 from tui.core.client import IcsClient
@@ -191,9 +191,7 @@ class MyWorkScreen(ServiceScreen):
 
     # -- caseload and drafts ---------------------------------------------------------------
     def _views_line(self) -> str:
-        # The view shown is in brackets, not marked by colour alone; fits 40 columns.
-        return "Views: " + " ".join(f"[{n} {label}]" if key == self.view else f"{n} {label}"
-                                    for n, (key, label) in enumerate(bindings.MY_WORK_VIEWS, 1))
+        return views_line(bindings.MY_WORK_VIEWS, self.view)
 
     def action_view(self, view: str) -> None:
         self.view = view

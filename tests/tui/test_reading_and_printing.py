@@ -1,0 +1,92 @@
+"""By keys through Pilot against the real services: search shows a child's family; o on the
+child's record opens a document another worker wrote as it prints, and p saves a copy in the
+configured folder; F9 in the editor does the same for the record being written; with nothing
+configured the worker is told plainly."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+from ics.records.v1 import records_pb2 as pb
+from tests.helpers import a, call
+from tests.tui.test_app_pilot import SIZE, log_in, screen_text, type_text, wait_until
+from tui.app.app import IcsApp
+from tui.app.screens.child import ChildScreen, Chooser
+from tui.app.screens.document import DocumentScreen
+from tui.app.screens.my_work import MyWorkScreen
+from tui.app.screens.reader import ReaderScreen
+from tui.app.screens.search import SearchScreen
+from tui.core.printing import OutputSettings
+
+
+def words(app) -> str:
+    return " ".join(screen_text(app).split())
+
+
+async def open_child(pilot, app, query: str, name: str) -> ChildScreen:
+    await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+    await pilot.press("slash")
+    await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), what="search")
+    await type_text(pilot, query)
+    await wait_until(pilot, lambda: name in words(app), what="found")  # the name with its date of birth
+    await pilot.press("enter", "enter")
+    record = await wait_until(pilot, lambda: isinstance(app.screen, ChildScreen) and app.screen, what="record")
+    await wait_until(pilot, lambda: record.record is not None, what="loaded")
+    return record
+
+
+async def test_search_shows_the_family_and_a_document_is_read_and_saved(stack, duty, client_factory, tmp_path):
+    family = f"Print{uuid.uuid4().hex[:6]}"
+    child = call(duty, "CreatePerson", pb.CreatePersonRequest(person=pb.Person(
+        given_name="Ember", family_name=family, date_of_birth="2015-03-03", sex=pb.SEX_FEMALE)))
+    mother = call(duty, "CreatePerson", pb.CreatePersonRequest(person=pb.Person(
+        given_name="Opal", family_name=family, date_of_birth="1989-07-07", sex=pb.SEX_FEMALE)))
+    call(duty, "CreateRelationship", pb.CreateRelationshipRequest(relationship=pb.Relationship(
+        child=child.name, other=mother.name, type_code="mother", lives_with_child=True)))
+    note = call(duty, "CreateDocument", pb.CreateDocumentRequest(
+        person=child.name, template_id="case-note", answers={"note_date": a("2026-11-03")}))
+    folder = tmp_path / "prints"
+    folder.mkdir()
+
+    # The leader reads duty's note (not theirs to edit) and saves a copy.
+    targets = dataclasses.replace(stack.targets(), output=OutputSettings(save_folder=str(folder)))
+    app = IcsApp(targets)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, username="leader")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), what="search")
+        await type_text(pilot, f"Ember {family}")
+        await wait_until(pilot, lambda: f"Mother: Opal {family}, born 7 Jul 1989, lives with them" in words(app),
+                         what="the family on the result")
+        await pilot.press("enter", "enter")
+        record = await wait_until(pilot, lambda: isinstance(app.screen, ChildScreen) and app.screen, what="record")
+        await wait_until(pilot, lambda: record.record is not None, what="loaded")
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, Chooser), what="document chooser")
+        await pilot.press("enter")
+        reader = await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen, what="reader")
+        await wait_until(pilot, lambda: reader.printed is not None, what="the document shown")
+        assert "This is not the final record" in words(app) and f"Ember {family}" in words(app)
+        await pilot.press("p")
+        await wait_until(pilot, lambda: "Saved as" in words(app), what="saved")
+        [saved] = list(folder.iterdir())
+        assert saved.read_text() == reader.printed.text
+        assert family not in saved.name  # no child's name in a file name on a shared server
+
+    # Duty carries on with their own note; F9 in the editor with nothing configured is refused plainly.
+    targets = dataclasses.replace(stack.targets(), output=OutputSettings())
+    app = IcsApp(targets)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await open_child(pilot, app, f"Ember {family}", child.display_name)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, Chooser), what="document chooser")
+        await pilot.press("enter")
+        editor = await wait_until(pilot, lambda: isinstance(app.screen, DocumentScreen) and app.screen, what="editor")
+        assert editor.editor.document.name == note.name
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: "Printing and saving are not set up on this server." in words(app),
+                         what="not set up")
+    assert len(list(folder.iterdir())) == 1

@@ -1,0 +1,52 @@
+"""A document as it prints: the same plain text a printer or saved copy gets
+(tui/core/printing.py), read on screen, and p sends it to the printer or saves a copy."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static
+
+from tui.app import bindings
+from tui.app.screens.base import ServiceCalls, ServiceScreen, StatusLine
+from tui.core import printing
+
+
+def print_document(screen: ServiceCalls, name: str) -> None:
+    """Print or save `name` as the server is set up; the outcome, or why not, on the status line."""
+    screen.status.say("Sending…")
+    settings = printing.configured_output(screen.app.client.targets)  # type: ignore[attr-defined]
+    screen.call_service(lambda client: printing.deliver(printing.document_text(client, name), settings),
+                        screen.status.say, group="print")
+
+
+class ReaderScreen(ServiceScreen):
+    BINDINGS = bindings.READER
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.document_name = name
+        self.printed: printing.PrintedDocument | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Opening the document…", id="heading", classes="heading")
+        with VerticalScroll(id="record"):
+            yield Static("", id="text", markup=False)  # a worker's words are never read as markup
+        yield StatusLine("p prints it or saves a copy; Escape goes back.", id="status")
+        yield Footer(compact=self.app.large)
+
+    def on_mount(self) -> None:
+        self.call_service(lambda client: printing.document_text(client, self.document_name), self._shown,
+                          failed=lambda exc: self.status.error(exc.message), group="load")
+
+    def _shown(self, printed: printing.PrintedDocument) -> None:
+        self.printed = printed
+        self.query_one("#heading", Static).update(printed.title)
+        self.query_one("#text", Static).update(printed.text)
+        self.set_focus(self.query_one("#record", VerticalScroll))
+
+    def action_print(self) -> None:
+        print_document(self, self.document_name)
+
+    def action_back(self) -> None:
+        self.close(None)
