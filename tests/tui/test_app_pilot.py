@@ -63,9 +63,9 @@ async def log_in_and_open_contact_form(pilot) -> None:
     await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
 
 
-async def tab_to(pilot, widget_id: str) -> None:
+async def tab_to(pilot, widget_id: str, limit: int = 15) -> None:
     """Tab (the keyboard only) until the given field has focus."""
-    for _ in range(15):
+    for _ in range(limit):
         focused = pilot.app.focused
         if focused is not None and focused.id == widget_id:
             return

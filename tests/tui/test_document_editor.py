@@ -72,3 +72,48 @@ async def test_write_and_submit_an_assessment_by_keys(stack, duty):
     document = call(duty, "GetDocument", pb.GetDocumentRequest(name=editor.editor.document.name))
     assert document.state == pb.DOCUMENT_STATE_SUBMITTED
     assert document.answers["assessment_start_date"].value == "2026-11-20"
+
+
+async def test_several_choices_and_a_choice_not_known_by_keys(stack, duty):
+    """A multi-choice question is a list to tick with Space; a single choice offers the answer
+    statuses too, so "not known" is recorded as that, never left blank."""
+    from tests.tui.test_app_pilot import choose
+
+    reply = duty.record_contact(pb.RecordContactRequest(
+        new_person=pb.Person(given_name="Fern", family_name=f"Choices{uuid.uuid4().hex[:4]}",
+                             date_of_birth="2016-02-02", sex=pb.SEX_FEMALE),
+        source=pb.CONTACT_SOURCE_SCHOOL, reason="Worried", confirmed_not_duplicate=True))
+    document = call(duty, "CreateDocument", pb.CreateDocumentRequest(person=reply.person.name,
+                                                                     template_id="single-assessment"))
+    app = IcsApp(stack.targets())
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+        from tui.core.document_editor import DocumentEditor
+
+        app.push_screen(DocumentScreen(DocumentEditor.open(app.client, document.name)))
+        editor = await wait_until(pilot, lambda: isinstance(app.screen, DocumentScreen) and app.screen, what="editor")
+        await wait_until(pilot, lambda: editor.shown_ids, what="questions laid out")
+
+        def saved(question: str):
+            return call(duty, "GetDocument", pb.GetDocumentRequest(name=document.name)).answers.get(question)
+
+        await tab_to(pilot, "in-factors", limit=80)
+        await pilot.press("space", "down", "down", "space")
+        await pilot.press("tab")
+        answer = await wait_until(pilot, lambda: saved("factors"), what="the ticked factors saved")
+        assert answer.value == "1A,1C" and answer.status == cpb.ANSWER_STATUS_ANSWERED
+        await tab_to(pilot, "in-decision", limit=80)
+        await choose(pilot, "in-decision", "Not known")
+        await pilot.press("tab")
+        answer = await wait_until(pilot, lambda: (s := saved("decision")) and s.status == cpb.ANSWER_STATUS_NOT_KNOWN
+                                  and s, what="the decision recorded as not known")
+        assert answer.value == ""
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="back")
+    # Opened again, the form shows both as they were saved.
+    reopened = DocumentScreen(DocumentEditor.open(duty, document.name))
+    question = {q.id: q for q in reopened.editor.questions()}
+    assert reopened.editor.shown(question["decision"]) == "not known"
+    assert reopened.editor.shown(question["factors"]) == ("Alcohol misuse: concern about the child, Alcohol misuse: "
+                                                          "concern about another person in the household")

@@ -157,9 +157,16 @@ class DocumentEditor:
         """The question as a form field the Textual screen lays out like any other."""
         hint = {"date": "YYYY-MM-DD", "number": "a number", "yes_no": "yes or no"}.get(question.type, "")
         hint = (hint + "; " if hint else "") + "or type not known, not applicable or declined"
+        multiple = question.type == "multi_choice"
         choices = tuple((label, n) for n, (_, label) in enumerate(question.choices, 1))
-        return Field(question.id, question.label, "" if choices else hint, question.mandatory, choices,
-                     multiline=question.type == "long_text")
+        if choices and not multiple:
+            # A choice can be "not known" as much as a typed answer can (R-ANSWER-STATUS); these
+            # values never collide with a template's own choices, nor with "no such choice" (-1).
+            choices += tuple((said.capitalize(), -100 - n) for n, said in enumerate(STATUS_SAID.values(), 1))
+        help_text = ("Space takes or leaves the highlighted one; take several if they apply" if multiple
+                     else "" if choices else hint)
+        return Field(question.id, question.label, help_text, question.mandatory, choices,
+                     multiline=question.type == "long_text", multiple=multiple)
 
     def shown(self, question: Question) -> str:
         """The answer as the form shows it: "" when not asked yet."""

@@ -16,6 +16,7 @@ class Field:
     required: bool = False
     choices: tuple[tuple[str, int], ...] = ()   # (label, enum value)
     multiline: bool = False
+    multiple: bool = False                      # several choices may be taken at once
 
 
 SEX_CHOICES = (("female", pb.SEX_FEMALE), ("male", pb.SEX_MALE), ("not known", pb.SEX_UNKNOWN),

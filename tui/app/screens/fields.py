@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, SelectionList, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from tui.core import spelling
@@ -29,11 +29,14 @@ def label_text(field: Field) -> str:
 def shown_choice(field: Field, stored: str) -> str:
     """A stored choice may be typed text from the line mode ("2", "sch"); show its label."""
     value = choice_value(field, stored)
-    return choice_label(field, value) if value > 0 else ""
+    return choice_label(field, value) if value not in (0, -1) else ""  # 0 nothing typed, -1 no such choice
 
 
 def make_input(field: Field, value: str) -> Widget:
     widget_id = f"in-{field.key}"
+    if field.multiple:
+        taken = {part.strip().lower() for part in value.split(",") if part.strip()}
+        return SelectionList(*[(text, text, text.lower() in taken) for text, _ in field.choices], id=widget_id)
     if field.choices:
         label = shown_choice(field, value)
         return Select([(text, text) for text, _ in field.choices], prompt="Choose: Enter, then arrows",
@@ -186,6 +189,9 @@ class FieldBlock(Vertical):
 
 
 def widget_value(widget: Widget) -> str:
+    if isinstance(widget, SelectionList):
+        taken = set(widget.selected)  # in the list's order, as the answer is read back
+        return ", ".join(str(option.value) for option in widget.options if option.value in taken)
     if isinstance(widget, Select):
         return "" if widget.value is Select.NULL else str(widget.value)
     if isinstance(widget, TextArea):
