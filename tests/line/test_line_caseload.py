@@ -130,3 +130,30 @@ def test_print_saves_a_copy_in_the_configured_folder(stack, client_factory, tmp_
     finally:
         unset.close()
     assert "Printing and saving are not set up on this server." in " ".join(answers(text)[2])
+
+
+def test_hear_a_completed_document_and_record_a_parents_signature(stack, client_factory, tmp_path):
+    duty = client_factory("duty")
+    child = referred(duty, "Cedar").person
+    note = call(duty, "CreateDocument", pb.CreateDocumentRequest(
+        person=child.name, template_id="case-note", answers={"note_date": a("2026-11-03"), "note_type": a("home_visit")}))
+    number = note.name.split("/")[1]
+    text = drive(stack, ["login", "duty", "demo", f"sign {number}", "1", "Sam Cedar", "quit"], tmp_path)
+    assert "Only a completed Case Note can be signed: it is in progress." in " ".join(answers(text)[2])
+
+    call(duty, "EndDocument", pb.EndDocumentRequest(name=note.name, etag=note.etag, state=pb.DOCUMENT_STATE_COMPLETED))
+    text = drive(stack, ["login", "duty", "demo", f"sign {number}", "", f"sign {number}", "1", "Sam Cedar",
+                         f"document {number}", "quit"], tmp_path)
+    assert_said_once(text)
+    blocks = answers(text)
+    assert "Say who is signing; nothing was signed." in " ".join(blocks[2])
+    assert "Choices for Who is signing:" in blocks[3] and "1. a parent or carer, in front of me" in blocks[3]
+    assert blocks[3][-1] == "Signed. The Case Note now carries 2 signatures."
+    heard = blocks[4]
+    assert heard[0] == "Case Note." and f"Child: {child.display_name}." in heard
+    assert any(line.startswith("Signed by Sam Cedar as parent or carer, signed in person, witnessed by Dana Duty")
+               for line in heard)
+    assert not any(set(line) <= set("=-_ ") for line in heard)  # no rules or blank signature lines read out
+    signed = call(duty, "GetDocument", pb.GetDocumentRequest(name=note.name))
+    assert [(s.role, s.method, s.signer_name) for s in signed.signatures][-1] == (
+        "parent", "witnessed_in_person", "Sam Cedar")

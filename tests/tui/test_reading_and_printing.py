@@ -90,3 +90,36 @@ async def test_search_shows_the_family_and_a_document_is_read_and_saved(stack, d
         await wait_until(pilot, lambda: "Printing and saving are not set up on this server." in words(app),
                          what="not set up")
     assert len(list(folder.iterdir())) == 1
+
+
+async def test_a_parents_signature_is_recorded_from_the_reader(stack, duty):
+    from tests.tui.test_app_pilot import choose, tab_to
+    from tui.app.screens.reader import SignScreen
+
+    family = f"Sign{uuid.uuid4().hex[:6]}"
+    child = call(duty, "CreatePerson", pb.CreatePersonRequest(person=pb.Person(
+        given_name="Linden", family_name=family, date_of_birth="2014-04-04", sex=pb.SEX_MALE)))
+    note = call(duty, "CreateDocument", pb.CreateDocumentRequest(person=child.name, template_id="case-note", answers={
+        "note_date": a("2026-11-03"), "note_type": a("home_visit")}))
+    call(duty, "EndDocument", pb.EndDocumentRequest(name=note.name, etag=note.etag, state=pb.DOCUMENT_STATE_COMPLETED))
+    app = IcsApp(stack.targets())
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await open_child(pilot, app, f"Linden {family}", child.display_name)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, Chooser), what="document chooser")
+        await pilot.press("enter")
+        reader = await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen, what="reader")
+        await wait_until(pilot, lambda: reader.printed is not None, what="shown")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, SignScreen), what="sign form")
+        await choose(pilot, "in-who", "a parent")
+        await tab_to(pilot, "in-signer_name")
+        await type_text(pilot, "Sam Linden")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is reader and "now carries 2 signatures" in words(app),
+                         what="signed")
+        await wait_until(pilot, lambda: "Parent or carer: Sam Linden, signed in person" in reader.printed.text,
+                         what="the signature block shows it")
+        await pilot.press("end")  # the reader scrolls by keys to the signatures at the foot
+        await wait_until(pilot, lambda: "Sam Linden" in words(app), what="seen on screen")

@@ -113,6 +113,9 @@ PRINT = Binding("p", "print", "Print or save", id="reader.print",
 
 READER = [
     PRINT,
+    Binding("s", "sign", "Record a signature", id="reader.sign",
+            tooltip="A parent, carer or the child signs in front of you, or you sign as another professional; "
+                    "only a completed document can be signed"),
     Binding("escape", "back", "Back", id="reader.back", tooltip="Back to the child's record"),
 ]
 
@@ -156,6 +159,12 @@ EMERGENCY = [
 SMALL_FORM = [
     Binding("ctrl+s", "send", "Save", id="form.save", tooltip="Send this form"),
     Binding("escape", "back", "Back", id="form.back", tooltip="Back; nothing is changed"),
+]
+
+SIGN = [
+    Binding("ctrl+s", "send", "Sign", id="sign.save",
+            tooltip="Add the signature to the completed document; it is sealed with the document's fingerprint"),
+    Binding("escape", "back", "Back", id="sign.back", tooltip="Back to the document; nothing is signed"),
 ]
 
 ALLOCATE = [

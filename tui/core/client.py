@@ -316,6 +316,9 @@ class IcsClient:
             allocation=records_pb2.Allocation(person=person, worker=worker, worker_display_name=worker_display_name,
                                               reason=reason)))
 
+    def sign(self, request: records_pb2.SignDocumentRequest) -> records_pb2.Document:
+        return self._call("records", self.records.SignDocument, request)
+
     def my_documents(self) -> list[records_pb2.Document]:
         """Documents the caller started and has not finished: in progress (their drafts) or
         submitted (waiting for their team leader)."""

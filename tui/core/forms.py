@@ -61,6 +61,26 @@ EMERGENCY_FORM = (
 )
 
 
+# Who signs a completed document from the front ends. The social worker and team leader signed
+# electronically when it was completed; these are the others, in front of the worker or as
+# themselves. (A printed copy signed elsewhere needs its scan attached, which is not done here.)
+SIGN_CHOICES = (("a parent or carer, in front of me", 1), ("the child or young person, in front of me", 2),
+                ("me, as another professional", 3))
+SIGN_ROLES = {1: ("parent", "witnessed_in_person"), 2: ("young_person", "witnessed_in_person"),
+              3: ("other_professional", "electronic")}
+SIGN_FORM = (
+    Field("who", "Who is signing", "", True, SIGN_CHOICES),
+    Field("signer_name", "Their full name", "as they signed; not needed when you sign as yourself"),
+)
+
+
+def sign_request(document: str, values: dict[str, str]) -> pb.SignDocumentRequest:
+    """The signature as typed; the records service checks it (a name is needed for a witnessed one)."""
+    role, method = SIGN_ROLES.get(choice_value(SIGN_FORM[0], values.get("who", "")), ("", ""))
+    return pb.SignDocumentRequest(name=document, role=role, method=method,
+                                  signer_name=values.get("signer_name", "").strip() if method != "electronic" else "")
+
+
 def choice_value(field: Field, text: str) -> int:
     """The enum for a typed choice: its label, a unique start of it, or its number in the list."""
     wanted = text.strip().lower()

@@ -314,6 +314,26 @@ def text_lines(outline: Outline) -> list[str]:
     return lines
 
 
+def spoken_lines(outline: Outline) -> list[str]:
+    """The same outline as sentences for the line mode and a screen reader: no rules of = or -,
+    no blank signature lines, no fingerprint read out digit by digit."""
+    lines = [f"{outline.title}."] + [f"{label}: {value}." for label, value in outline.facts]
+    if not outline.final:
+        lines.append(f"This is not the final record: it is {outline.state}.")
+    for part in outline.parts:
+        lines.append(f"{part.title}:")
+        for entry in part.entries:
+            answer = "; ".join(a.removeprefix("- ") for a in entry.answer)
+            lines.append(f"{entry.label}: {answer}" + (f" {entry.note}" if entry.note else ""))
+    if outline.final:
+        lines += [f"Signed by {signed.signer} as {signed.role.lower()}, {signed.how}, on {signed.when}."
+                  for signed in outline.signatures] or ["Nobody has signed it in ICS yet."]
+        if outline.unsigned:
+            lines.append(f"Not yet signed by: {', '.join(role.lower() for role in outline.unsigned)}.")
+    lines += [f"Added after completion by {added.author}, {added.when}: {added.text}" for added in outline.appendments]
+    return lines
+
+
 def as_text(outline: Outline) -> PrintedDocument:
     return PrintedDocument(outline.title, outline.stem, "\n".join(text_lines(outline)) + "\n")
 

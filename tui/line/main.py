@@ -24,7 +24,7 @@ from tui.core.client import IcsClient, Targets
 from tui.core.document_editor import DocumentEditor
 from tui.core.drafts import DraftKeeper, default_state_dir
 from tui.core.errors import ServiceError, SessionExpired, needs_new_password
-from tui.core.forms import DECISION_FORM, choice_value, contact_title
+from tui.core.forms import DECISION_FORM, SIGN_FORM, choice_value, contact_title, sign_request
 from tui.core.idle_lock import IdleLock, configured_minutes
 from tui.core.text import clock_sentence, decision_label, human_date, referral_sentence
 from tui.line.console import Console, EndOfInput
@@ -55,8 +55,9 @@ HELP = (
     "open and a number: open that child's record from the last find, and hear its summary.",
     "Then summary, story, chronology, documents, family, allocation or timescales: that part of the "
     "open record.",
-    "print and a document number, for example print 12: print that document, or save a copy, "
-    "as ICS is set up here.",
+    "document and a number, for example document 12: hear that document in full. print and a number: "
+    "print it, or save a copy, as ICS is set up here. sign and a number: record a signature on a "
+    "completed document.",
     "write: the records you can write for the open child, numbered; write and a number starts one.",
     "continue: carry on with the record you were writing. submit: send it to your team leader. "
     "complete: complete it.",
@@ -124,7 +125,7 @@ class LineApp:
             "write": self.do_write, "continue": self.do_continue, "submit": self.do_submit,
             "complete": self.do_complete, "team": self.do_team, "read": self.do_read, "approve": self.do_approve,
             "return": self.do_return, "caseload": self.do_caseload, "drafts": self.do_drafts,
-            "print": self.do_print, "waiting": self.do_waiting, "allocate": self.do_allocate,
+            "print": self.do_print, "document": self.do_document, "sign": self.do_sign, "waiting": self.do_waiting, "allocate": self.do_allocate,
             "overdue": self.do_overdue, "extend": self.do_extend, "extensions": self.do_extensions,
         }
         self.last_drafts: list[caseload.DraftRow] = []
@@ -485,15 +486,37 @@ class LineApp:
         if self.last_drafts:
             self.console.say("Type continue and a number to carry on with one.")
 
-    def do_print(self, arg: str) -> None:
+    def _document_named(self, arg: str, command: str) -> str:
+        """documents/N from "12" or "documents/12"; "" (said why) for anything else."""
         self.require_login()
         number = arg.removeprefix("documents/").strip()
         if not number.isdigit():
-            self.console.error("Type print and the document's number, for example print 12 for documents/12. "
-                               "The documents part of a child's record lists them.")
+            self.console.error(f"Type {command} and the document's number, for example {command} 12 for "
+                               "documents/12. The documents part of a child's record lists them.")
+            return ""
+        return f"documents/{number}"
+
+    def do_print(self, arg: str) -> None:
+        if name := self._document_named(arg, "print"):
+            printed = self.call(printing.document_text, self.client, name)
+            self.console.say(self.call(printing.deliver, printed, printing.configured_output(self.client.targets)))
+
+    def do_document(self, arg: str) -> None:
+        if name := self._document_named(arg, "document"):
+            for line in printing.spoken_lines(self.call(printing.outline_of, self.client, name)):
+                self.console.say(line)
+
+    def do_sign(self, arg: str) -> None:
+        if not (name := self._document_named(arg, "sign")):
             return
-        printed = self.call(printing.document_text, self.client, f"documents/{number}")
-        self.console.say(self.call(printing.deliver, printed, printing.configured_output(self.client.targets)))
+        values = {"who": ask_field(self.console, SIGN_FORM[0], 1, 1)}
+        if not values["who"]:
+            self.console.error("Say who is signing; nothing was signed.")
+            return
+        if choice_value(SIGN_FORM[0], values["who"]) in (1, 2):
+            values["signer_name"] = self.console.ask("Their full name, as they signed:").strip()
+        document = self.call(self.client.sign, sign_request(name, values))
+        self.console.say(f"Signed. The {document.title} now carries {len(document.signatures)} signatures.")
 
     def do_waiting(self, arg: str) -> None:
         self.require_login()

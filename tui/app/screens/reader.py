@@ -9,7 +9,9 @@ from textual.widgets import Footer, Static
 
 from tui.app import bindings
 from tui.app.screens.base import ServiceCalls, ServiceScreen, StatusLine
+from tui.app.screens.small_form import SmallFormScreen
 from tui.core import printing
+from tui.core.forms import SIGN_FORM, sign_request
 
 
 def print_document(screen: ServiceCalls, name: str) -> None:
@@ -48,5 +50,22 @@ class ReaderScreen(ServiceScreen):
     def action_print(self) -> None:
         print_document(self, self.document_name)
 
+    def action_sign(self) -> None:
+        name = self.document_name
+        self.app.push_screen(SignScreen(
+            "Record a signature", f"{self.printed.title if self.printed else name}: who signs, and their name.",
+            SIGN_FORM, lambda client, values: client.sign(sign_request(name, values)),
+            lambda document: f"Signed. The {document.title} now carries {len(document.signatures)} signatures.",
+            sending="Signing…", missing="Say who is signing; nothing was signed."), self._signed)
+
+    def _signed(self, outcome: str | None) -> None:
+        if outcome:
+            self.on_mount()  # the signature block changes
+            self.set_timer(0.3, lambda: self.status.say(outcome))
+
     def action_back(self) -> None:
         self.close(None)
+
+
+class SignScreen(SmallFormScreen):
+    BINDINGS = bindings.SIGN
