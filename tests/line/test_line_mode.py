@@ -119,7 +119,7 @@ def test_login_then_alerts_and_referrals_read_as_numbered_sentences(stack, clien
     reply = recorded_referral(duty, new_family())
     text = drive(stack, ["login", "duty", "demo", "alerts", "my work", "referrals", "xyz", "help", "quit"], tmp_path)
     blocks = answers(text)
-    assert blocks[1] == ["Username:", "Password:", "Logged in as Dana Duty (duty), Duty and Assessment."]
+    assert blocks[1] == ["Username:", "Password:", "Logged in as Dana Duty, username duty, Duty and Assessment."]
 
     alerts = blocks[2]
     count = int(re.fullmatch(r"You have (\d+) alerts?(, \d+ overdue)?\.", alerts[0]).group(1))
@@ -127,7 +127,10 @@ def test_login_then_alerts_and_referrals_read_as_numbered_sentences(stack, clien
     for number, line in enumerate(alerts[1:], 1):
         assert line.startswith(f"{number}. Referral decision due for ")
     assert any(reply.person.display_name in line for line in alerts[1:])
-    assert blocks[3] == alerts  # "my work" is the same list
+    # "my work" is the same list, then what else is waiting for them.
+    assert blocks[3][:-1] == alerts
+    assert blocks[3][-1] == ("0 children allocated to you, and 0 unfinished pieces of work: "
+                             "type caseload or drafts.")
 
     referrals = blocks[4]
     assert re.fullmatch(r"\d+ referrals? (are|is) waiting for a decision\.", referrals[0])
@@ -145,7 +148,7 @@ def test_wrong_password_is_one_error_line_then_login_works(stack, tmp_path):
     errors = [line for line in text.splitlines() if line.startswith("Error:")]
     assert errors == ["Error: That username and password do not match. Check them and try again."]
     assert blocks[1] == ["Username:", "Password:", errors[0]]
-    assert blocks[2][-1] == "Logged in as Priya Patel (duty2), Duty and Assessment."
+    assert blocks[2][-1] == "Logged in as Priya Patel, username duty2, Duty and Assessment."
 
 
 def test_commands_before_login_say_so_plainly(stack, tmp_path):
@@ -262,7 +265,7 @@ def test_an_ended_session_asks_for_login_and_carries_on(stack, client_factory, t
         client.close()
     blocks = answers(text)
     assert blocks[2][:4] == [SESSION_ENDED, "Username:", "Password:",
-                             "Logged in as Dana Duty (duty), Duty and Assessment."]
+                             "Logged in as Dana Duty, username duty, Duty and Assessment."]
     assert re.fullmatch(r"You have \d+ alerts?(, \d+ overdue)?\.", blocks[2][4])
     walk = blocks[3]
     assert walk.count(SESSION_ENDED) == 1
@@ -403,6 +406,6 @@ def test_a_reset_password_is_replaced_at_login(stack, client_factory, tmp_path):
     text = drive(stack, ["login", "fran", "Temporary-pass-1", "Fresh-secret-99", "Fresh-secret-98",
                          "login", "fran", "Temporary-pass-1", "Fresh-secret-99", "Fresh-secret-99", "quit"], tmp_path)
     assert "Error: The two new passwords are not the same; nothing was changed. Log in again." in text
-    assert "Your new password is set." in text and "Logged in as Fran Field (fran)" in text
+    assert "Your new password is set." in text and "Logged in as Fran Field, username fran" in text
     assert "Fresh-secret" not in text and "Temporary-pass" not in text  # passwords are never echoed
     client_factory("fran", "Fresh-secret-99")  # the new one works

@@ -7,6 +7,7 @@ from tests.tui.test_app_pilot import SIZE, log_in, screen_text, type_text, wait_
 from tui.app.app import IcsApp
 from tui.app.screens.my_work import MyWorkScreen
 from tui.app.screens.search import SearchScreen
+from tui.app.screens.keys import KeysScreen
 from tui.app.screens.lock import LockScreen
 
 
@@ -16,12 +17,28 @@ async def test_f1_shows_keys_and_the_palette_runs_actions_by_name(stack, duty):
         await log_in(pilot)
         await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
         await pilot.press("f1")
-        await wait_until(pilot, lambda: app.screen.query("HelpPanel"), what="help panel")
-        # The screen's keys with their help text (the tooltips), which only the panel shows.
-        await wait_until(pilot, lambda: "Search for a child" in screen_text(app), what="keys with their help")
-        assert "Record" in screen_text(app) and "Decide the" in screen_text(app)
+        await wait_until(pilot, lambda: isinstance(app.screen, KeysScreen), what="the keys screen")
+        # The screen's own keys first, each with its help text (the tooltips).
+        text = " ".join(screen_text(app).split())
+        assert "Keys: My work for Dana Duty" in text
+        assert "/: Find a child. Search for a child by name and date of birth" in text
+        assert text.index("n: New contact.") < text.index("F12: Lock screen.")
         await pilot.press("f1")
-        await wait_until(pilot, lambda: not app.screen.query("HelpPanel"), what="help hidden")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="help closed")
+
+        # In a form, F1 also says which field the cursor is in and its help; Escape goes back there.
+        await pilot.press("n")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ContactScreen", what="contact form")
+        form = app.screen
+        await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "in-given_name", what="focus")
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeysScreen), what="the keys screen")
+        text = " ".join(screen_text(app).split())
+        assert "You are in: First name. as the caller gave it." in text and "Ctrl+S: Record." in text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is form and app.focused.id == "in-given_name", what="back in place")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
 
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: "CommandPalette" in type(app.screen).__name__, what="palette")

@@ -144,7 +144,8 @@ class IcsApp(App[int]):
             seen.add(binding.action)
             yield SystemCommand(binding.description, binding.tooltip or binding.description,
                                 lambda b=binding, node=active.node: self.run_action(b.action, node))
-        yield SystemCommand("Help", "The focused field's help and this screen's keys (F1)", self.action_toggle_help)
+        yield SystemCommand("Help", "Every key of this screen, and help for the field you are in (F1)",
+                            self.action_toggle_help)
         yield SystemCommand("Quit", "Leave ICS; a form you were typing is saved as a draft first", self.action_quit)
 
     def action_command_palette(self) -> None:
@@ -152,10 +153,16 @@ class IcsApp(App[int]):
             super().action_command_palette()
 
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        from tui.app.screens.keys import KeysScreen, field_help, key_lines
+
+        if isinstance(self.screen, KeysScreen):
+            self.screen.dismiss(None)
+            return
+        if self.idle_lock.locked:
+            return  # the lock screen's own keys are on it; nothing of the screen behind is shown
+        heading = self.screen.query("#heading")
+        title = str(heading.first().render()) if heading else self.screen.__class__.__name__
+        self.push_screen(KeysScreen(title, field_help(self.screen), key_lines(self.screen)))
 
     def action_lock(self) -> None:
         self.lock(idle=False)

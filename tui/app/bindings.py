@@ -18,7 +18,7 @@ LOCK = Binding("f12", "lock", "Lock screen", id="app.lock", priority=True, show=
                tooltip="Lock the screen now; your password unlocks it and your work is kept")
 
 HELP = Binding("f1", "toggle_help", "Help", id="app.help", priority=True, show=False,
-               tooltip="Show, or hide, help for the focused field and the keys of this screen")
+               tooltip="Every key of this screen, and help for the field you are in")
 
 # Tab, and Enter on the login screen, are priority bindings so focus moves the moment they
 # arrive. Otherwise a burst of keys (typeahead over a slow SSH link, a password manager) lands
@@ -48,10 +48,9 @@ MY_WORK_VIEWS = (("alerts", "Alerts"), ("caseload", "Caseload"), ("drafts", "Dra
 MY_WORK = [
     # Not in the footer, which is full: the line under the heading shows them.
     *(Binding(str(n), f"view('{key}')", label, id=f"work.view_{key}", show=False,
-              tooltip={"alerts": "Your timescales, due and overdue, and referrals waiting for a decision",
-                       "caseload": "The children allocated to you; Enter opens a child's record",
-                       "drafts": "Records you are writing, returned to you or waiting for approval, and a "
-                                 "contact you began; Enter carries on with one"}[key])
+              tooltip={"alerts": "Your timescales and referrals to decide",
+                       "caseload": "Children allocated to you",
+                       "drafts": "Records you have not finished"}[key])
       for n, (key, label) in enumerate(MY_WORK_VIEWS, 1)),
     Binding("n", "new_contact", "New contact", id="work.new_contact",
             tooltip="Record a new contact about a child (your draft is reopened if you have one)"),
@@ -108,11 +107,9 @@ FIX_SPELLING = Binding("f8", "fix_spelling", "Fix spelling", id="field.fix_spell
                        tooltip="Replace the misspelt word at the cursor with the first suggestion "
                                "listed under the field")
 
-PRINT = Binding("p", "print", "Print or save", id="reader.print",
-                tooltip="Send this document to the printer, or save a copy, as ICS is set up on this server")
-
 READER = [
-    PRINT,
+    Binding("p", "print", "Print or save", id="reader.print",
+            tooltip="Send this document to the printer, or save a copy, as ICS is set up on this server"),
     Binding("s", "sign", "Record a signature", id="reader.sign",
             tooltip="A parent, carer or the child signs in front of you, or you sign as another professional; "
                     "only a completed document can be signed"),
@@ -136,9 +133,9 @@ TEAM = [
     # Not in the footer, which is full: the line under the heading shows them.
     *(Binding(str(n), f"view('{key}')", label, id=f"team.view_{key}", show=False,
               tooltip={"approvals": "Work waiting for your approval",
-                       "overdue": "Your teams' overdue timescales, by worker; x extends one",
-                       "waiting": "Cases in your teams with nobody allocated; l allocates one",
-                       "extensions": "Extensions and pauses given in your teams, and why"}[key])
+                       "overdue": "Overdue timescales, by worker",
+                       "waiting": "Cases with nobody allocated",
+                       "extensions": "Extensions given, and why"}[key])
       for n, (key, label) in enumerate(TEAM_VIEWS, 1)),
     Binding("l", "allocate", "Allocate", id="team.allocate",
             tooltip="Allocate the highlighted waiting case to a worker"),
@@ -154,6 +151,11 @@ EMERGENCY = [
     Binding("ctrl+s", "send", "Open in an emergency", id="emergency.open",
             tooltip="Open the record for 8 hours; your team leaders are told and review it"),
     Binding("escape", "back", "Back", id="emergency.back", tooltip="Back to My work; nothing is opened"),
+]
+
+KEYS = [
+    Binding("escape", "back", "Back", id="keys.back", tooltip="Back to where you were"),
+    Binding("f1", "back", "Back", id="keys.close", priority=True, tooltip="Back to where you were"),
 ]
 
 SMALL_FORM = [

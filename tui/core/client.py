@@ -7,8 +7,6 @@ the next call, so a worker who keeps typing is not logged out mid-form.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import time
 import uuid
 import weakref

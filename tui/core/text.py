@@ -38,8 +38,9 @@ def clock_status(clock: apb.Clock) -> str:
 
 
 def clock_sentence(clock: apb.Clock) -> str:
+    # "due Mon 30 Nov 2026, in 1 working day": "due" said once, as a screen reader reads it.
     return (f"{clock.title} for {clock.person_display_name or clock.person}: "
-            f"due {human_date(clock.due_date)}, {clock_status(clock)}.")
+            f"due {human_date(clock.due_date)}, {clock_status(clock).removeprefix('due ')}.")
 
 
 def decision_label(value: int) -> str:

@@ -10,7 +10,9 @@ is enough for answering one question at a time.
 from __future__ import annotations
 
 import getpass
+import os
 import re
+import textwrap
 from typing import Protocol, TextIO
 
 # C0 and C1 controls (tab and newline are handled by the caller), DEL, and box/block drawing.
@@ -43,10 +45,28 @@ class Console:
         except (AttributeError, ValueError):
             self.interactive = False
 
+    def width(self) -> int:
+        """The terminal's width, or 0 when output is not a terminal (a file, a pipe): then lines
+        are left whole for whatever reads them."""
+        try:
+            return os.get_terminal_size(self.stdout.fileno()).columns if self.stdout.isatty() else 0
+        except (AttributeError, ValueError, OSError):
+            return 0
+
+    def _rows(self, text: str) -> list[str]:
+        """A line cut into the terminal's rows at spaces. A screen reader speaks each row and
+        pauses at its end; the terminal's own wrapping would cut words in half ("deci, sion")."""
+        width = self.width()
+        line = plain(text).rstrip()
+        if width < 20 or len(line) < width:
+            return [line]
+        return textwrap.wrap(line, width - 1, break_long_words=False, break_on_hyphens=False) or [""]
+
     def say(self, text: str = "") -> None:
         """Prints one or more whole lines."""
         for line in str(text).split("\n"):
-            self.stdout.write(plain(line).rstrip() + "\n")
+            for row in self._rows(line):
+                self.stdout.write(row + "\n")
         self.stdout.flush()
 
     def error(self, message: str) -> None:
@@ -73,7 +93,8 @@ class Console:
 
         In a terminal the worker's Enter moves to the next line; when input is piped nothing
         echoes, so the prompt line is ended here and every answer still starts on its own line."""
-        self.stdout.write(plain(prompt).rstrip() + " ")
+        *before, last = self._rows(prompt)
+        self.stdout.write("".join(row + "\n" for row in before) + last + " ")
         self.stdout.flush()
         line = self.stdin.readline()
         if not self.interactive:

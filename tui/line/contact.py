@@ -189,7 +189,7 @@ class ContactWalk:
             if show_summary:
                 self.summary()
             show_summary = False
-            answer = self.console.ask(f"Save this contact? yes/no, or a field number from 1 to {TOTAL} "
+            answer = self.console.ask(f"Save this contact? yes or no, or a field number from 1 to {TOTAL} "
                                       "to change it:").strip().lower()
             if answer in ("yes", "y"):
                 outcome = self.submit()

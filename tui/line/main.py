@@ -43,7 +43,8 @@ ALERTS_QUIET_NOTE_SECONDS = 15.0
 HELP = (
     "Commands:",
     "login: log in with your username and password.",
-    "alerts, or my work: your open alerts, soonest due first. alerts all: ended ones too.",
+    "my work: your open alerts, soonest due first, then how many children and unfinished records you have. "
+    "alerts: the alerts alone; alerts all: ended ones too.",
     "caseload: the children allocated to you, numbered; open and a number opens one.",
     "drafts: records you are writing, returned to you or waiting for approval, numbered; "
     "continue and a number carries on with one.",
@@ -116,7 +117,7 @@ class LineApp:
         self.console.guard = self.lock
         self.commands: dict[str, Callable[[str], None]] = {
             "login": self.do_login, "logout": self.do_logout, "alerts": self.do_alerts,
-            "my work": self.do_alerts, "referrals": self.do_referrals, "contact": self.do_contact,
+            "my work": self.do_my_work, "referrals": self.do_referrals, "contact": self.do_contact,
             "decide": self.do_decide, "show": self.do_show, "help": self.do_help, "?": self.do_help,
             "lock": self.do_lock, "emergency": self.do_emergency, "who": self.do_who_has_seen,
             "for": self.do_for, "find": self.do_find, "search": self.do_find, "open": self.do_open,
@@ -270,7 +271,7 @@ class LineApp:
                 return False
             self.console.say("Your new password is set.")
         teams = " and ".join(self.client.team_label(t) for t in user.team_names)
-        self.console.say(f"Logged in as {user.display_name} ({user.username})" + (f", {teams}." if teams else "."))
+        self.console.say(f"Logged in as {user.display_name}, username {user.username}" + (f", {teams}." if teams else "."))
         self.follow_alerts(user.name)
         return True
 
@@ -382,6 +383,13 @@ class LineApp:
             self.console.say(f"You have {count}" + (f", {overdue} overdue." if overdue else "."))
         for number, clock in enumerate(clocks, 1):
             self.console.say(f"{number}. {clock_sentence(clock)}")
+
+    def do_my_work(self, arg: str) -> None:
+        self.do_alerts(arg)
+        children = len(self.call(self.client.caseload))
+        unfinished = len(self.call(caseload.load_drafts, self.client))
+        self.console.say(f"{children} child{'ren' if children != 1 else ''} allocated to you, and {unfinished} "
+                         f"unfinished piece{'s' if unfinished != 1 else ''} of work: type caseload or drafts.")
 
     def do_referrals(self, arg: str) -> None:
         referrals = self.call(self.client.list_referrals, state=rpb.REFERRAL_STATE_AWAITING_DECISION)
@@ -725,7 +733,7 @@ class LineApp:
                     self.console.say("Please answer again: "
                                      f"{', '.join(DECISION_FORM[i].label for i in asking)}. Everything else is kept.")
                     continue
-                if exc.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED") and self.yes("Try again? yes/no:"):
+                if exc.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED") and self.yes("Try again? yes or no:"):
                     continue
                 self.console.say("The decision was not saved.")
                 return

@@ -6,18 +6,43 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from dataclasses import replace
+
+from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from tui.core.errors import ServiceError, SessionExpired
 
 
-def views_line(views: tuple[tuple[str, str], ...], current: str) -> str:
-    """The parts of a screen and their keys, the one shown in brackets: not by colour alone,
-    and short enough for 40 columns."""
+def views_line(views: tuple[tuple[str, str], ...], current: str, large: bool = False) -> str:
+    """The parts of a screen and their keys, the one shown in brackets: not by colour alone.
+    In large mode (40 columns) only the one shown, and which keys change it."""
+    if large:
+        return f"[{dict(views)[current]}] keys 1 to {len(views)} change it"
     return "Views: " + " ".join(f"[{n} {label}]" if key == current else f"{n} {label}"
                                 for n, (key, label) in enumerate(views, 1))
+
+
+LARGE_KEYS_HINT = "F1: the keys for this screen."
+
+
+def key_footer(app) -> Widget:
+    """The footer of keys; in large mode one line saying F1 lists them, as a footer of keys
+    cut off at 40 columns ("/Fin", "3Chr") would tell the worker nothing."""
+    if app.large:
+        return Static(LARGE_KEYS_HINT, classes="keys-hint")
+    return Footer()
+
+
+class ListTable(DataTable):
+    """A list of rows to move through with the arrow keys. Its movement keys are left out of
+    F1's help (marked system), so the help shows this screen's own actions first, at any size."""
+
+    BINDINGS = [replace(binding, system=True) for cls in reversed(DataTable.__mro__)
+                for binding in getattr(cls, "BINDINGS", []) if isinstance(binding, Binding)]
 
 
 class StatusLine(Static):

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ics.records.v1 import records_pb2 as rpb
 from tui.app import bindings
-from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.app.screens.base import ServiceScreen, StatusLine, key_footer
 from tui.core import child_record
 from tui.core.document_editor import DocumentEditor
 from tui.core.errors import ServiceError
@@ -32,7 +32,7 @@ class ChildScreen(ServiceScreen):
         with VerticalScroll(id="record"):
             yield Static("", id="section")
         yield StatusLine(self._keys_hint(), id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def _keys_hint(self) -> str:
         last = len(child_record.SECTIONS)
@@ -136,7 +136,7 @@ class Chooser(ServiceScreen):
         yield Static(self.heading, id="heading", classes="heading")
         yield OptionList(*[Option(label, id=key) for key, label in self.options], id="choices")
         yield StatusLine(self.hint, id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.close(event.option.id)

@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, Select, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tui.app import bindings
-from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.app.screens.base import ServiceScreen, StatusLine, key_footer
 from tui.app.screens.duplicate import DuplicateScreen
 from tui.app.screens.fields import FieldBlock, field_key, widget_value
 from tui.core.drafts import DraftKeeper
@@ -72,7 +72,7 @@ class ContactScreen(ServiceScreen):
             for field in CONTACT_FIELDS:
                 yield FieldBlock(field, self.keeper.fields[field.key])
         yield StatusLine(self._opening_text(), id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def _opening_text(self) -> str:
         # Short: at 40 columns every line counts, and the keys are on the bottom line anyway.

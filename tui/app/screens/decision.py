@@ -6,10 +6,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.app import bindings
-from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.app.screens.base import ServiceScreen, StatusLine, key_footer
 from tui.app.screens.fields import FieldBlock, widget_value
 from tui.core.errors import ServiceError
 from tui.core.forms import DECISION_FORM, choice_value
@@ -36,7 +36,7 @@ class DecisionScreen(ServiceScreen):
             for field in DECISION_FORM:
                 yield FieldBlock(field, "")
         yield StatusLine("Choose a decision and say why.", id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#in-decision"), scroll_visible=False)

@@ -8,10 +8,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.app import bindings
-from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.app.screens.base import ServiceScreen, StatusLine, key_footer
 from tui.app.screens.fields import FieldBlock, field_key, widget_value
 from tui.core.document_editor import DocumentEditor
 from tui.core.errors import ServiceError
@@ -28,10 +28,12 @@ class DocumentScreen(ServiceScreen):
         self.laying_out = False  # fields being replaced: their blurs are not the worker leaving them
 
     def compose(self) -> ComposeResult:
-        yield Static(f"{self.editor.document.title}", id="heading", classes="heading")
+        document = self.editor.document
+        child = document.person_display_name or document.person
+        yield Static(f"{document.title} for {child}", id="heading", classes="heading", markup=False)
         yield VerticalScroll(id="form", can_focus=False)
         yield StatusLine("Each answer is saved when you leave its field.", id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     async def on_mount(self) -> None:
         await self.lay_out()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.app import bindings
+from tui.app.screens.base import key_footer
 
 
 class DuplicateScreen(ModalScreen[str]):
@@ -25,7 +26,7 @@ class DuplicateScreen(ModalScreen[str]):
             yield Static("Press u to record the contact about the known child, c if this is a "
                          "different child (record them as new), or Escape to go back and check.",
                          id="duplicate-keys")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

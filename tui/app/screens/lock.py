@@ -9,10 +9,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from tui.app import bindings
-from tui.app.screens.base import ServiceCalls, StatusLine
+from tui.app.screens.base import ServiceCalls, StatusLine, key_footer
 from tui.core.errors import ServiceError
 from tui.core.idle_lock import IdleLock, Unlocked
 
@@ -33,7 +33,7 @@ class LockScreen(ServiceCalls, Screen[str]):
             yield Label("Password", classes="label")
             yield Input(password=True, id="lock-password")
             yield StatusLine(self.policy.locked_text(), id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = False  # a blink redraws, and is read out

@@ -6,10 +6,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from tui.app import bindings
-from tui.app.screens.base import ServiceCalls, StatusLine
+from tui.app.screens.base import ServiceCalls, StatusLine, key_footer
 from tui.core.errors import ServiceError, needs_new_password
 
 
@@ -44,7 +44,7 @@ class LoginScreen(ServiceCalls, ModalScreen[bool]):
                 yield Input(password=True, id="new-password-again")
             yield StatusLine(f"{self.note} Type your username and password, then press Enter.".lstrip(),
                              id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def on_mount(self) -> None:
         self.choosing_password = False

@@ -12,12 +12,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as rpb
 from tui.app import bindings
-from tui.app.screens.base import ServiceScreen, StatusLine, views_line
+from tui.app.screens.base import ListTable, ServiceScreen, StatusLine, key_footer, views_line
 from tui.core import caseload
 from tui.core.alerts_feed import RECONNECTING, AlertTracker, AlertWatch, summary_text
 from tui.core.client import IcsClient
@@ -36,6 +36,8 @@ KEEP_OUTCOME_SECONDS = 10.0
 # Alerts hears about a decision or a new referral a moment after records does.
 FOLLOW_UP_SECONDS = 1.5
 STATUS_WIDTH = 26  # "OVERDUE by 10 working days" fits on one line
+WHAT_WIDTH = 22    # "Referral decision due" fits on one line
+DUE_WIDTH = 16     # "Wed 30 Sep 2026"
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,12 @@ class MyWorkScreen(ServiceScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("My work", id="heading", classes="heading")
-        yield Static(self._views_line(), id="views")
-        yield DataTable(id="work", cursor_type="row", zebra_stripes=False)
-        yield DataTable(id="list", cursor_type="row", show_header=False)
+        yield Static(self._views_line(), id="views", markup=False)
+        yield ListTable(id="work", cursor_type="row", zebra_stripes=False)
+        yield ListTable(id="list", cursor_type="row", show_header=False)
         yield Static("", id="detail")
         yield StatusLine("Fetching your work…", id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def on_mount(self) -> None:
         other = self.query_one("#list", DataTable)
@@ -128,10 +130,12 @@ class MyWorkScreen(ServiceScreen):
             table.show_header = False
             table.add_column("My work", key="work", width=self._large_width())
         else:
-            table.add_column("Status", key="status")
-            table.add_column("Child", key="child")
-            table.add_column("Due", key="due")
-            table.add_column("What", key="title")
+            child_width, show_due = self._column_widths()
+            table.add_column("Status", key="status", width=STATUS_WIDTH)
+            table.add_column("What", key="title", width=WHAT_WIDTH)
+            table.add_column("Child", key="child", width=child_width)
+            if show_due:
+                table.add_column("Due", key="due", width=DUE_WIDTH)
         table.focus()
         # Kept: Textual holds timers only weakly, and a collected timer silently stops.
         self.periodic_refresh_timer = self.set_interval(AUTO_REFRESH_SECONDS, self._periodic_refresh)
@@ -191,7 +195,7 @@ class MyWorkScreen(ServiceScreen):
 
     # -- caseload and drafts ---------------------------------------------------------------
     def _views_line(self) -> str:
-        return views_line(bindings.MY_WORK_VIEWS, self.view)
+        return views_line(bindings.MY_WORK_VIEWS, self.view, self.app.large)
 
     def action_view(self, view: str) -> None:
         self.view = view
@@ -225,8 +229,11 @@ class MyWorkScreen(ServiceScreen):
         if self.list_rows and sentences == self._list_sentences:
             return  # unchanged: nothing redrawn or re-announced
         self.list_rows, self._list_sentences = rows, sentences
-        table.clear()
-        width = max(20, table.size.width - 2)
+        # Measured on the screen, not the table: a table just shown may not have its size yet,
+        # and a column sized then would cut every sentence to a few letters.
+        width = max(20, self.size.width - 4)
+        table.clear(columns=True)
+        table.add_column("Work", key="work", width=width)
         for index, sentence in enumerate(sentences):
             lines = textwrap.wrap(sentence, width)
             table.add_row("\n".join(lines), key=str(index), height=len(lines))
@@ -297,10 +304,14 @@ class MyWorkScreen(ServiceScreen):
                 cell = Text("\n").join(Text(line, style) for line, style in lines)
                 table.add_row(cell, key=row.key, height=len(lines))
             else:
-                # A long status ("missed: done …, due …") takes two lines rather than pushing
-                # the child's name off an 80-column screen.
-                status = textwrap.wrap(row.status, STATUS_WIDTH)
-                table.add_row("\n".join(status), row.child, row.due, row.title, key=row.key, height=len(status))
+                # Every cell wraps to its column rather than being cut, or pushing the rest off
+                # an 80-column screen; the due date, when there is no room for it, is in the
+                # sentence under the table.
+                child_width, show_due = self._column_widths()
+                cells = [textwrap.wrap(row.status, STATUS_WIDTH), textwrap.wrap(row.title, WHAT_WIDTH),
+                         textwrap.wrap(row.child, child_width)] + ([[row.due]] if show_due else [])
+                table.add_row(*("\n".join(lines) for lines in cells), key=row.key,
+                              height=max(len(lines) for lines in cells))
         table.move_cursor(row=self._row_to_keep(rows, keep, keep_index), animate=False)
         self.query_one("#heading", Static).update(heading)
         self._show_detail()
@@ -318,6 +329,14 @@ class MyWorkScreen(ServiceScreen):
                 if row.key == keep.key or (keep.referral and row.referral == keep.referral):
                     return index
         return max(0, min(keep_index, len(rows) - 1))
+
+    def _column_widths(self) -> tuple[int, bool]:
+        """The child column's width, and whether the due date has a column of its own."""
+        room = self.app.size.width - 4  # the scroll bar, and a little air
+        show_due = room >= 110
+        # Each column has a cell of padding either side.
+        used = STATUS_WIDTH + 2 + WHAT_WIDTH + 2 + ((DUE_WIDTH + 2) if show_due else 0) + 2
+        return max(16, room - used), show_due
 
     def _large_width(self) -> int:
         # Wrapped by hand: a DataTable cell never wraps, and a cut-off status would hide words.

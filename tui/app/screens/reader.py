@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.app import bindings
-from tui.app.screens.base import ServiceCalls, ServiceScreen, StatusLine
+from tui.app.screens.base import ServiceCalls, ServiceScreen, StatusLine, key_footer
 from tui.app.screens.small_form import SmallFormScreen
 from tui.core import printing
 from tui.core.forms import SIGN_FORM, sign_request
@@ -35,7 +35,7 @@ class ReaderScreen(ServiceScreen):
         with VerticalScroll(id="record"):
             yield Static("", id="text", markup=False)  # a worker's words are never read as markup
         yield StatusLine("p prints it or saves a copy; Escape goes back.", id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def on_mount(self) -> None:
         self.call_service(lambda client: printing.document_text(client, self.document_name), self._shown,

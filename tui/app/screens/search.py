@@ -6,10 +6,10 @@ from __future__ import annotations
 import textwrap
 
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tui.app import bindings
-from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.app.screens.base import ListTable, ServiceScreen, StatusLine, key_footer
 from tui.core.child_record import match_sentence, split_query
 
 # Searches wait for this pause in typing, so a fast typist sends one search, not one per key.
@@ -29,9 +29,9 @@ class SearchScreen(ServiceScreen):
     def compose(self) -> ComposeResult:
         yield Static("Find a child", id="heading", classes="heading")
         yield Input(placeholder="Name, and date of birth YYYY-MM-DD if known", id="query")
-        yield DataTable(id="matches", cursor_type="row", show_header=not self.app.large)
+        yield ListTable(id="matches", cursor_type="row", show_header=not self.app.large)
         yield StatusLine("Type part of a name; spelling need not be exact.", id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_column("Child", key="child")
@@ -44,6 +44,7 @@ class SearchScreen(ServiceScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.matches:
             self.query_one(DataTable).focus()
+            self.status.say("Arrows choose a child; Enter opens the record; Shift+Tab goes back to the search.")
         else:
             self.search()
 

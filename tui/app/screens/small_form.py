@@ -11,10 +11,10 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.app import bindings
-from tui.app.screens.base import ServiceScreen, StatusLine
+from tui.app.screens.base import ServiceScreen, StatusLine, key_footer
 from tui.app.screens.fields import FieldBlock, widget_value
 from tui.core.errors import ServiceError
 from tui.core.forms import Field
@@ -40,7 +40,7 @@ class SmallFormScreen(ServiceScreen):
             for field in self.fields:
                 yield FieldBlock(field, "")
         yield StatusLine("Fill in the form, then Ctrl+S. Escape goes back and changes nothing.", id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(f"#in-{self.fields[0].key}"))

@@ -9,11 +9,11 @@ import textwrap
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from ics.records.v1 import records_pb2 as rpb
 from tui.app import bindings
-from tui.app.screens.base import ServiceScreen, StatusLine, views_line
+from tui.app.screens.base import ListTable, ServiceScreen, StatusLine, key_footer, views_line
 from tui.app.screens.small_form import SmallFormScreen
 from tui.core import caseload, team_view
 from tui.core.document_editor import DocumentEditor
@@ -37,14 +37,14 @@ class TeamScreen(ServiceScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("Team", id="heading", classes="heading")
-        yield Static(views_line(bindings.TEAM_VIEWS, self.part), id="views")
-        yield DataTable(id="items", cursor_type="row", show_header=False)
+        yield Static(views_line(bindings.TEAM_VIEWS, self.part, self.app.large), id="views", markup=False)
+        yield ListTable(id="items", cursor_type="row", show_header=False)
         with VerticalScroll(id="reading"):
             yield Static("", id="document")
             yield Static("", id="overdue")
         yield Input(placeholder="Comments for the worker, if you return it", id="comments")
         yield StatusLine("Fetching your team's work…", id="status")
-        yield Footer(compact=self.app.large)
+        yield key_footer(self.app)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_column("Item", key="item")
@@ -86,10 +86,10 @@ class TeamScreen(ServiceScreen):
 
     def show_part(self, part: str, focus: bool = False) -> None:
         self.part = part
-        self.query_one("#views", Static).update(views_line(bindings.TEAM_VIEWS, part))
+        self.query_one("#views", Static).update(views_line(bindings.TEAM_VIEWS, part, self.app.large))
         table = self.query_one(DataTable)
         table.clear()
-        width = max(20, table.size.width - 2)
+        width = max(20, self.size.width - 4)  # the screen's: a table just filled may not have its size yet
         for index, item in enumerate(self.items()):
             lines = textwrap.wrap(self.sentence(item), width)
             table.add_row("\n".join(lines), key=str(index), height=len(lines))
