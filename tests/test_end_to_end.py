@@ -55,6 +55,47 @@ class Terminal:
         assert text not in self.screen()
 
 
+def case_note_position(targets) -> int:
+    """Where the Case Note is in the list of records to write, as the service lists them."""
+    from tui.core.client import IcsClient
+
+    client = IcsClient(targets)
+    try:
+        client.login("duty", "demo")
+        return [t.title for t in client.templates()].index("Case Note")
+    finally:
+        client.close()
+
+
+def find_the_child_and_submit_a_case_note(term: Terminal, given: str, family: str, targets) -> None:
+    """The rest of a newcomer's first case, after the referral is decided: find the child by a
+    misspelt name, read the record, write a case note from its template and submit it."""
+    term.keys("/")
+    term.wait_for("Find a child")
+    term.keys(given, "Space", family[:-1])  # the last letter missed: the search is forgiving
+    term.wait_for(f"{given} {family}, born")
+    term.keys("Enter", "Enter", pause=0.6)
+    term.wait_for("Pen picture: not recorded yet.")
+    term.keys("3")
+    term.wait_for("Contact received")
+    term.keys("w")
+    term.wait_for("Write which record?")
+    term.keys(*["Down"] * case_note_position(targets), pause=0.1)
+    term.keys("Enter")
+    term.wait_for(f"Case Note for {given} {family}")
+    term.keys("2026-11-02")
+    term.keys("Tab", pause=1.5)  # leaving the field saves it, and lays out any question it opens
+    term.keys("Enter", pause=0.6)
+    term.keys("Home visit", "Enter", pause=0.6)  # not "Home" alone: tmux would send the Home key
+    term.wait_for("Home visit")
+    term.keys("F10")
+    term.wait_for("The Case Note was submitted to your team leader.")
+    term.keys("Escape")
+    term.wait_for("Find a child")
+    term.keys("Escape")
+    term.wait_for("My work for")
+
+
 @pytest.fixture
 def demo_terminal(tmp_path):
     ports = {n: free_port() for n in ("IDENTITY", "RECORDS", "ALERTS")}
@@ -128,6 +169,11 @@ def test_duty_worker_records_a_contact_and_decides_it_in_the_terminal(demo_termi
     while "met on" not in row() and time.monotonic() < deadline:
         term.keys("r", pause=0.5)
     assert "met on" in row(), term.screen()
+
+    from tui.core.client import Targets
+
+    find_the_child_and_submit_a_case_note(term, "Tess", family, Targets(
+        *(f"127.0.0.1:{term.ports[name]}" for name in ("IDENTITY", "RECORDS", "ALERTS"))))
 
     # q leaves the TUI and `ics demo` stops all three services.
     term.keys("q")

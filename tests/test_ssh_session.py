@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import running_stack
 from tests.helpers import free_port
-from tests.test_end_to_end import Terminal  # skips this module too when tmux is missing
+from tests.test_end_to_end import Terminal, find_the_child_and_submit_a_case_note  # skips when tmux is missing
 from tui.core.client import IcsClient
 
 SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if os.access("/usr/sbin/sshd", os.X_OK) else None)
@@ -122,7 +122,7 @@ def ssh_terminal(sshd):
         term.tmux("kill-server")
 
 
-def test_a_newcomers_first_case_through_sshd_and_the_forcecommand(ssh_terminal):
+def test_a_newcomers_first_case_through_sshd_and_the_forcecommand(ssh_terminal, stack):
     term = ssh_terminal()
     family = f"Ssh{uuid.uuid4().hex[:6]}"
     term.wait_for("Password", timeout=60)  # the Textual TUI: a terminal was there and nothing else asked
@@ -151,6 +151,8 @@ def test_a_newcomers_first_case_through_sshd_and_the_forcecommand(ssh_terminal):
         term.keys("r", pause=0.5)
     assert "due in 1 working day" in row(), term.screen()
     assert "Referral decision" in row(), term.screen()
+
+    find_the_child_and_submit_a_case_note(term, "Tess", family, stack.targets())
 
     term.keys("q")
     term.wait_for("ssh-ended 0")  # leaving ICS ends the SSH session: there is no shell behind it

@@ -262,7 +262,8 @@ async def test_known_child_is_offered_and_used(stack, duty):
 
 
 async def test_large_layout_at_40_by_12(stack, duty):
-    record_contact(duty, f"Large{uuid.uuid4().hex[:6]}")  # something in My work, whatever ran before
+    for _ in range(2):  # something in My work, whatever ran before
+        record_contact(duty, f"Large{uuid.uuid4().hex[:6]}")
     app = IcsApp(stack.targets(), large=True)
     async with app.run_test(size=(40, 12)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
@@ -277,6 +278,10 @@ async def test_large_layout_at_40_by_12(stack, duty):
         first = next(iter(app.screen.rows.values()))
         assert first.status in text and first.child.split(",")[0] in text  # status first, then who
         assert not BOX_DRAWING.search(text)
+        # The arrow keys move the highlight (and the sentence under the list follows it).
+        table = app.screen.query_one("#work")
+        await pilot.press("down")
+        await wait_until(pilot, lambda: table.cursor_row == 1, what="the highlight moved down")
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, ContactScreen), what="contact form")
         text = screen_text(app)

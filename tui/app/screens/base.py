@@ -41,8 +41,9 @@ class ListTable(DataTable):
     """A list of rows to move through with the arrow keys. Its movement keys are left out of
     F1's help (marked system), so the help shows this screen's own actions first, at any size."""
 
-    BINDINGS = [replace(binding, system=True) for cls in reversed(DataTable.__mro__)
-                for binding in getattr(cls, "BINDINGS", []) if isinstance(binding, Binding)]
+    BINDINGS = list({binding.key: replace(binding, system=True)  # the table's own, before its parents'
+                     for cls in reversed(DataTable.__mro__) for binding in getattr(cls, "BINDINGS", [])
+                     if isinstance(binding, Binding)}.values())
 
 
 class StatusLine(Static):

@@ -38,6 +38,7 @@ FOLLOW_UP_SECONDS = 1.5
 STATUS_WIDTH = 26  # "OVERDUE by 10 working days" fits on one line
 WHAT_WIDTH = 22    # "Referral decision due" fits on one line
 DUE_WIDTH = 16     # "Wed 30 Sep 2026"
+CHILD_WIDTH = 36   # "Marguerite Quenby, born 12 Sep 2017"
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,10 @@ class MyWorkScreen(ServiceScreen):
             table.show_header = False
             table.add_column("My work", key="work", width=self._large_width())
         else:
-            child_width, show_due = self._column_widths()
+            child_width, show_what, show_due = self._column_widths()
             table.add_column("Status", key="status", width=STATUS_WIDTH)
-            table.add_column("What", key="title", width=WHAT_WIDTH)
+            if show_what:
+                table.add_column("What", key="title", width=WHAT_WIDTH)
             table.add_column("Child", key="child", width=child_width)
             if show_due:
                 table.add_column("Due", key="due", width=DUE_WIDTH)
@@ -304,12 +306,13 @@ class MyWorkScreen(ServiceScreen):
                 cell = Text("\n").join(Text(line, style) for line, style in lines)
                 table.add_row(cell, key=row.key, height=len(lines))
             else:
-                # Every cell wraps to its column rather than being cut, or pushing the rest off
-                # an 80-column screen; the due date, when there is no room for it, is in the
-                # sentence under the table.
-                child_width, show_due = self._column_widths()
-                cells = [textwrap.wrap(row.status, STATUS_WIDTH), textwrap.wrap(row.title, WHAT_WIDTH),
-                         textwrap.wrap(row.child, child_width)] + ([[row.due]] if show_due else [])
+                # Every cell wraps to its column rather than being cut or pushing the rest off
+                # the screen. What is due, and when, have columns only where they fit beside the
+                # child on one line; otherwise they are in the sentence under the table.
+                child_width, show_what, show_due = self._column_widths()
+                cells = ([textwrap.wrap(row.status, STATUS_WIDTH)]
+                         + ([textwrap.wrap(row.title, WHAT_WIDTH)] if show_what else [])
+                         + [textwrap.wrap(row.child, child_width)] + ([[row.due]] if show_due else []))
                 table.add_row(*("\n".join(lines) for lines in cells), key=row.key,
                               height=max(len(lines) for lines in cells))
         table.move_cursor(row=self._row_to_keep(rows, keep, keep_index), animate=False)
@@ -330,13 +333,17 @@ class MyWorkScreen(ServiceScreen):
                     return index
         return max(0, min(keep_index, len(rows) - 1))
 
-    def _column_widths(self) -> tuple[int, bool]:
-        """The child column's width, and whether the due date has a column of its own."""
+    def _column_widths(self) -> tuple[int, bool, bool]:
+        """The child column's width, and whether what is due and the due date have columns:
+        only where the child's name and date of birth still fit on one line beside them, so a
+        duty worker scans one line per piece of work."""
         room = self.app.size.width - 4  # the scroll bar, and a little air
-        show_due = room >= 110
         # Each column has a cell of padding either side.
-        used = STATUS_WIDTH + 2 + WHAT_WIDTH + 2 + ((DUE_WIDTH + 2) if show_due else 0) + 2
-        return max(16, room - used), show_due
+        show_what = room - (STATUS_WIDTH + 2) - (WHAT_WIDTH + 2) - 2 >= CHILD_WIDTH
+        show_due = show_what and room - (STATUS_WIDTH + WHAT_WIDTH + DUE_WIDTH + 8) >= CHILD_WIDTH
+        used = (STATUS_WIDTH + 2 + ((WHAT_WIDTH + 2) if show_what else 0) + ((DUE_WIDTH + 2) if show_due else 0)
+                + 2)
+        return max(16, room - used), show_what, show_due
 
     def _large_width(self) -> int:
         # Wrapped by hand: a DataTable cell never wraps, and a cut-off status would hide words.
