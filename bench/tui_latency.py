@@ -256,8 +256,8 @@ def start_up(argv: list[str], env: dict[str, str], cols: int, rows: int, needle:
     return term, shown - term.started, settled - term.started, written
 
 
-SECTIONS = [("2", "Case story"), ("3", "Chronology"), ("4", "Documents"), ("5", "Family"), ("6", "Timescales"),
-            ("1", "Summary")]
+SECTIONS = [("2", "Case story"), ("3", "Chronology"), ("4", "Documents"), ("5", "Family"), ("6", "Allocation"),
+            ("7", "Timescales"), ("1", "Summary")]
 
 
 def run_tui(mode: str, env: dict[str, str], data: str, children, starts: int, figures: Figures) -> None:
@@ -305,12 +305,12 @@ def run_tui(mode: str, env: dict[str, str], data: str, children, starts: int, fi
         key("Enter opens a record (summary)", KEY["enter"], families[0])
         time.sleep(0.1)
         for number, title in SECTIONS:
-            key("1..6 switch section", number, title)
+            key("1..7 switch section", number, title)
         # Moving between records: back to the matches, the next one down, open it.
         key("Escape back to the matches (**)", KEY["escape"], "Find a child")
         key("Down to the next match", KEY["down"], None)
         key("Enter opens a record (summary)", KEY["enter"], families[1])
-        key("1..6 switch section", "3", "Chronology")
+        key("1..7 switch section", "3", "Chronology")
     figures.memory(label, "after opening records", term.rss_mb())
     term.close(KEY["quit"])
 
