@@ -101,3 +101,18 @@ def referred_child_with_a_visit(duty) -> pb.RecordContactResponse:
     call(duty, "AddChronologyEntry", pb.AddChronologyEntryRequest(person=reply.person.name, entry=pb.ChronologyEntry(
         date="2026-11-02", title="Home visit with the school nurse")))
     return reply
+
+
+def referred_child(duty, given: str, received: str = "", decide: bool = True) -> pb.RecordContactResponse:
+    """A new child with a school's referral, decided for assessment unless told (an open episode,
+    nobody allocated); `received` back-dates it, e.g. to make its decision clock overdue."""
+    import uuid
+
+    reply = duty.record_contact(pb.RecordContactRequest(
+        new_person=pb.Person(given_name=given, family_name=f"Ref{uuid.uuid4().hex[:6]}",
+                             date_of_birth="2015-05-05", sex=pb.SEX_FEMALE),
+        received_date=received, source=pb.CONTACT_SOURCE_SCHOOL, reason="School concern",
+        confirmed_not_duplicate=True))
+    if decide:
+        duty.decide_referral(reply.referral.name, pb.REFERRAL_DECISION_ASSESSMENT, "Assess")
+    return reply

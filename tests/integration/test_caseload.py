@@ -9,18 +9,7 @@ import pytest
 
 from ics.records.v1 import records_pb2 as pb
 from tui.core.errors import ServiceError
-from tests.helpers import a, call
-
-
-def referred(duty, given: str) -> pb.RecordContactResponse:
-    """A child with a referral decided for assessment: an open episode, nobody allocated."""
-    reply = duty.record_contact(pb.RecordContactRequest(
-        new_person=pb.Person(given_name=given, family_name=f"Case{uuid.uuid4().hex[:6]}",
-                             date_of_birth="2015-05-05", sex=pb.SEX_FEMALE),
-        received_date="2026-11-02", source=pb.CONTACT_SOURCE_SCHOOL, reason="School concern",
-        confirmed_not_duplicate=True))
-    duty.decide_referral(reply.referral.name, pb.REFERRAL_DECISION_ASSESSMENT, "Assess")
-    return reply
+from tests.helpers import a, call, referred_child
 
 
 def names(entries) -> list[str]:
@@ -29,7 +18,7 @@ def names(entries) -> list[str]:
 
 def test_a_case_waits_unallocated_then_is_on_the_workers_caseload(client_factory):
     duty, leader, worker = client_factory("duty"), client_factory("leader"), client_factory("worker")
-    child = referred(duty, "Wren").person
+    child = referred_child(duty, "Wren", received="2026-11-02").person
 
     waiting = {e.person.name: e for e in leader.caseload(unallocated=True)}
     assert child.name in waiting
@@ -72,7 +61,7 @@ def test_only_leaders_see_other_caseloads_and_waiting_cases(client_factory):
 
 def test_a_restricted_waiting_case_is_hidden_from_a_leader_without_a_grant(client_factory):
     duty, leader = client_factory("duty"), client_factory("leader")
-    child = referred(duty, "Sable").person
+    child = referred_child(duty, "Sable").person
     manager = client_factory("manager")
     current = call(manager, "GetPerson", pb.GetPersonRequest(name=child.name))
     call(manager, "SetRecordAccess", pb.SetRecordAccessRequest(

@@ -6,29 +6,18 @@ from __future__ import annotations
 
 import dataclasses
 import stat
-import uuid
 
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as pb
-from tests.helpers import a, call, wait_for
+from tests.helpers import a, call, referred_child, wait_for
 from tests.line.test_line_mode import answers, assert_said_once, drive
 from tui.core.client import IcsClient
 from tui.core.printing import OutputSettings
 
 
-def referred(duty, given: str, received: str = "") -> pb.RecordContactResponse:
-    reply = duty.record_contact(pb.RecordContactRequest(
-        new_person=pb.Person(given_name=given, family_name=f"Load{uuid.uuid4().hex[:6]}",
-                             date_of_birth="2015-05-05", sex=pb.SEX_FEMALE),
-        received_date=received, source=pb.CONTACT_SOURCE_SCHOOL, reason="School concern",
-        confirmed_not_duplicate=True))
-    return reply
-
-
 def test_leader_allocates_a_waiting_case_and_the_worker_finds_it_on_their_caseload(stack, client_factory, tmp_path):
     duty = client_factory("duty")
-    reply = referred(duty, "Juniper")
-    duty.decide_referral(reply.referral.name, pb.REFERRAL_DECISION_ASSESSMENT, "Assess")
+    reply = referred_child(duty, "Juniper")
     child = reply.person
 
     text = drive(stack, ["login", "leader", "demo", "waiting", "allocate 1", "nobody", "allocate 1", "", "",
@@ -71,7 +60,7 @@ def test_leader_allocates_a_waiting_case_and_the_worker_finds_it_on_their_caselo
 
 def test_continue_a_draft_from_the_list(stack, client_factory, tmp_path):
     duty = client_factory("duty")
-    child = referred(duty, "Rowan").person
+    child = referred_child(duty, "Rowan", decide=False).person
     call(duty, "CreateDocument", pb.CreateDocumentRequest(person=child.name, template_id="case-note"))
     text = drive(stack, ["login", "duty", "demo", "drafts", "continue 9", "continue 1", "stop", "quit"], tmp_path)
     blocks = answers(text)
@@ -83,7 +72,7 @@ def test_continue_a_draft_from_the_list(stack, client_factory, tmp_path):
 
 def test_leader_extends_an_overdue_timescale_with_a_reason(stack, client_factory, tmp_path):
     duty = client_factory("duty")
-    reply = referred(duty, "Hazel", received="2026-10-01")
+    reply = referred_child(duty, "Hazel", received="2026-10-01", decide=False)
     clock = wait_for(lambda: [c for c in duty.person_clocks(reply.person.name) if c.overdue],
                      what="the referral's overdue clock")[0]
     text = drive(stack, ["login", "leader", "demo", "overdue", "extend 1", "", "extend 1", "2099-01-05", "",
@@ -106,7 +95,7 @@ def test_leader_extends_an_overdue_timescale_with_a_reason(stack, client_factory
 
 def test_print_saves_a_copy_in_the_configured_folder(stack, client_factory, tmp_path):
     duty = client_factory("duty")
-    child = referred(duty, "Aspen").person
+    child = referred_child(duty, "Aspen", decide=False).person
     document = call(duty, "CreateDocument", pb.CreateDocumentRequest(
         person=child.name, template_id="case-note", answers={"note_date": a("2026-11-03")}))
     folder = tmp_path / "prints"
@@ -134,7 +123,7 @@ def test_print_saves_a_copy_in_the_configured_folder(stack, client_factory, tmp_
 
 def test_hear_a_completed_document_and_record_a_parents_signature(stack, client_factory, tmp_path):
     duty = client_factory("duty")
-    child = referred(duty, "Cedar").person
+    child = referred_child(duty, "Cedar", decide=False).person
     note = call(duty, "CreateDocument", pb.CreateDocumentRequest(
         person=child.name, template_id="case-note", answers={"note_date": a("2026-11-03"), "note_type": a("home_visit")}))
     number = note.name.split("/")[1]

@@ -4,28 +4,16 @@ caseload (2), opens the record, and carries on with a record from drafts (3)."""
 
 from __future__ import annotations
 
-import uuid
 
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as pb
-from tests.helpers import a, call, wait_for
+from tests.helpers import a, call, referred_child, wait_for
 from tests.tui.test_app_pilot import SIZE, choose, log_in, screen_text, tab_to, type_text, wait_until
 from tui.app.app import IcsApp
 from tui.app.screens.child import ChildScreen
 from tui.app.screens.document import DocumentScreen
 from tui.app.screens.my_work import MyWorkScreen
 from tui.app.screens.team import AllocateScreen, ExtendScreen, TeamScreen
-
-
-def referred(duty, given: str, received: str = "", decide: bool = True) -> pb.Person:
-    reply = duty.record_contact(pb.RecordContactRequest(
-        new_person=pb.Person(given_name=given, family_name=f"Team{uuid.uuid4().hex[:6]}",
-                             date_of_birth="2016-06-06", sex=pb.SEX_MALE),
-        received_date=received, source=pb.CONTACT_SOURCE_HEALTH, reason="Health visitor worried",
-        confirmed_not_duplicate=True))
-    if decide:
-        duty.decide_referral(reply.referral.name, pb.REFERRAL_DECISION_ASSESSMENT, "Assess")
-    return reply.person
 
 
 async def highlight(pilot, screen, name: str) -> None:
@@ -36,7 +24,7 @@ async def highlight(pilot, screen, name: str) -> None:
 
 
 async def test_leader_allocates_and_the_worker_finds_the_case_and_the_draft(stack, duty, client_factory):
-    child = referred(duty, "Alder")
+    child = referred_child(duty, "Alder").person
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, username="leader")
@@ -98,7 +86,7 @@ async def test_leader_allocates_and_the_worker_finds_the_case_and_the_draft(stac
 
 
 async def test_leader_extends_an_overdue_timescale_giving_a_reason(stack, duty):
-    child = referred(duty, "Birch", received="2026-10-01", decide=False)
+    child = referred_child(duty, "Birch", received="2026-10-01", decide=False).person
     clock = wait_for(lambda: [c for c in duty.person_clocks(child.name) if c.overdue], what="overdue clock")[0]
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:

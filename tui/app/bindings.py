@@ -147,38 +147,28 @@ TEAM = [
     Binding("escape", "back", "Back", id="team.back", tooltip="Back to My work"),
 ]
 
-EMERGENCY = [
-    Binding("ctrl+s", "send", "Open in an emergency", id="emergency.open",
-            tooltip="Open the record for 8 hours; your team leaders are told and review it"),
-    Binding("escape", "back", "Back", id="emergency.back", tooltip="Back to My work; nothing is opened"),
-]
+def small_form(name: str, send: str, send_id: str, send_tip: str, back_tip: str) -> list[Binding]:
+    """A short form's keys (tui/app/screens/small_form.py): Ctrl+S sends it, Escape goes back."""
+    return [Binding("ctrl+s", "send", send, id=f"{name}.{send_id}", tooltip=send_tip),
+            Binding("escape", "back", "Back", id=f"{name}.back", tooltip=back_tip)]
+
+
+EMERGENCY = small_form("emergency", "Open in an emergency", "open",
+                       "Open the record for 8 hours; your team leaders are told and review it",
+                       "Back to My work; nothing is opened")
+SIGN = small_form("sign", "Sign", "save",
+                  "Add the signature to the completed document; it is sealed with the document's fingerprint",
+                  "Back to the document; nothing is signed")
+ALLOCATE = small_form("allocate", "Allocate", "save",
+                      "Allocate the case to the chosen worker from today; they can open the record at once",
+                      "Back to the team view; nothing is allocated")
+EXTEND = small_form("extend", "Extend", "save",
+                    "Move the due date to the one agreed; the reason is kept and shown in the team's extensions",
+                    "Back to the team view; nothing is changed")
 
 KEYS = [
     Binding("escape", "back", "Back", id="keys.back", tooltip="Back to where you were"),
     Binding("f1", "back", "Back", id="keys.close", priority=True, tooltip="Back to where you were"),
-]
-
-SMALL_FORM = [
-    Binding("ctrl+s", "send", "Save", id="form.save", tooltip="Send this form"),
-    Binding("escape", "back", "Back", id="form.back", tooltip="Back; nothing is changed"),
-]
-
-SIGN = [
-    Binding("ctrl+s", "send", "Sign", id="sign.save",
-            tooltip="Add the signature to the completed document; it is sealed with the document's fingerprint"),
-    Binding("escape", "back", "Back", id="sign.back", tooltip="Back to the document; nothing is signed"),
-]
-
-ALLOCATE = [
-    Binding("ctrl+s", "send", "Allocate", id="allocate.save",
-            tooltip="Allocate the case to the chosen worker from today; they can open the record at once"),
-    Binding("escape", "back", "Back", id="allocate.back", tooltip="Back to the team view; nothing is allocated"),
-]
-
-EXTEND = [
-    Binding("ctrl+s", "send", "Extend", id="extend.save",
-            tooltip="Move the due date to the one agreed; the reason is kept and shown in the team's extensions"),
-    Binding("escape", "back", "Back", id="extend.back", tooltip="Back to the team view; nothing is changed"),
 ]
 
 DUPLICATE = [

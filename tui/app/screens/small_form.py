@@ -21,7 +21,7 @@ from tui.core.forms import Field
 
 
 class SmallFormScreen(ServiceScreen):
-    BINDINGS = bindings.SMALL_FORM
+    BINDINGS = bindings.small_form("form", "Save", "save", "Send this form", "Back; nothing is changed")
 
     def __init__(self, heading: str, about: str, fields: tuple[Field, ...],
                  send: Callable[[Any, dict[str, str]], Any], said: Callable[[Any], str],
