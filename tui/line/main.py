@@ -611,6 +611,8 @@ class LineApp:
         self.console.say("Overdue work:")
         for line in team_view.overdue_lines(self.team):
             self.console.say(line)
+        self.console.say(f"{len(self.team.waiting)} case{'s' if len(self.team.waiting) != 1 else ''} waiting for a "
+                         "worker, and the extensions given: type waiting, overdue or extensions.")
 
     def _waiting(self, arg: str, command: str):
         return self._pick(arg, self.team.approvals if self.team else [], "team", command)
