@@ -114,6 +114,7 @@ class Outline:
     appendments: list[Added] = field(default_factory=list)
     fingerprint: str = ""           # the completed snapshot's SHA-256
     produced: str = ""              # "Copy taken from ICS by Dana Duty on Fri 27 Nov 2026 at 21:05."
+    produced_at: datetime | None = None   # the same moment, for a file's own creation date
 
     @property
     def stem(self) -> str:
@@ -240,22 +241,23 @@ def outline_of(client, name: str, now: datetime | None = None) -> Outline:
     who = f" by {user.display_name}" if user is not None and user.display_name else ""
     return Outline(document.name, document.title or editor.template.title, STATE_WORDS.get(document.state, ""),
                    final, facts, parts, signatures, unsigned, appendments,
-                   document.snapshot_sha256, f"Copy taken from ICS{who} on {_day_and_time(moment)}.")
+                   document.snapshot_sha256, f"Copy taken from ICS{who} on {_day_and_time(moment)}.", moment)
 
 
 # -- plain text ----------------------------------------------------------------------------------
 
 @dataclass
 class PrintedDocument:
-    """A document rendered for output. `text` for plain text; a later renderer (PDF) fills the
-    same fields with its own `extension` and `payload()`."""
+    """A document rendered for output. `text` for plain text; another format (PDF, tui/core/pdf.py)
+    sets its own `extension` and its bytes in `data`, which `payload()` then gives."""
     title: str
     stem: str           # file name without date or extension, no personal details
     text: str
     extension: str = "txt"
+    data: bytes = b""   # the rendered file when it is not plain text
 
     def payload(self) -> bytes:
-        return self.text.encode("utf-8")
+        return self.data or self.text.encode("utf-8")
 
 
 def _wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
