@@ -128,6 +128,7 @@ class IcsConfig:
     printer: str = ""
     save_folder: str = ""
     print_command: str = "lp"
+    print_format: str = "pdf"   # "pdf", or "text" for a printer or reader that takes plain text only
 
     def __getitem__(self, service: str) -> ServiceSettings:
         return self.services[service]
@@ -156,7 +157,7 @@ _ONLY_FOR = {"templates_dir": "records", "retention_rules_file": "records",
 _TOP_LEVEL = {"data_dir", "demo", "token_ttl_seconds", "session_max_seconds", "rule_set",
               "alerts_service_username", "alerts_service_password_file", "signing_key_file",
               "tls_ca_file", "mutual_tls", "client_cert_file", "client_key_file", "idle_lock_minutes",
-              "printer", "save_folder", "print_command"}
+              "printer", "save_folder", "print_command", "print_format"}
 
 
 def _coerce(key: str, value: object, kind: str) -> object:
@@ -257,6 +258,8 @@ def check_output(cfg: IcsConfig) -> None:
                           f"got {cfg.printer!r}")
     if cfg.printer and not cfg.print_command.strip():
         raise ConfigError("print_command must name the command that prints (normally lp) when printer is set")
+    if cfg.print_format not in ("pdf", "text"):
+        raise ConfigError(f"print_format must be \"pdf\" or \"text\"; got {cfg.print_format!r}")
     if cfg.save_folder and not Path(cfg.save_folder).is_absolute():
         raise ConfigError(f"save_folder must be a full path on this server, like \"/srv/ics/prints\"; "
                           f"got {cfg.save_folder!r}")

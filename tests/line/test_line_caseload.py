@@ -101,7 +101,8 @@ def test_print_saves_a_copy_in_the_configured_folder(stack, client_factory, tmp_
     folder = tmp_path / "prints"
     folder.mkdir()
     number = document.name.split("/")[1]
-    client = IcsClient(dataclasses.replace(stack.targets(), output=OutputSettings(save_folder=str(folder))))
+    client = IcsClient(dataclasses.replace(stack.targets(),
+                                           output=OutputSettings(save_folder=str(folder), format="text")))
     try:
         text = drive(stack, ["login", "duty", "demo", "print", f"print {number}", "quit"], tmp_path, client=client)
     finally:

@@ -181,8 +181,9 @@ def test_the_settings_come_from_the_configuration(tmp_path):
         "duty-office", "/srv/ics/prints", "/usr/bin/lp")
     assert output_settings(load_config(data_dir=tmp_path, env={})) == OutputSettings("", "", "lp")
     assert output_settings(load_config(data_dir=tmp_path, env={"ICS_PRINTER": "floor-2"})).printer == "floor-2"
+    assert output_settings(load_config(data_dir=tmp_path, env={"ICS_PRINT_FORMAT": "text"})).format == "text"
     for bad, said in (('printer = "duty office"', "CUPS printer name"), ('save_folder = "prints"', "full path"),
-                      ('printer = "p"\nprint_command = ""', "print_command")):
+                      ('printer = "p"\nprint_command = ""', "print_command"), ('print_format = "docx"', "pdf")):
         config.write_text(bad + "\n")
         with pytest.raises(ConfigError, match=said):
             load_config(data_dir=tmp_path, config_file=config, env={})

@@ -352,6 +352,7 @@ class OutputSettings:
     printer: str = ""           # a CUPS queue on the TUI host
     save_folder: str = ""       # a folder on the TUI host
     print_command: str = "lp"
+    format: str = "pdf"         # "pdf" (tui/core/pdf.py) or "text"
 
 
 def configured_output(targets) -> OutputSettings:
@@ -367,7 +368,18 @@ def output_settings(config=None) -> OutputSettings:
         from services.common.config import load_config
 
         config = load_config()
-    return OutputSettings(config.printer, config.save_folder, config.print_command or "lp")
+    return OutputSettings(config.printer, config.save_folder, config.print_command or "lp", config.print_format)
+
+
+def rendered(client, name: str, settings: OutputSettings, large_print: bool = False) -> PrintedDocument:
+    """The document `name` in the configured format: what print or save sends. A worker in the
+    large-font mode gets large print."""
+    outline = outline_of(client, name)
+    if settings.format == "pdf":
+        from tui.core.pdf import as_pdf
+
+        return as_pdf(outline, large_print=large_print)
+    return as_text(outline)
 
 
 NOT_SET_UP = ("Printing and saving are not set up on this server. Ask IT to set a printer near you, or a "

@@ -506,8 +506,9 @@ class LineApp:
 
     def do_print(self, arg: str) -> None:
         if name := self._document_named(arg, "print"):
-            printed = self.call(printing.document_text, self.client, name)
-            self.console.say(self.call(printing.deliver, printed, printing.configured_output(self.client.targets)))
+            settings = printing.configured_output(self.client.targets)
+            printed = self.call(printing.rendered, self.client, name, settings)
+            self.console.say(self.call(printing.deliver, printed, settings))
 
     def do_document(self, arg: str) -> None:
         if name := self._document_named(arg, "document"):

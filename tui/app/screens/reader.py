@@ -18,7 +18,8 @@ def print_document(screen: ServiceCalls, name: str) -> None:
     """Print or save `name` as the server is set up; the outcome, or why not, on the status line."""
     screen.status.say("Sending…")
     settings = printing.configured_output(screen.app.client.targets)  # type: ignore[attr-defined]
-    screen.call_service(lambda client: printing.deliver(printing.document_text(client, name), settings),
+    large = screen.app.large  # type: ignore[attr-defined]
+    screen.call_service(lambda client: printing.deliver(printing.rendered(client, name, settings, large), settings),
                         screen.status.say, group="print")
 
 
