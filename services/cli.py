@@ -279,6 +279,8 @@ def cmd_admin(args) -> int:
         return 0
     if args.admin == "generate":
         return cmd_generate(args, config)
+    if args.admin == "print":
+        return cmd_print(args, config)
     if args.admin == "signing-key":
         from services.records.signing import Signer
 
@@ -311,6 +313,38 @@ def cmd_admin(args) -> int:
     if args.admin in ACCOUNT_COMMANDS:
         return cmd_account(args, Database(config["identity"].database_url))
     return 2
+
+
+def cmd_print(args, config) -> int:
+    """A document to the configured printer or folder, as the named user: their access decides
+    whether they may, and the records audit shows them reading it."""
+    from dataclasses import replace
+
+    from services.common.tls import client_transport
+    from tui.core import printing
+    from tui.core.client import IcsClient, Targets
+    from tui.core.errors import ServiceError
+
+    number = args.document.removeprefix("documents/")
+    if not number.isdigit():
+        print(f"Error: give the document's number, like 12 or documents/12, not {args.document!r}.", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(f"{args.user}'s password: ")
+    settings = printing.output_settings(config)
+    if args.text:
+        settings = replace(settings, format="text")
+    client = IcsClient(Targets(config["identity"].target(), config["records"].target(), config["alerts"].target(),
+                               client_transport(config)))
+    try:
+        client.login(args.user, password)
+        printed = printing.rendered(client, f"documents/{number}", settings, large_print=args.large_print)
+        print(printing.deliver(printed, settings, to=args.to or ""))
+        return 0
+    except ServiceError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
 
 
 ACCOUNT_COMMANDS = ("reset-password", "disable-user", "enable-user", "set-roles")
@@ -412,13 +446,23 @@ def parser() -> argparse.ArgumentParser:
     check_doc.add_argument("file", help="the bundle from ExportDocument")
     check_doc.add_argument("--public-key", help="the records service's public key (PEM) to trust instead of the "
                                                 "one in the bundle")
+    print_cmd = asub.add_parser("print", help="a document to the configured printer or folder, as a user who may "
+                                              "read it")
+    print_cmd.add_argument("document", help="the document's number, e.g. 12 or documents/12")
+    print_cmd.add_argument("--user", required=True, help="whose access it is printed with (their username)")
+    print_cmd.add_argument("--password-stdin", action="store_true", help="read their password from stdin")
+    print_cmd.add_argument("--text", action="store_true", help="80 columns of plain text instead of a PDF")
+    print_cmd.add_argument("--large-print", action="store_true", help="a large-print PDF (16 pt)")
+    print_cmd.add_argument("--to", choices=["printer", "folder"],
+                           help="default: the printer when one is set, otherwise the folder")
     key = asub.add_parser("signing-key", help="print the records service's public key, to check exported documents")
     gen = asub.add_parser("generate", help="a synthetic council through the records service's write paths")
     gen.add_argument("--children", type=int, default=100)
     gen.add_argument("--years", type=int, default=2)
     gen.add_argument("--seed", type=int, default=1)
     gen.add_argument("--until", help="last day of the history, YYYY-MM-DD (default today)")
-    for sub_parser in (mig, seed, team, user, verify, audit_cmd, roles_cmd, gen, key, reset, disable, enable, roles):
+    for sub_parser in (mig, seed, team, user, verify, audit_cmd, roles_cmd, gen, key, reset, disable, enable, roles,
+                       print_cmd):
         _common(sub_parser, nested=True)
     from services.certificates import add_make_certs_parser
 

@@ -1,0 +1,56 @@
+"""`ics admin print`: a document to the configured folder (or printer) from the server's console,
+with the access of the user named, as a PDF, in large print, or as plain text; refused plainly
+for a wrong password or a record the user may not see, leaving nothing behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from pypdf import PdfReader
+
+from ics.records.v1 import records_pb2 as pb
+from tests.helpers import a, call, referred_child
+
+
+def admin_print(stack, tmp_path, folder, *args: str, password: str = "demo") -> subprocess.CompletedProcess:
+    env = {**os.environ, "ICS_SAVE_FOLDER": str(folder)}
+    for name in ("identity", "records", "alerts"):
+        host, port = stack.target(name).rsplit(":", 1)
+        env[f"ICS_{name.upper()}_HOST"], env[f"ICS_{name.upper()}_PORT"] = host, port
+    return subprocess.run([sys.executable, "-m", "services.cli", "admin", "print", *args, "--password-stdin",
+                           "--data", str(tmp_path / "console")], input=password + "\n", env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_print_from_the_console_as_pdf_large_print_and_text(stack, client_factory, tmp_path):
+    duty = client_factory("duty")
+    child = referred_child(duty, "Quill", decide=False).person
+    note = call(duty, "CreateDocument", pb.CreateDocumentRequest(person=child.name, template_id="case-note", answers={
+        "note_date": a("2026-11-03"), "note_type": a("home_visit")}))
+    folder = tmp_path / "prints"
+    folder.mkdir()
+    number = note.name.split("/")[1]
+
+    done = admin_print(stack, tmp_path, folder, number, "--user", "duty")
+    assert done.returncode == 0, done.stderr
+    [pdf] = list(folder.glob("*.pdf"))
+    assert done.stdout.strip() == f"Saved as {pdf}"
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    assert child.given_name in text and "Case Note" in text and "page 1 of" in text
+
+    assert admin_print(stack, tmp_path, folder, note.name, "--user", "duty", "--large-print").returncode == 0
+    assert len(list(folder.glob("*-large-print-*.pdf"))) == 1
+    assert admin_print(stack, tmp_path, folder, number, "--user", "duty", "--text").returncode == 0
+    [txt] = list(folder.glob("*.txt"))
+    assert child.given_name in txt.read_text()
+
+    before = sorted(folder.iterdir())
+    wrong = admin_print(stack, tmp_path, folder, number, "--user", "duty", password="not-it")
+    assert wrong.returncode == 1 and "username and password do not match" in wrong.stderr
+    hidden = admin_print(stack, tmp_path, folder, number, "--user", "worker2")
+    assert hidden.returncode == 1 and "is known to you" in hidden.stderr, hidden.stderr
+    bad = admin_print(stack, tmp_path, folder, "twelve", "--user", "duty")
+    assert bad.returncode == 2 and "give the document's number" in bad.stderr
+    assert sorted(folder.iterdir()) == before
