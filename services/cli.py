@@ -337,7 +337,8 @@ def cmd_print(args, config) -> int:
                                client_transport(config)))
     try:
         client.login(args.user, password)
-        printed = printing.rendered(client, f"documents/{number}", settings, large_print=args.large_print)
+        printed = printing.rendered(client, f"documents/{number}", settings, large_print=args.large_print,
+                                    family=args.family)
         print(printing.deliver(printed, settings, to=args.to or ""))
         return 0
     except ServiceError as exc:
@@ -453,6 +454,8 @@ def parser() -> argparse.ArgumentParser:
     print_cmd.add_argument("--password-stdin", action="store_true", help="read their password from stdin")
     print_cmd.add_argument("--text", action="store_true", help="80 columns of plain text instead of a PDF")
     print_cmd.add_argument("--large-print", action="store_true", help="a large-print PDF (16 pt)")
+    print_cmd.add_argument("--family", action="store_true",
+                           help="the family's plain-language copy, in the template's family wording")
     print_cmd.add_argument("--to", choices=["printer", "folder"],
                            help="default: the printer when one is set, otherwise the folder")
     key = asub.add_parser("signing-key", help="print the records service's public key, to check exported documents")

@@ -46,6 +46,10 @@ def test_print_from_the_console_as_pdf_large_print_and_text(stack, client_factor
     [txt] = list(folder.glob("*.txt"))
     assert child.given_name in txt.read_text()
 
+    assert admin_print(stack, tmp_path, folder, number, "--user", "duty", "--text", "--family").returncode == 0
+    [family] = [p for p in folder.glob("*.txt") if p != txt]
+    assert family.read_text().startswith("A note about you\n") and "For:" in family.read_text()
+
     before = sorted(folder.iterdir())
     wrong = admin_print(stack, tmp_path, folder, number, "--user", "duty", password="not-it")
     assert wrong.returncode == 1 and "username and password do not match" in wrong.stderr

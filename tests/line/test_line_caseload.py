@@ -114,6 +114,15 @@ def test_print_saves_a_copy_in_the_configured_folder(stack, client_factory, tmp_
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert child.display_name.split(",")[0] in saved.read_text() and "Case note" in saved.read_text()
 
+    client = IcsClient(dataclasses.replace(stack.targets(),
+                                           output=OutputSettings(save_folder=str(folder), format="text")))
+    try:
+        drive(stack, ["login", "duty", "demo", f"print {number} family", "quit"], tmp_path, client=client)
+    finally:
+        client.close()
+    family = [p for p in folder.iterdir() if p != saved]
+    assert len(family) == 1 and family[0].read_text().startswith("A note about you\n")
+
     unset = IcsClient(dataclasses.replace(stack.targets(), output=OutputSettings()))
     try:
         text = drive(stack, ["login", "duty", "demo", f"print {number}", "quit"], tmp_path, client=unset)

@@ -192,3 +192,28 @@ def test_the_settings_come_from_the_configuration(tmp_path):
 def test_a_printed_document_is_bytes_for_any_output():
     printed = PrintedDocument("Case Note", "case-note-document-1", "Zoë’s words\n")
     assert printed.payload() == "Zoë’s words\n".encode() and printed.extension == "txt"
+
+
+def test_the_familys_copy_uses_the_templates_plain_words_and_only_what_was_said(assessment, sessions):
+    """Recommendation 6: outputs for the family from the same record, in the template's family
+    wording; the office's own facts and unanswered questions left out; the family's lines to sign."""
+    from tui.core.printing import as_text, outline_of
+
+    name, child, _ = assessment
+    outline = outline_of(sessions("duty"), name, family=True)
+    text = as_text(outline).text
+    assert outline.title == "Our assessment of what you need" and text.startswith("Our assessment of what you need\n")
+    assert "\nYour story so far\n" in text and "A short picture of you and your family" in text
+    assert "She loves drawing." in text and "Marguerite is eight" in text
+    assert "What you told us\n    Declined: She did not want to talk that day." in text
+    assert "Not answered." not in text and "Required, not answered." not in text
+    assert "Child's record:" not in text and "fingerprint" not in text and "Allocated worker" not in text
+    assert "For:" in text and child.given_name in text and "Written by:" in text and "Dana Duty" in text
+    block = text[text.index("\nSignatures\n"):]
+    assert "Parent or carer: Sam Quenby, signed in person" in block
+    assert "Child or young person, not yet signed:" in block and block.count("Signed: ____") == 1
+    assert "Team leader, not yet signed" not in block
+    # The same words as a PDF, which a final document may be, as it carries signatures.
+    from tui.core.pdf import as_pdf
+
+    assert as_pdf(outline).data.startswith(b"%PDF")

@@ -79,6 +79,12 @@ async def test_search_shows_the_family_and_a_document_is_read_and_saved(stack, d
         pages = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(saved).pages)
         assert f"Ember {family}" in pages and "Case Note" in pages and "not the final record" in pages
         assert family not in saved.name  # no child's name in a file name on a shared server
+        # f: the family's plain-language copy, in the template's family wording.
+        await pilot.press("f")
+        await wait_until(pilot, lambda: len(list(folder.iterdir())) == 2, what="the family's copy saved")
+        [copy] = [p for p in folder.iterdir() if p != saved]
+        copy_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(copy).pages)
+        assert copy_text.startswith(f"Ember {family}") and "A note about you" in copy_text and "For: Ember" in copy_text
 
     # Duty carries on with their own note; F9 in the editor with nothing configured is refused plainly.
     targets = dataclasses.replace(stack.targets(), output=OutputSettings())
@@ -94,7 +100,7 @@ async def test_search_shows_the_family_and_a_document_is_read_and_saved(stack, d
         await pilot.press("f9")
         await wait_until(pilot, lambda: "Printing and saving are not set up on this server." in words(app),
                          what="not set up")
-    assert len(list(folder.iterdir())) == 1
+    assert len(list(folder.iterdir())) == 2
 
 
 async def test_a_parents_signature_is_recorded_from_the_reader(stack, duty):

@@ -110,6 +110,9 @@ FIX_SPELLING = Binding("f8", "fix_spelling", "Fix spelling", id="field.fix_spell
 READER = [
     Binding("p", "print", "Print or save", id="reader.print",
             tooltip="Send this document to the printer, or save a copy, as ICS is set up on this server"),
+    Binding("f", "print(True)", "Family's copy", id="reader.print_family",
+            tooltip="Print or save the family's plain-language copy: the template's family wording, only what "
+                    "was said"),
     Binding("s", "sign", "Record a signature", id="reader.sign",
             tooltip="A parent, carer or the child signs in front of you, or you sign as another professional; "
                     "only a completed document can be signed"),

@@ -80,7 +80,8 @@ class _Pages(FPDF):
         self.set_margins(style.margin, 12, style.margin)
         self.footer_height = self.line_height(style.small) + 10
         self.set_auto_page_break(True, margin=self.footer_height + 4)
-        child = dict(outline.facts).get("Child", "")
+        facts = dict(outline.facts)
+        child = facts.get("Child") or facts.get("For", "")  # "For" on the family's copy
         self.running_head = _clean(f"{child} · {outline.title}" if child else outline.title)
         self.running_foot = _clean(f"{outline.name} · {_short_state(outline)}")
         self.set_title(_clean(outline.title))  # no child's name in the file's properties

@@ -60,6 +60,8 @@ ROLE_WORDS = {
 # line for each of them. Nothing in the template or the proto says who must sign, so this is
 # everyone but another professional (who is asked only when there is one).
 ROLES_TO_SIGN = ("social_worker", "team_leader", "parent", "young_person")
+# The family's own copy asks only the family to sign.
+FAMILY_SIGNERS = ("parent", "young_person")
 
 
 class OutputError(ServiceError):
@@ -191,9 +193,11 @@ def _signed_by(signature: rpb.Signature) -> SignedBy:
     return SignedBy(role, signature.signer_name, how, _day_and_time(_when(signature.sign_time)))
 
 
-def outline_of(client, name: str, now: datetime | None = None) -> Outline:
+def outline_of(client, name: str, now: datetime | None = None, family: bool = False) -> Outline:
     """The document `name` ("documents/12") fetched in full, with its template (the version it
-    was written with), arranged for printing."""
+    was written with), arranged for printing. `family`: the plain-language version for the child
+    and family (recommendation 6): the template's family wording, only its short version, only
+    what was answered, none of the office's own facts."""
     editor = DocumentEditor.open(client, name)
     document = editor.document
     snapshot = json.loads(document.snapshot_json) if document.snapshot_json else {}
@@ -202,6 +206,8 @@ def outline_of(client, name: str, now: datetime | None = None) -> Outline:
     # The child's name as records gives it ("Amira Khan, born 4 Mar 2019"); a completed document's
     # snapshot holds the child as they were that day.
     child = document.person_display_name or snapshot.get("child", {}).get("display_name", "") or "not known"
+    if family:
+        return _family_outline(client, editor, child, final, now)
     facts = [("Child", child), ("Child's record", document.person)]
     facts += [("Document", f"{document.name}, {editor.template.title} version {document.template_version}"),
               ("State", STATE_WORDS.get(document.state, "not known"))]
@@ -236,12 +242,45 @@ def outline_of(client, name: str, now: datetime | None = None) -> Outline:
     unsigned = [ROLE_WORDS[r] for r in ROLES_TO_SIGN if r not in signed_roles] if final else []
     appendments = [Added(a.author.display_name or "not known", _day_and_time(_when(a.create_time)), a.text)
                    for a in document.appendments]
+    moment, produced = _produced(client, now)
+    return Outline(document.name, document.title or editor.template.title, STATE_WORDS.get(document.state, ""),
+                   final, facts, parts, signatures, unsigned, appendments, document.snapshot_sha256, produced, moment)
+
+
+def _produced(client, now: datetime | None) -> tuple[datetime, str]:
     moment = (now or datetime.now(LONDON)).astimezone(LONDON)
     user = client.session.user
     who = f" by {user.display_name}" if user is not None and user.display_name else ""
-    return Outline(document.name, document.title or editor.template.title, STATE_WORDS.get(document.state, ""),
-                   final, facts, parts, signatures, unsigned, appendments,
-                   document.snapshot_sha256, f"Copy taken from ICS{who} on {_day_and_time(moment)}.", moment)
+    return moment, f"Copy taken from ICS{who} on {_day_and_time(moment)}."
+
+
+def _family_outline(client, editor: DocumentEditor, child: str, final: bool, now: datetime | None,
+                    language: str = "en") -> Outline:
+    document, template = editor.document, editor.template
+    facts = [("For", child), ("Written by", document.author.display_name or "your social worker"),
+             ("Started", human_date(document.start_date))]
+    if final:
+        facts.append(("Finished", _day(_when(document.end_time))))
+    parts = []
+    for section, questions in template.visible(editor.values()):
+        if not section.short:
+            continue
+        entries = []
+        for question in questions:
+            answer = document.answers.get(question.id)
+            if not question.short or answer is None or answer.status in UNASKED:
+                continue  # nothing said on it: nothing for the family to read
+            entry = _answer_words(editor, question, answer)
+            entries.append(Entry(question.family_label.get(language) or question.label, entry.answer))
+        if entries:
+            parts.append(Part(section.family_title.get(language) or section.title, entries))
+    signatures = [_signed_by(s) for s in document.signatures]
+    signed_roles = {s.role for s in document.signatures}
+    unsigned = [ROLE_WORDS[r] for r in FAMILY_SIGNERS if r not in signed_roles] if final else []
+    moment, produced = _produced(client, now)
+    return Outline(document.name, template.family_title.get(language) or template.title,
+                   STATE_WORDS.get(document.state, ""), final, facts, parts, signatures, unsigned, [], "",
+                   produced, moment)
 
 
 # -- plain text ----------------------------------------------------------------------------------
@@ -371,10 +410,11 @@ def output_settings(config=None) -> OutputSettings:
     return OutputSettings(config.printer, config.save_folder, config.print_command or "lp", config.print_format)
 
 
-def rendered(client, name: str, settings: OutputSettings, large_print: bool = False) -> PrintedDocument:
+def rendered(client, name: str, settings: OutputSettings, large_print: bool = False,
+             family: bool = False) -> PrintedDocument:
     """The document `name` in the configured format: what print or save sends. A worker in the
-    large-font mode gets large print."""
-    outline = outline_of(client, name)
+    large-font mode gets large print; `family` is the family's plain-language version."""
+    outline = outline_of(client, name, family=family)
     if settings.format == "pdf":
         from tui.core.pdf import as_pdf
 

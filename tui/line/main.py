@@ -57,8 +57,8 @@ HELP = (
     "Then summary, story, chronology, documents, family, allocation or timescales: that part of the "
     "open record.",
     "document and a number, for example document 12: hear that document in full. print and a number: "
-    "print it, or save a copy, as ICS is set up here. sign and a number: record a signature on a "
-    "completed document.",
+    "print it, or save a copy, as ICS is set up here; print 12 family: the family's plain-language "
+    "copy. sign and a number: record a signature on a completed document.",
     "write: the records you can write for the open child, numbered; write and a number starts one.",
     "continue: carry on with the record you were writing. submit: send it to your team leader. "
     "complete: complete it.",
@@ -505,9 +505,10 @@ class LineApp:
         return f"documents/{number}"
 
     def do_print(self, arg: str) -> None:
-        if name := self._document_named(arg, "print"):
+        family = arg.endswith(" family")
+        if name := self._document_named(arg.removesuffix(" family"), "print"):
             settings = printing.configured_output(self.client.targets)
-            printed = self.call(printing.rendered, self.client, name, settings)
+            printed = self.call(printing.rendered, self.client, name, settings, family=family)
             self.console.say(self.call(printing.deliver, printed, settings))
 
     def do_document(self, arg: str) -> None:
