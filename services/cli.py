@@ -338,7 +338,7 @@ def cmd_print(args, config) -> int:
     try:
         client.login(args.user, password)
         printed = printing.rendered(client, f"documents/{number}", settings, large_print=args.large_print,
-                                    family=args.family)
+                                    family=args.family or args.welsh, language="cy" if args.welsh else "en")
         print(printing.deliver(printed, settings, to=args.to or ""))
         return 0
     except ServiceError as exc:
@@ -456,6 +456,7 @@ def parser() -> argparse.ArgumentParser:
     print_cmd.add_argument("--large-print", action="store_true", help="a large-print PDF (16 pt)")
     print_cmd.add_argument("--family", action="store_true",
                            help="the family's plain-language copy, in the template's family wording")
+    print_cmd.add_argument("--welsh", action="store_true", help="the family's copy in Welsh")
     print_cmd.add_argument("--to", choices=["printer", "folder"],
                            help="default: the printer when one is set, otherwise the folder")
     key = asub.add_parser("signing-key", help="print the records service's public key, to check exported documents")

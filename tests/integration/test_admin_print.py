@@ -49,6 +49,9 @@ def test_print_from_the_console_as_pdf_large_print_and_text(stack, client_factor
     assert admin_print(stack, tmp_path, folder, number, "--user", "duty", "--text", "--family").returncode == 0
     [family] = [p for p in folder.glob("*.txt") if p != txt]
     assert family.read_text().startswith("A note about you\n") and "For:" in family.read_text()
+    assert admin_print(stack, tmp_path, folder, number, "--user", "duty", "--text", "--welsh").returncode == 0
+    [welsh] = [p for p in folder.glob("*.txt") if p not in (txt, family)]
+    assert welsh.read_text().startswith("Nodyn amdanoch chi\n") and "Ar gyfer:" in welsh.read_text()
 
     before = sorted(folder.iterdir())
     wrong = admin_print(stack, tmp_path, folder, number, "--user", "duty", password="not-it")

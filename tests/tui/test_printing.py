@@ -217,3 +217,28 @@ def test_the_familys_copy_uses_the_templates_plain_words_and_only_what_was_said(
     from tui.core.pdf import as_pdf
 
     assert as_pdf(outline).data.startswith(b"%PDF")
+
+
+def test_the_familys_copy_in_welsh(assessment, sessions):
+    """The template's Welsh family wording, and the words around it and the dates in Welsh too;
+    what the worker wrote stays as they wrote it."""
+    from tui.core.pdf import as_pdf
+    from tui.core.printing import as_text, outline_of
+
+    name, child, _ = assessment
+    outline = outline_of(sessions("duty"), name, family=True, language="cy")
+    text = as_text(outline).text
+    assert text.startswith("Ein hasesiad o'r hyn sydd ei angen arnoch\n")
+    assert "\nEich stori hyd yma\n" in text and "Darlun byr ohonoch chi a'ch teulu" in text
+    assert "Beth ddywedoch chi wrthym\n    Gwrthodwyd: She did not want to talk that day." in text
+    assert "Ar gyfer:" in text and "Ysgrifennwyd gan:" in text
+    assert "\nLlofnodion\n" in text and "Rhiant neu ofalwr: Sam Quenby, llofnodwyd yn bersonol, gyda Dana Duty yn dyst" in text
+    assert "Plentyn neu berson ifanc, heb lofnodi eto:" in text and "Enw: ____" in text and "Dyddiad: ____" in text
+    assert "Copi wedi'i gymryd o ICS gan Dana Duty ar " in text
+    for english in ("Signatures", "not yet signed", "Copy taken", "Started", "Declined"):
+        assert english not in text
+    from pypdf import PdfReader
+    import io
+
+    pages = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(as_pdf(outline).data)).pages)
+    assert "tudalen 1 o" in pages and "cofnod terfynol" in pages

@@ -85,6 +85,11 @@ async def test_search_shows_the_family_and_a_document_is_read_and_saved(stack, d
         [copy] = [p for p in folder.iterdir() if p != saved]
         copy_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(copy).pages)
         assert copy_text.startswith(f"Ember {family}") and "A note about you" in copy_text and "For: Ember" in copy_text
+        await pilot.press("y")  # the family's copy in Welsh
+        await wait_until(pilot, lambda: len(list(folder.iterdir())) == 3, what="the Welsh copy saved")
+        [welsh] = [p for p in folder.iterdir() if p not in (saved, copy)]
+        welsh_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(welsh).pages)
+        assert "Nodyn amdanoch chi" in welsh_text and "Ar gyfer: Ember" in welsh_text and "tudalen 1 o 1" in welsh_text
 
     # Duty carries on with their own note; F9 in the editor with nothing configured is refused plainly.
     targets = dataclasses.replace(stack.targets(), output=OutputSettings())
@@ -100,7 +105,7 @@ async def test_search_shows_the_family_and_a_document_is_read_and_saved(stack, d
         await pilot.press("f9")
         await wait_until(pilot, lambda: "Printing and saving are not set up on this server." in words(app),
                          what="not set up")
-    assert len(list(folder.iterdir())) == 2
+    assert len(list(folder.iterdir())) == 3
 
 
 async def test_a_parents_signature_is_recorded_from_the_reader(stack, duty):

@@ -113,6 +113,8 @@ READER = [
     Binding("f", "print(True)", "Family's copy", id="reader.print_family",
             tooltip="Print or save the family's plain-language copy: the template's family wording, only what "
                     "was said"),
+    Binding("y", "print(True, 'cy')", "Welsh copy", id="reader.print_family_welsh",
+            tooltip="Print or save the family's copy in Welsh (Copi Cymraeg i'r teulu)"),
     Binding("s", "sign", "Record a signature", id="reader.sign",
             tooltip="A parent, carer or the child signs in front of you, or you sign as another professional; "
                     "only a completed document can be signed"),

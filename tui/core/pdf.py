@@ -26,7 +26,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
 
-from tui.core.printing import Outline, OutputError, PrintedDocument, text_lines
+from tui.core.phrases import say
+from tui.core.printing import Outline, signer_line, OutputError, PrintedDocument, text_lines
 
 FONTS = Path(__file__).with_name("fonts")
 FAMILY = "DejaVuSans"
@@ -67,8 +68,8 @@ def produced_at(outline: Outline) -> datetime:
 
 def _short_state(outline: Outline) -> str:
     if outline.final:
-        return "final record"
-    return "not final: " + outline.state.split(" (", 1)[0]
+        return say(outline.language, "final_record")
+    return say(outline.language, "not_final_short", state=outline.state.split(" (", 1)[0])
 
 
 class _Pages(FPDF):
@@ -80,8 +81,9 @@ class _Pages(FPDF):
         self.set_margins(style.margin, 12, style.margin)
         self.footer_height = self.line_height(style.small) + 10
         self.set_auto_page_break(True, margin=self.footer_height + 4)
+        self.language = outline.language
         facts = dict(outline.facts)
-        child = facts.get("Child") or facts.get("For", "")  # "For" on the family's copy
+        child = facts.get("Child") or facts.get(say(outline.language, "for"), "")  # "For" on the family's copy
         self.running_head = _clean(f"{child} · {outline.title}" if child else outline.title)
         self.running_foot = _clean(f"{outline.name} · {_short_state(outline)}")
         self.set_title(_clean(outline.title))  # no child's name in the file's properties
@@ -106,8 +108,8 @@ class _Pages(FPDF):
         self._rule(self.get_y() - 1)
         self.set_font(FAMILY, "", self.style.small)
         self.set_text_color(GREY)
-        page = f"page {self.page_no()} of {self.str_alias_nb_pages}"
-        page_width = self.get_string_width(f"page {self.page_no()} of 9999")
+        page = say(self.language, "page", n=str(self.page_no()), m=self.str_alias_nb_pages)
+        page_width = self.get_string_width(say(self.language, "page", n=str(self.page_no()), m="9999"))
         height = self.line_height(self.style.small)
         self.cell(self.epw - page_width, height, self._fit(self.running_foot, self.epw - page_width - 3), align="L")
         self.cell(page_width, height, page, align="R")
@@ -196,7 +198,7 @@ def _not_final_notice(pdf: _Pages, outline: Outline) -> None:
     pdf.gap(0.6)
     pdf.set_font(FAMILY, "B", size)
     pdf.set_line_width(0.6)
-    pdf.multi_cell(0, pdf.line_height(size), _clean(f"This is not the final record: it is {outline.state}."),
+    pdf.multi_cell(0, pdf.line_height(size), _clean(say(outline.language, "not_final", state=outline.state)),
                    border=1, align="L", padding=2.5, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_line_width(0.2)
 
@@ -224,21 +226,23 @@ def _signature_block(pdf: _Pages, outline: Outline) -> None:
     body, indent = pdf.style.body, _indent(pdf.style)
     row = pdf.line_height(body) * 2.2  # room to write by hand
     blank_height = pdf.line_height(body) * 1.3 + 3 * row
+    language = outline.language
     signed_heights = [pdf.height_of(signed.role, body, bold=True) + pdf.height_of(
-        f"{signed.signer}, {signed.how}, on {signed.when}.", body, indent=indent) for signed in outline.signatures]
-    pdf.heading("Signatures", (signed_heights or [blank_height])[0])
+        signer_line(language, signed), body, indent=indent) for signed in outline.signatures]
+    pdf.heading(say(language, "signatures"), (signed_heights or [blank_height])[0])
     for signed, height in zip(outline.signatures, signed_heights):
         pdf.keep(height)
         pdf.write_text(signed.role, bold=True)
-        pdf.write_text(f"{signed.signer}, {signed.how}, on {signed.when}.", indent=indent)
+        pdf.write_text(signer_line(language, signed), indent=indent)
         pdf.gap(0.5)
     pdf.set_font(FAMILY, "", body)
-    label_width = max(pdf.get_string_width(label) for label in ("Name", "Signed", "Date")) + 4
+    labels = [say(language, key) for key in ("name", "signed", "date")]
+    label_width = max(pdf.get_string_width(label) for label in labels) + 4
     for role in outline.unsigned:
         pdf.keep(blank_height)
-        pdf.write_text(f"{role}, not yet signed:", bold=True)
-        for label, length in (("Name", pdf.epw - indent - label_width), ("Signed", pdf.epw - indent - label_width),
-                              ("Date", min(70.0, pdf.epw - indent - label_width))):
+        pdf.write_text(say(language, "not_yet_signed", role=role), bold=True)
+        for label, length in ((labels[0], pdf.epw - indent - label_width), (labels[1], pdf.epw - indent - label_width),
+                              (labels[2], min(70.0, pdf.epw - indent - label_width))):
             top = pdf.get_y()
             pdf.set_font(FAMILY, "", body)
             pdf.set_xy(pdf.l_margin + indent, top + row - pdf.line_height(body))
@@ -254,7 +258,7 @@ def _signature_block(pdf: _Pages, outline: Outline) -> None:
 def _appendments(pdf: _Pages, outline: Outline) -> None:
     body, indent = pdf.style.body, _indent(pdf.style)
     first = outline.appendments[0]
-    pdf.heading("Added after completion", pdf.height_of(f"{first.author}, {first.when}:", body, bold=True)
+    pdf.heading(say(outline.language, "added"), pdf.height_of(f"{first.author}, {first.when}:", body, bold=True)
                 + pdf.line_height(body))
     for added in outline.appendments:
         pdf.keep(pdf.height_of(f"{added.author}, {added.when}:", body, bold=True) + pdf.line_height(body))

@@ -31,6 +31,7 @@ from ics.records.v1 import records_pb2 as rpb
 from services.records.template_library import Question
 from tui.core.document_editor import DocumentEditor
 from tui.core.errors import ServiceError
+from tui.core.phrases import day, day_and_time, say
 from tui.core.text import human_date
 
 WIDTH = 80
@@ -60,6 +61,8 @@ ROLE_WORDS = {
 # line for each of them. Nothing in the template or the proto says who must sign, so this is
 # everyone but another professional (who is asked only when there is one).
 ROLES_TO_SIGN = ("social_worker", "team_leader", "parent", "young_person")
+# The blank lines a printed copy leaves for each role still to sign, and how long each is.
+SIGNING_BLANKS = (("name", 22), ("signed", 22), ("date", 11))
 # The family's own copy asks only the family to sign.
 FAMILY_SIGNERS = ("parent", "young_person")
 
@@ -117,6 +120,7 @@ class Outline:
     fingerprint: str = ""           # the completed snapshot's SHA-256
     produced: str = ""              # "Copy taken from ICS by Dana Duty on Fri 27 Nov 2026 at 21:05."
     produced_at: datetime | None = None   # the same moment, for a file's own creation date
+    language: str = "en"            # the fixed words around it (tui/core/phrases.py): en or cy
 
     @property
     def stem(self) -> str:
@@ -193,11 +197,12 @@ def _signed_by(signature: rpb.Signature) -> SignedBy:
     return SignedBy(role, signature.signer_name, how, _day_and_time(_when(signature.sign_time)))
 
 
-def outline_of(client, name: str, now: datetime | None = None, family: bool = False) -> Outline:
+def outline_of(client, name: str, now: datetime | None = None, family: bool = False,
+               language: str = "en") -> Outline:
     """The document `name` ("documents/12") fetched in full, with its template (the version it
     was written with), arranged for printing. `family`: the plain-language version for the child
     and family (recommendation 6): the template's family wording, only its short version, only
-    what was answered, none of the office's own facts."""
+    what was answered, none of the office's own facts; in English or Welsh (`language`)."""
     editor = DocumentEditor.open(client, name)
     document = editor.document
     snapshot = json.loads(document.snapshot_json) if document.snapshot_json else {}
@@ -207,7 +212,7 @@ def outline_of(client, name: str, now: datetime | None = None, family: bool = Fa
     # snapshot holds the child as they were that day.
     child = document.person_display_name or snapshot.get("child", {}).get("display_name", "") or "not known"
     if family:
-        return _family_outline(client, editor, child, final, now)
+        return _family_outline(client, editor, child, final, now, language)
     facts = [("Child", child), ("Child's record", document.person)]
     facts += [("Document", f"{document.name}, {editor.template.title} version {document.template_version}"),
               ("State", STATE_WORDS.get(document.state, "not known"))]
@@ -255,32 +260,62 @@ def _produced(client, now: datetime | None) -> tuple[datetime, str]:
 
 
 def _family_outline(client, editor: DocumentEditor, child: str, final: bool, now: datetime | None,
-                    language: str = "en") -> Outline:
+                    language: str) -> Outline:
+    """The family's copy: the template's family wording in `language`, only the short version,
+    only what was said, and the fixed words and dates in the same language (tui/core/phrases.py)."""
     document, template = editor.document, editor.template
-    facts = [("For", child), ("Written by", document.author.display_name or "your social worker"),
-             ("Started", human_date(document.start_date))]
+    facts = [(say(language, "for"), child),
+             (say(language, "written_by"), document.author.display_name or say(language, "your social worker")),
+             (say(language, "started"), day(language, _as_date(document.start_date)))]
     if final:
-        facts.append(("Finished", _day(_when(document.end_time))))
+        facts.append((say(language, "finished"), day(language, _when(document.end_time).date()
+                                                      if _when(document.end_time) else None)))
     parts = []
     for section, questions in template.visible(editor.values()):
         if not section.short:
             continue
-        entries = []
-        for question in questions:
-            answer = document.answers.get(question.id)
-            if not question.short or answer is None or answer.status in UNASKED:
-                continue  # nothing said on it: nothing for the family to read
-            entry = _answer_words(editor, question, answer)
-            entries.append(Entry(question.family_label.get(language) or question.label, entry.answer))
-        if entries:
+        entries = [Entry(q.family_label.get(language) or q.label, _family_answer(editor, q, document.answers[q.id],
+                                                                                 language))
+                   for q in questions
+                   if q.short and q.id in document.answers and document.answers[q.id].status not in UNASKED]
+        if entries:  # nothing said in a part: nothing for the family to read there
             parts.append(Part(section.family_title.get(language) or section.title, entries))
-    signatures = [_signed_by(s) for s in document.signatures]
+    signatures = [SignedBy(say(language, s.role) if s.role in ROLE_WORDS else s.role, s.signer_name,
+                           say(language, "in_person") + (say(language, "witnessed", name=s.witnessed_by)
+                                                         if s.witnessed_by else "")
+                           if s.method == "witnessed_in_person" else say(language, "electronically"),
+                           day_and_time(language, _when(s.sign_time)))
+                  for s in document.signatures]
     signed_roles = {s.role for s in document.signatures}
-    unsigned = [ROLE_WORDS[r] for r in FAMILY_SIGNERS if r not in signed_roles] if final else []
-    moment, produced = _produced(client, now)
-    return Outline(document.name, template.family_title.get(language) or template.title,
-                   STATE_WORDS.get(document.state, ""), final, facts, parts, signatures, unsigned, [], "",
-                   produced, moment)
+    unsigned = [say(language, r) for r in FAMILY_SIGNERS if r not in signed_roles] if final else []
+    moment = (now or datetime.now(LONDON)).astimezone(LONDON)
+    user = client.session.user
+    who = say(language, "by", name=user.display_name) if user is not None and user.display_name else ""
+    state = say(language, {rpb.DOCUMENT_STATE_SUBMITTED: "submitted",
+                           rpb.DOCUMENT_STATE_COMPLETED: "completed"}.get(document.state, "in progress"))
+    return Outline(document.name, template.family_title.get(language) or template.title, state, final, facts,
+                   parts, signatures, unsigned, [], "",
+                   say(language, "produced", who=who, when=day_and_time(language, moment)), moment, language)
+
+
+def _as_date(iso_date: str) -> date | None:
+    try:
+        return date.fromisoformat(iso_date)
+    except ValueError:
+        return None
+
+
+def _family_answer(editor: DocumentEditor, question: Question, answer: cpb.Answer, language: str) -> list[str]:
+    """An answer as the family's copy gives it: statuses, yes and no, and dates in `language`;
+    what the worker wrote as they wrote it."""
+    if answer.status != cpb.ANSWER_STATUS_ANSWERED:
+        words = say(language, STATUS_WORDS.get(answer.status, "Not known").lower())
+        return [f"{words}: {_sentence(answer.reason)}" if answer.reason.strip() else f"{words}."]
+    if question.type == "yes_no" and answer.value in ("yes", "no"):
+        return [say(language, answer.value)]
+    if question.type == "date" and _as_date(answer.value):
+        return [day(language, _as_date(answer.value))]
+    return _answer_words(editor, question, answer).answer
 
 
 # -- plain text ----------------------------------------------------------------------------------
@@ -316,6 +351,11 @@ def _heading(text: str, rule: str) -> list[str]:
     return lines + [rule * min(WIDTH, max(len(line) for line in lines))]
 
 
+def signer_line(language: str, signed: SignedBy) -> str:
+    """"Dana Duty, signed electronically, on Fri 27 Nov 2026 at 10:02." """
+    return say(language, "signer_line", signer=signed.signer, how=signed.how, when=signed.when)
+
+
 def text_lines(outline: Outline) -> list[str]:
     """The outline as lines of at most WIDTH characters: no box drawing, nothing but text, so it
     prints on any printer and reads in any editor."""
@@ -324,7 +364,7 @@ def text_lines(outline: Outline) -> list[str]:
     for label, value in outline.facts:
         lines += _wrap(f"{label + ':':<{label_width}}{value}", hanging=" " * label_width)
     if not outline.final:
-        lines += [""] + _wrap(f"This is not the final record: it is {outline.state}.")
+        lines += [""] + _wrap(say(outline.language, "not_final", state=outline.state))
     for part in outline.parts:
         lines += [""] + _heading(part.title, "-")
         for entry in part.entries:
@@ -335,16 +375,17 @@ def text_lines(outline: Outline) -> list[str]:
             if entry.note:
                 lines += _wrap(entry.note, INDENT)
     if outline.final:
-        lines += [""] + _heading("Signatures", "-") + [""]
+        lines += [""] + _heading(say(outline.language, "signatures"), "-") + [""]
+        language = outline.language
         for signed in outline.signatures:
-            lines += _wrap(f"{signed.role}: {signed.signer}, {signed.how}, on {signed.when}.", hanging=INDENT)
+            lines += _wrap(f"{signed.role}: " + signer_line(language, signed), hanging=INDENT)
         if not outline.signatures:
-            lines.append("Nobody has signed it in ICS yet.")
+            lines.append(say(language, "nobody_signed"))
         for role in outline.unsigned:
-            lines += ["", f"{role}, not yet signed:", "",
-                      "Name: ______________________  Signed: ______________________  Date: ___________"]
+            lines += ["", say(language, "not_yet_signed", role=role), "",
+                      "  ".join(f"{say(language, key)}: {'_' * width}" for key, width in SIGNING_BLANKS)]
     if outline.appendments:
-        lines += [""] + _heading("Added after completion", "-")
+        lines += [""] + _heading(say(outline.language, "added"), "-")
         for added in outline.appendments:
             lines += [""] + _wrap(f"{added.author}, {added.when}:") + _wrap(added.text, INDENT)
     lines.append("")
@@ -411,10 +452,10 @@ def output_settings(config=None) -> OutputSettings:
 
 
 def rendered(client, name: str, settings: OutputSettings, large_print: bool = False,
-             family: bool = False) -> PrintedDocument:
+             family: bool = False, language: str = "en") -> PrintedDocument:
     """The document `name` in the configured format: what print or save sends. A worker in the
     large-font mode gets large print; `family` is the family's plain-language version."""
-    outline = outline_of(client, name, family=family)
+    outline = outline_of(client, name, family=family, language=language)
     if settings.format == "pdf":
         from tui.core.pdf import as_pdf
 

@@ -58,7 +58,8 @@ HELP = (
     "open record.",
     "document and a number, for example document 12: hear that document in full. print and a number: "
     "print it, or save a copy, as ICS is set up here; print 12 family: the family's plain-language "
-    "copy. sign and a number: record a signature on a completed document.",
+    "copy; print 12 welsh: the family's copy in Welsh. sign and a number: record a signature on a "
+    "completed document.",
     "write: the records you can write for the open child, numbered; write and a number starts one.",
     "continue: carry on with the record you were writing. submit: send it to your team leader. "
     "complete: complete it.",
@@ -505,10 +506,13 @@ class LineApp:
         return f"documents/{number}"
 
     def do_print(self, arg: str) -> None:
-        family = arg.endswith(" family")
-        if name := self._document_named(arg.removesuffix(" family"), "print"):
+        words = arg.split()
+        welsh = "welsh" in words or "cymraeg" in words
+        family = welsh or "family" in words
+        if name := self._document_named(words[0] if words else "", "print"):
             settings = printing.configured_output(self.client.targets)
-            printed = self.call(printing.rendered, self.client, name, settings, family=family)
+            printed = self.call(printing.rendered, self.client, name, settings, family=family,
+                                language="cy" if welsh else "en")
             self.console.say(self.call(printing.deliver, printed, settings))
 
     def do_document(self, arg: str) -> None:

@@ -14,13 +14,14 @@ from tui.core import printing
 from tui.core.forms import SIGN_FORM, sign_request
 
 
-def print_document(screen: ServiceCalls, name: str, family: bool = False) -> None:
+def print_document(screen: ServiceCalls, name: str, family: bool = False, language: str = "en") -> None:
     """Print or save `name` (or the family's copy of it) as the server is set up; the outcome, or
     why not, on the status line."""
     screen.status.say("Sending…")
     settings = printing.configured_output(screen.app.client.targets)  # type: ignore[attr-defined]
     large = screen.app.large  # type: ignore[attr-defined]
-    screen.call_service(lambda client: printing.deliver(printing.rendered(client, name, settings, large, family), settings),
+    screen.call_service(lambda client: printing.deliver(printing.rendered(client, name, settings, large, family, language),
+                                                     settings),
                         screen.status.say, group="print")
 
 
@@ -49,8 +50,8 @@ class ReaderScreen(ServiceScreen):
         self.query_one("#text", Static).update(printed.text)
         self.set_focus(self.query_one("#record", VerticalScroll))
 
-    def action_print(self, family: bool = False) -> None:
-        print_document(self, self.document_name, family)
+    def action_print(self, family: bool = False, language: str = "en") -> None:
+        print_document(self, self.document_name, family, language)
 
     def action_sign(self) -> None:
         name = self.document_name
