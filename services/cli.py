@@ -325,9 +325,11 @@ def cmd_print(args, config) -> int:
     from tui.core.client import IcsClient, Targets
     from tui.core.errors import ServiceError
 
-    number = args.document.removeprefix("documents/")
+    letter = args.document.startswith("people/")
+    number = args.document.removeprefix("people/" if letter else "documents/")
     if not number.isdigit():
-        print(f"Error: give the document's number, like 12 or documents/12, not {args.document!r}.", file=sys.stderr)
+        print(f"Error: give the document's number, like 12 or documents/12 (or people/3 for the letter to a "
+              f"child's family), not {args.document!r}.", file=sys.stderr)
         return 2
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(f"{args.user}'s password: ")
     settings = printing.output_settings(config)
@@ -337,7 +339,7 @@ def cmd_print(args, config) -> int:
                                client_transport(config)))
     try:
         client.login(args.user, password)
-        printed = printing.rendered(client, f"documents/{number}", settings, large_print=args.large_print,
+        printed = printing.rendered(client, f"{'people' if letter else 'documents'}/{number}", settings, large_print=args.large_print,
                                     family=args.family or args.welsh, language="cy" if args.welsh else "en")
         print(printing.deliver(printed, settings, to=args.to or ""))
         return 0
@@ -449,7 +451,8 @@ def parser() -> argparse.ArgumentParser:
                                                 "one in the bundle")
     print_cmd = asub.add_parser("print", help="a document to the configured printer or folder, as a user who may "
                                               "read it")
-    print_cmd.add_argument("document", help="the document's number, e.g. 12 or documents/12")
+    print_cmd.add_argument("document", help="the document's number, e.g. 12 or documents/12; or a child, "
+                                            "people/3, for the letter to their family about their records")
     print_cmd.add_argument("--user", required=True, help="whose access it is printed with (their username)")
     print_cmd.add_argument("--password-stdin", action="store_true", help="read their password from stdin")
     print_cmd.add_argument("--text", action="store_true", help="80 columns of plain text instead of a PDF")

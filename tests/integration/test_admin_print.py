@@ -53,6 +53,11 @@ def test_print_from_the_console_as_pdf_large_print_and_text(stack, client_factor
     [welsh] = [p for p in folder.glob("*.txt") if p not in (txt, family)]
     assert welsh.read_text().startswith("Nodyn amdanoch chi\n") and "Ar gyfer:" in welsh.read_text()
 
+    # people/N: the letter to the family about their records, which a team leader produces.
+    assert admin_print(stack, tmp_path, folder, child.name, "--user", "leader", "--text").returncode == 0
+    [letter] = list(folder.glob("family-letter-*.txt"))
+    assert letter.read_text().startswith("Your family's records\n") and "Dana Duty" in letter.read_text()
+
     before = sorted(folder.iterdir())
     wrong = admin_print(stack, tmp_path, folder, number, "--user", "duty", password="not-it")
     assert wrong.returncode == 1 and "username and password do not match" in wrong.stderr

@@ -242,3 +242,27 @@ def test_the_familys_copy_in_welsh(assessment, sessions):
 
     pages = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(as_pdf(outline).data)).pages)
     assert "tudalen 1 o" in pages and "cofnod terfynol" in pages
+
+
+def test_the_letter_to_a_family_about_their_records(assessment, sessions, tmp_path):
+    """Recommendation 3: records kept electronically, who can see them, and who has, from the
+    record's own access report; a team leader produces it, a worker is refused plainly."""
+    from tui.core.family_letter import letter_outline
+    from tui.core.printing import as_text, render
+
+    _, child, _ = assessment
+    leader = sessions("leader")
+    outline = letter_outline(leader, child.name)
+    text = as_text(outline).text
+    assert text.startswith("Your family's records\n") and child.given_name in text
+    assert f"How we keep {child.given_name}'s records" in text and "on a computer system called ICS" in text
+    assert "the duty team who answer new worries" in text  # an open record: who may open it, in words
+    seen = text[text.index(f"Who has seen or changed {child.given_name}'s record"):]
+    assert "Dana Duty" in seen and "Lee Leader" in seen  # who wrote the assessment, who approved it
+    assert "not the final record" not in text and "Signatures" not in text and "fingerprint" not in text
+    assert outline.stem == f"family-letter-{child.name.split('/')[1]}" and child.family_name not in outline.stem
+    pdf = render(outline, OutputSettings(format="pdf"))
+    assert pdf.data.startswith(b"%PDF")
+    with pytest.raises(ServiceError) as refused:
+        letter_outline(sessions("worker"), child.name)
+    assert refused.value.code in ("PERMISSION_DENIED", "NOT_FOUND") and refused.value.message

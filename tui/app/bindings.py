@@ -94,6 +94,9 @@ CHILD = [
             tooltip="Write a record for this child (an assessment, a plan, a review...)"),
     Binding("o", "open_document", "Open a document", id="child.open_document",
             tooltip="Choose one of the child's documents: carry on writing your own, or read it and print it"),
+    Binding("L", "family_letter", "Letter to the family", id="child.family_letter",
+            tooltip="Team leaders: print or save the letter telling the family how their records are kept, who "
+                    "can see them and who has"),
     Binding("escape", "back", "Back", id="child.back", tooltip="Back to the search"),
 ]
 

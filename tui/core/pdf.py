@@ -67,6 +67,8 @@ def produced_at(outline: Outline) -> datetime:
 
 
 def _short_state(outline: Outline) -> str:
+    if outline.letter:
+        return say(outline.language, "letter")
     if outline.final:
         return say(outline.language, "final_record")
     return say(outline.language, "not_final_short", state=outline.state.split(" (", 1)[0])
@@ -83,7 +85,8 @@ class _Pages(FPDF):
         self.set_auto_page_break(True, margin=self.footer_height + 4)
         self.language = outline.language
         facts = dict(outline.facts)
-        child = facts.get("Child") or facts.get(say(outline.language, "for"), "")  # "For" on the family's copy
+        # "For" on the family's copy, "About" on the letter to them.
+        child = facts.get("Child") or facts.get(say(outline.language, "for")) or facts.get("About", "")
         self.running_head = _clean(f"{child} · {outline.title}" if child else outline.title)
         self.running_foot = _clean(f"{outline.name} · {_short_state(outline)}")
         self.set_title(_clean(outline.title))  # no child's name in the file's properties
@@ -296,7 +299,7 @@ def as_pdf(outline: Outline, large_print: bool = False) -> PrintedDocument:
     pdf.write_text(outline.title, style.title, bold=True)
     pdf.gap(0.4)
     _facts(pdf, outline)
-    if not outline.final:
+    if not outline.final and not outline.letter:
         _not_final_notice(pdf, outline)
     _parts(pdf, outline)
     if outline.final:

@@ -23,7 +23,7 @@ WORDS: dict[str, dict[str, str]] = {
         "team_leader": "Team leader", "other_professional": "Other professional",
         "not known": "Not known", "not applicable": "Not applicable", "declined": "Declined",
         "yes": "Yes", "no": "No", "in progress": "in progress", "submitted": "waiting for approval",
-        "completed": "completed", "your social worker": "your social worker",
+        "completed": "completed", "your social worker": "your social worker", "letter": "letter",
     },
     "cy": {
         "for": "Ar gyfer", "written_by": "Ysgrifennwyd gan", "started": "Dechreuwyd", "finished": "Gorffennwyd",
@@ -39,7 +39,7 @@ WORDS: dict[str, dict[str, str]] = {
         "other_professional": "Gweithiwr proffesiynol arall",
         "not known": "Ddim yn hysbys", "not applicable": "Ddim yn berthnasol", "declined": "Gwrthodwyd",
         "yes": "Ie", "no": "Na", "in progress": "dal ar y gweill", "submitted": "aros am gymeradwyaeth",
-        "completed": "wedi'i gwblhau", "your social worker": "eich gweithiwr cymdeithasol",
+        "completed": "wedi'i gwblhau", "your social worker": "eich gweithiwr cymdeithasol", "letter": "llythyr",
     },
 }
 

@@ -121,13 +121,16 @@ class Outline:
     produced: str = ""              # "Copy taken from ICS by Dana Duty on Fri 27 Nov 2026 at 21:05."
     produced_at: datetime | None = None   # the same moment, for a file's own creation date
     language: str = "en"            # the fixed words around it (tui/core/phrases.py): en or cy
+    letter: bool = False            # a letter (tui/core/family_letter.py): no draft notice, no signature block
 
     @property
     def stem(self) -> str:
         """A file name for it that holds no personal details: a folder listing shows only what
         kind of document and its number ("single-assessment-document-34")."""
-        kind = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or "document"
         number = self.name.rsplit("/", 1)[-1]
+        if self.letter:
+            return f"family-letter-{number}"
+        kind = re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or "document"
         return f"{kind}-document-{number}" if number.isdigit() else kind
 
 
@@ -247,12 +250,13 @@ def outline_of(client, name: str, now: datetime | None = None, family: bool = Fa
     unsigned = [ROLE_WORDS[r] for r in ROLES_TO_SIGN if r not in signed_roles] if final else []
     appendments = [Added(a.author.display_name or "not known", _day_and_time(_when(a.create_time)), a.text)
                    for a in document.appendments]
-    moment, produced = _produced(client, now)
+    moment, produced = copy_taken(client, now)
     return Outline(document.name, document.title or editor.template.title, STATE_WORDS.get(document.state, ""),
                    final, facts, parts, signatures, unsigned, appendments, document.snapshot_sha256, produced, moment)
 
 
-def _produced(client, now: datetime | None) -> tuple[datetime, str]:
+def copy_taken(client, now: datetime | None) -> tuple[datetime, str]:
+    """When a copy is taken and the line that says by whom."""
     moment = (now or datetime.now(LONDON)).astimezone(LONDON)
     user = client.session.user
     who = f" by {user.display_name}" if user is not None and user.display_name else ""
@@ -363,7 +367,7 @@ def text_lines(outline: Outline) -> list[str]:
     label_width = max(len(label) for label, _ in outline.facts) + 2
     for label, value in outline.facts:
         lines += _wrap(f"{label + ':':<{label_width}}{value}", hanging=" " * label_width)
-    if not outline.final:
+    if not outline.final and not outline.letter:
         lines += [""] + _wrap(say(outline.language, "not_final", state=outline.state))
     for part in outline.parts:
         lines += [""] + _heading(part.title, "-")
@@ -374,7 +378,7 @@ def text_lines(outline: Outline) -> list[str]:
                 lines += _wrap(answer, INDENT, hanging)
             if entry.note:
                 lines += _wrap(entry.note, INDENT)
-    if outline.final:
+    if outline.final and not outline.letter:
         lines += [""] + _heading(say(outline.language, "signatures"), "-") + [""]
         language = outline.language
         for signed in outline.signatures:
@@ -454,8 +458,18 @@ def output_settings(config=None) -> OutputSettings:
 def rendered(client, name: str, settings: OutputSettings, large_print: bool = False,
              family: bool = False, language: str = "en") -> PrintedDocument:
     """The document `name` in the configured format: what print or save sends. A worker in the
-    large-font mode gets large print; `family` is the family's plain-language version."""
-    outline = outline_of(client, name, family=family, language=language)
+    large-font mode gets large print; `family` is the family's plain-language version. A child
+    ("people/3") gives the letter to their family about their records."""
+    if name.startswith("people/"):
+        from tui.core.family_letter import letter_outline
+
+        outline = letter_outline(client, name)
+    else:
+        outline = outline_of(client, name, family=family, language=language)
+    return render(outline, settings, large_print)
+
+
+def render(outline: Outline, settings: OutputSettings, large_print: bool = False) -> PrintedDocument:
     if settings.format == "pdf":
         from tui.core.pdf import as_pdf
 

@@ -58,7 +58,8 @@ HELP = (
     "open record.",
     "document and a number, for example document 12: hear that document in full. print and a number: "
     "print it, or save a copy, as ICS is set up here; print 12 family: the family's plain-language "
-    "copy; print 12 welsh: the family's copy in Welsh. sign and a number: record a signature on a "
+    "copy; print 12 welsh: the family's copy in Welsh. letter and a child's record number: the letter to "
+    "the family about their records and who has seen them. sign and a number: record a signature on a "
     "completed document.",
     "write: the records you can write for the open child, numbered; write and a number starts one.",
     "continue: carry on with the record you were writing. submit: send it to your team leader. "
@@ -127,7 +128,7 @@ class LineApp:
             "write": self.do_write, "continue": self.do_continue, "submit": self.do_submit,
             "complete": self.do_complete, "team": self.do_team, "read": self.do_read, "approve": self.do_approve,
             "return": self.do_return, "caseload": self.do_caseload, "drafts": self.do_drafts,
-            "print": self.do_print, "document": self.do_document, "sign": self.do_sign, "waiting": self.do_waiting, "allocate": self.do_allocate,
+            "print": self.do_print, "letter": self.do_letter, "document": self.do_document, "sign": self.do_sign, "waiting": self.do_waiting, "allocate": self.do_allocate,
             "overdue": self.do_overdue, "extend": self.do_extend, "extensions": self.do_extensions,
         }
         self.last_drafts: list[caseload.DraftRow] = []
@@ -514,6 +515,16 @@ class LineApp:
             printed = self.call(printing.rendered, self.client, name, settings, family=family,
                                 language="cy" if welsh else "en")
             self.console.say(self.call(printing.deliver, printed, settings))
+
+    def do_letter(self, arg: str) -> None:
+        self.require_login()
+        number = arg.removeprefix("people/").strip()
+        if not number.isdigit():
+            self.console.error("Type letter and the child's record number, for example letter 3 for people/3.")
+            return
+        settings = printing.configured_output(self.client.targets)
+        printed = self.call(printing.rendered, self.client, f"people/{number}", settings)
+        self.console.say(self.call(printing.deliver, printed, settings))
 
     def do_document(self, arg: str) -> None:
         if name := self._document_named(arg, "document"):

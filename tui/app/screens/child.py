@@ -119,6 +119,11 @@ class ChildScreen(ServiceScreen):
 
             self.app.push_screen(ReaderScreen(name))
 
+    def action_family_letter(self) -> None:
+        from tui.app.screens.reader import print_document
+
+        print_document(self, self.person)
+
     def action_back(self) -> None:
         self.close(None)
 
