@@ -16,6 +16,16 @@ from tui.app.screens.my_work import MyWorkScreen
 from tui.app.screens.team import AllocateScreen, ExtendScreen, TeamScreen
 
 
+async def leaders_team_view(pilot) -> TeamScreen:
+    """Log in as the team leader and press t: the team view, loaded."""
+    app = pilot.app
+    await log_in(pilot, username="leader")
+    await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
+    await pilot.press("t")
+    return await wait_until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view and app.screen,
+                            what="team")
+
+
 async def highlight(pilot, screen, name: str) -> None:
     """Arrow down to the row about `name` in the screen's list."""
     await wait_until(pilot, lambda: any(name in screen.sentence(item) for item in screen.items()), what=name)
@@ -27,11 +37,7 @@ async def test_leader_allocates_and_the_worker_finds_the_case_and_the_draft(stac
     child = referred_child(duty, "Alder").person
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, username="leader")
-        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
-        await pilot.press("t")
-        team = await wait_until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view and app.screen,
-                                what="team")
+        team = await leaders_team_view(pilot)
         await pilot.press("l")
         await wait_until(pilot, lambda: "Press 3 for the waiting list first." in screen_text(app), what="wrong list")
         await pilot.press("3")
@@ -90,11 +96,7 @@ async def test_leader_extends_an_overdue_timescale_giving_a_reason(stack, duty):
     clock = wait_for(lambda: [c for c in duty.person_clocks(child.name) if c.overdue], what="overdue clock")[0]
     app = IcsApp(stack.targets())
     async with app.run_test(size=SIZE) as pilot:
-        await log_in(pilot, username="leader")
-        await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="My work")
-        await pilot.press("t")
-        team = await wait_until(pilot, lambda: isinstance(app.screen, TeamScreen) and app.screen.view and app.screen,
-                                what="team")
+        team = await leaders_team_view(pilot)
         await pilot.press("2")
         await wait_until(pilot, lambda: "Overdue work by worker:" in screen_text(app), what="overdue view")
         await highlight(pilot, team, child.display_name)
