@@ -339,9 +339,9 @@ def cmd_print(args, config) -> int:
                                client_transport(config)))
     try:
         client.login(args.user, password)
-        printed = printing.rendered(client, f"{'people' if letter else 'documents'}/{number}", settings, large_print=args.large_print,
-                                    family=args.family or args.welsh, language="cy" if args.welsh else "en")
-        print(printing.deliver(printed, settings, to=args.to or ""))
+        print(printing.print_copy(client, f"{'people' if letter else 'documents'}/{number}", settings,
+                                  to=args.to or "", large_print=args.large_print, family=args.family or args.welsh,
+                                  language="cy" if args.welsh else "en"))
         return 0
     except ServiceError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)

@@ -37,6 +37,7 @@ ACTION_WORDS = {
     "access.restricted": "restricted the record", "access.sealed": "sealed the record",
     "access.open": "opened the record to the usual team", "legal_hold.place": "placed a legal hold",
     "legal_hold.release": "released a legal hold", "access_report": "produced this access report",
+    "output": "printed or saved a copy",
 }
 
 
@@ -45,7 +46,30 @@ def describe(entry: AuditEntry) -> str:
         parts = entry.subject.split("/")
         kind = parts[2] if len(parts) > 2 and parts[0] == "people" else parts[0]
         return READ_WORDS.get(kind, "looked at the record")
+    if entry.action == "output" and entry.detail:
+        return f"{ACTION_WORDS['output']}: {entry.detail}"
     return ACTION_WORDS.get(entry.action, entry.action.replace("_", " ").replace(".", ": "))
+
+
+OUTPUT_WORDS_MAX = 200
+
+
+def record_output(session: Session, principal: Principal, request: pb.RecordOutputRequest) -> pb.RecordOutputResponse:
+    """A front end is about to print or save a copy of a document, or the letter to a child's
+    family: written to the audit against the child, before the copy exists."""
+    access.require_read(principal, "print or save copies")
+    violations = {field: f"at most {OUTPUT_WORDS_MAX} characters" for field in ("what", "destination")
+                  if len(getattr(request, field)) > OUTPUT_WORDS_MAX}
+    people.raise_if_invalid(violations, "The copy")
+    if request.subject.startswith("people/"):
+        person_id = people.get_visible(session, principal, parse_name(request.subject, "people", "subject")).id
+    else:
+        from services.records.documents import visible_document
+
+        person_id = visible_document(session, principal, parse_name(request.subject, "documents", "subject")).person_id
+    detail = " to ".join(part.strip() for part in (request.what, request.destination) if part.strip())
+    audit.record(session, principal, "output", request.subject, [person_id], detail=detail)
+    return pb.RecordOutputResponse()
 
 
 def report(session: Session, principal: Principal, request: pb.GetAccessReportRequest) -> pb.AccessReport:

@@ -204,6 +204,10 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         return await self.db.write(lambda s: pb.ExportDocumentResponse(
             bundle_json=documents.export(s, who, self.signer, document_id)))
 
+    async def RecordOutput(self, request, context):
+        who = caller()
+        return await self.db.write(lambda s: access_report.record_output(s, who, request))
+
     async def ListRelationshipTypes(self, request, context):
         caller()
         return await self.db.read(lambda s: pb.ListRelationshipTypesResponse(types=relationships.list_types(s)))

@@ -66,3 +66,12 @@ def test_print_from_the_console_as_pdf_large_print_and_text(stack, client_factor
     bad = admin_print(stack, tmp_path, folder, "twelve", "--user", "duty")
     assert bad.returncode == 2 and "give the document's number" in bad.stderr
     assert sorted(folder.iterdir()) == before
+
+    # Each copy made is in the child's access report, what it was and where it went; the refused
+    # ones are not.
+    report = client_factory("leader").access_report(child.name).text
+    assert report.count("Dana Duty printed or saved a copy: a copy (PDF) to a saved file") == 1
+    assert "Dana Duty printed or saved a copy: a copy (PDF, large print) to a saved file" in report
+    assert "Dana Duty printed or saved a copy: the family's copy in Welsh (TXT) to a saved file" in report
+    assert "Lee Leader printed or saved a copy: a copy (TXT) to a saved file" in report  # the letter
+    assert "Tom Okafor" not in report  # worker2 was refused before any copy was made

@@ -174,6 +174,8 @@ RPCS = {
                                                       method="electronic"), ("document",), "NF"),
     "ExportDocument": (lambda r: pb.ExportDocumentRequest(name=r["document"].names["document"]),
                        ("document",), "NF"),
+    "RecordOutput": (lambda r: pb.RecordOutputRequest(subject=r["document"].names["document"], what="Objref copy",
+                                                      destination="a saved file"), ("document",), "NF"),
     "CreateRelationship": (lambda r: pb.CreateRelationshipRequest(relationship=pb.Relationship(
         child=r["person"].names["person"], other=r["other"].names["other"], type_code="unknown")),
         ("person", "other"), "NF"),

@@ -314,6 +314,10 @@ class IcsClient:
             allocation=records_pb2.Allocation(person=person, worker=worker, worker_display_name=worker_display_name,
                                               reason=reason)))
 
+    def record_output(self, subject: str, what: str, destination: str) -> None:
+        self._call("records", self.records.RecordOutput, records_pb2.RecordOutputRequest(
+            subject=subject, what=what, destination=destination))
+
     def sign(self, request: records_pb2.SignDocumentRequest) -> records_pb2.Document:
         return self._call("records", self.records.SignDocument, request)
 

@@ -469,6 +469,19 @@ def rendered(client, name: str, settings: OutputSettings, large_print: bool = Fa
     return render(outline, settings, large_print)
 
 
+def print_copy(client, name: str, settings: OutputSettings, to: str = "", large_print: bool = False,
+               family: bool = False, language: str = "en") -> str:
+    """Renders `name` (a document, or "people/N" for the letter to the family), tells records a
+    copy is being made (the child's access report shows it), then prints or saves it. Returns the
+    sentence for the worker."""
+    where = destination(settings, to)
+    printed = rendered(client, name, settings, large_print, family, language)
+    what = ("the family's copy in Welsh" if language == "cy" else "the family's copy" if family else "a copy") \
+        + f" ({printed.extension.upper()}" + (", large print)" if large_print else ")")
+    client.record_output(name, what, f"the printer {settings.printer}" if where == "printer" else "a saved file")
+    return deliver(printed, settings, to=where)
+
+
 def render(outline: Outline, settings: OutputSettings, large_print: bool = False) -> PrintedDocument:
     if settings.format == "pdf":
         from tui.core.pdf import as_pdf
@@ -481,12 +494,9 @@ NOT_SET_UP = ("Printing and saving are not set up on this server. Ask IT to set 
               "folder for saved copies, in the ICS configuration (printer, save_folder).")
 
 
-def deliver(printed: PrintedDocument, settings: OutputSettings, to: str = "",
-            now: datetime | None = None) -> str:
-    """Sends `printed` to the printer (`to="printer"`) or saves it in the folder (`to="folder"`);
-    by default to the printer when one is set, otherwise the folder. Returns the sentence to show
-    the worker; raises OutputError with a plain sentence when it could not be done. Printing can
-    take up to PRINT_TIMEOUT_SECONDS: the Textual front end calls this in a thread worker."""
+def destination(settings: OutputSettings, to: str = "") -> str:
+    """Where a copy goes: "printer" or "folder", as asked (`to`) or, by default, the printer when
+    one is set, otherwise the folder. Raises OutputError with a plain sentence when it is not set up."""
     if to not in ("", "printer", "folder"):
         raise ValueError(f"to must be 'printer' or 'folder', not {to!r}")
     if to == "printer" and not settings.printer:
@@ -495,13 +505,21 @@ def deliver(printed: PrintedDocument, settings: OutputSettings, to: str = "",
     if to == "folder" and not settings.save_folder:
         raise OutputError("FAILED_PRECONDITION", "No folder for saved copies is set up on this server. Ask IT "
                           "to set `save_folder` in the ICS configuration.")
-    if not to:
-        to = "printer" if settings.printer else "folder" if settings.save_folder else ""
-    if to == "printer":
+    where = to or ("printer" if settings.printer else "folder" if settings.save_folder else "")
+    if not where:
+        raise OutputError("FAILED_PRECONDITION", NOT_SET_UP)
+    return where
+
+
+def deliver(printed: PrintedDocument, settings: OutputSettings, to: str = "",
+            now: datetime | None = None) -> str:
+    """Sends `printed` to the printer or saves it in the folder (see `destination`). Returns the
+    sentence to show the worker; raises OutputError with a plain sentence when it could not be
+    done. Printing can take up to PRINT_TIMEOUT_SECONDS: the Textual front end calls this in a
+    thread worker."""
+    if destination(settings, to) == "printer":
         return send_to_printer(printed, settings)
-    if to == "folder":
-        return save_in_folder(printed, settings, now)
-    raise OutputError("FAILED_PRECONDITION", NOT_SET_UP)
+    return save_in_folder(printed, settings, now)
 
 
 def _first_line(text: str) -> str:

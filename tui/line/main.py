@@ -511,10 +511,9 @@ class LineApp:
         welsh = "welsh" in words or "cymraeg" in words
         family = welsh or "family" in words
         if name := self._document_named(words[0] if words else "", "print"):
-            settings = printing.configured_output(self.client.targets)
-            printed = self.call(printing.rendered, self.client, name, settings, family=family,
-                                language="cy" if welsh else "en")
-            self.console.say(self.call(printing.deliver, printed, settings))
+            self.console.say(self.call(printing.print_copy, self.client, name,
+                                       printing.configured_output(self.client.targets), family=family,
+                                       language="cy" if welsh else "en"))
 
     def do_letter(self, arg: str) -> None:
         self.require_login()
@@ -522,9 +521,8 @@ class LineApp:
         if not number.isdigit():
             self.console.error("Type letter and the child's record number, for example letter 3 for people/3.")
             return
-        settings = printing.configured_output(self.client.targets)
-        printed = self.call(printing.rendered, self.client, f"people/{number}", settings)
-        self.console.say(self.call(printing.deliver, printed, settings))
+        self.console.say(self.call(printing.print_copy, self.client, f"people/{number}",
+                                   printing.configured_output(self.client.targets)))
 
     def do_document(self, arg: str) -> None:
         if name := self._document_named(arg, "document"):

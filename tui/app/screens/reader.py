@@ -20,8 +20,8 @@ def print_document(screen: ServiceCalls, name: str, family: bool = False, langua
     screen.status.say("Sending…")
     settings = printing.configured_output(screen.app.client.targets)  # type: ignore[attr-defined]
     large = screen.app.large  # type: ignore[attr-defined]
-    screen.call_service(lambda client: printing.deliver(printing.rendered(client, name, settings, large, family, language),
-                                                     settings),
+    screen.call_service(lambda client: printing.print_copy(client, name, settings, large_print=large,
+                                                        family=family, language=language),
                         screen.status.say, group="print")
 
 

@@ -618,6 +618,20 @@ class ExportDocumentResponse(_message.Message):
     bundle_json: str
     def __init__(self, bundle_json: _Optional[str] = ...) -> None: ...
 
+class RecordOutputRequest(_message.Message):
+    __slots__ = ("subject", "what", "destination")
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    WHAT_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    subject: str
+    what: str
+    destination: str
+    def __init__(self, subject: _Optional[str] = ..., what: _Optional[str] = ..., destination: _Optional[str] = ...) -> None: ...
+
+class RecordOutputResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class CreateDocumentRequest(_message.Message):
     __slots__ = ("person", "template_id", "answers", "request_id", "start_date", "supersedes")
     class AnswersEntry(_message.Message):

@@ -187,6 +187,11 @@ class RecordsServiceStub:
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentResponse.FromString,
                 _registered_method=True)
+        self.RecordOutput = channel.unary_unary(
+                '/ics.records.v1.RecordsService/RecordOutput',
+                request_serializer=ics_dot_records_dot_v1_dot_records__pb2.RecordOutputRequest.SerializeToString,
+                response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.RecordOutputResponse.FromString,
+                _registered_method=True)
         self.ListRelationshipTypes = channel.unary_unary(
                 '/ics.records.v1.RecordsService/ListRelationshipTypes',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListRelationshipTypesRequest.SerializeToString,
@@ -638,6 +643,14 @@ class RecordsServiceServicer:
 
     def ExportDocument(self, request, context):
         """The snapshot, its signatures and the public key, for checking offline: ics admin verify-document.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordOutput(self, request, context):
+        """A copy printed or saved by a front end (tui/core/printing.py), said before it is made, so the
+        record's access report shows paper and file copies as well as looks.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -1122,6 +1135,11 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ExportDocument,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentResponse.SerializeToString,
+            ),
+            'RecordOutput': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordOutput,
+                    request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.RecordOutputRequest.FromString,
+                    response_serializer=ics_dot_records_dot_v1_dot_records__pb2.RecordOutputResponse.SerializeToString,
             ),
             'ListRelationshipTypes': grpc.unary_unary_rpc_method_handler(
                     servicer.ListRelationshipTypes,
@@ -2187,6 +2205,33 @@ class RecordsService:
             '/ics.records.v1.RecordsService/ExportDocument',
             ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.ExportDocumentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordOutput(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/RecordOutput',
+            ics_dot_records_dot_v1_dot_records__pb2.RecordOutputRequest.SerializeToString,
+            ics_dot_records_dot_v1_dot_records__pb2.RecordOutputResponse.FromString,
             options,
             channel_credentials,
             insecure,
