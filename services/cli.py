@@ -148,14 +148,9 @@ def cmd_demo(args) -> int:
             while not stop and all(p.poll() is None for p in procs.procs.values()):
                 time.sleep(0.2)
             return 0
-        from services.common.tls import client_transport
         from tui.core.client import Targets
 
-        from tui.core.printing import output_settings
-
-        targets = Targets(config["identity"].target(), config["records"].target(), config["alerts"].target(),
-                          client_transport(config), config.idle_lock_minutes, output_settings(config))
-        return _run_front_end(targets, line=args.line, large=args.large)
+        return _run_front_end(Targets.of(config), line=args.line, large=args.large)
     finally:
         procs.stop()
         print("ICS stopped.", flush=True)
@@ -320,7 +315,6 @@ def cmd_print(args, config) -> int:
     whether they may, and the records audit shows them reading it."""
     from dataclasses import replace
 
-    from services.common.tls import client_transport
     from tui.core import printing
     from tui.core.client import IcsClient, Targets
     from tui.core.errors import ServiceError
@@ -332,11 +326,9 @@ def cmd_print(args, config) -> int:
               f"child's family), not {args.document!r}.", file=sys.stderr)
         return 2
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(f"{args.user}'s password: ")
-    settings = printing.output_settings(config)
-    if args.text:
-        settings = replace(settings, format="text")
-    client = IcsClient(Targets(config["identity"].target(), config["records"].target(), config["alerts"].target(),
-                               client_transport(config)))
+    targets = Targets.of(config)
+    settings = replace(targets.output, format="text") if args.text else targets.output
+    client = IcsClient(targets)
     try:
         client.login(args.user, password)
         print(printing.print_copy(client, f"{'people' if letter else 'documents'}/{number}", settings,

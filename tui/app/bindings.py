@@ -43,15 +43,19 @@ LOCKED = [
             tooltip="Not the worker signed in? Sign them out; their work is kept as a draft"),
 ]
 
-MY_WORK_VIEWS = (("alerts", "Alerts"), ("caseload", "Caseload"), ("drafts", "Drafts"))
+def view_keys(screen: str, views: tuple[tuple[str, str, str], ...]) -> list[Binding]:
+    """Keys 1, 2, 3... for a screen's views, each (key, label, help). Not in the footer, which is
+    full: the line under the heading shows them."""
+    return [Binding(str(n), f"view('{key}')", label, id=f"{screen}.view_{key}", show=False, tooltip=tip)
+            for n, (key, label, tip) in enumerate(views, 1)]
+
+
+MY_WORK_VIEWS = (("alerts", "Alerts", "Your timescales and referrals to decide"),
+                 ("caseload", "Caseload", "Children allocated to you"),
+                 ("drafts", "Drafts", "Records you have not finished"))
 
 MY_WORK = [
-    # Not in the footer, which is full: the line under the heading shows them.
-    *(Binding(str(n), f"view('{key}')", label, id=f"work.view_{key}", show=False,
-              tooltip={"alerts": "Your timescales and referrals to decide",
-                       "caseload": "Children allocated to you",
-                       "drafts": "Records you have not finished"}[key])
-      for n, (key, label) in enumerate(MY_WORK_VIEWS, 1)),
+    *view_keys("work", MY_WORK_VIEWS),
     Binding("n", "new_contact", "New contact", id="work.new_contact",
             tooltip="Record a new contact about a child (your draft is reopened if you have one)"),
     Binding("d", "decide", "Decide", id="work.decide", tooltip="Decide the highlighted referral"),
@@ -134,17 +138,13 @@ DOCUMENT = [
     Binding("escape", "back", "Back", id="document.back", tooltip="Back; everything answered is kept"),
 ]
 
-TEAM_VIEWS = (("approvals", "Approvals"), ("overdue", "Overdue"), ("waiting", "Waiting"),
-              ("extensions", "Extensions"))
+TEAM_VIEWS = (("approvals", "Approvals", "Work waiting for your approval"),
+              ("overdue", "Overdue", "Overdue timescales, by worker"),
+              ("waiting", "Waiting", "Cases with nobody allocated"),
+              ("extensions", "Extensions", "Extensions given, and why"))
 
 TEAM = [
-    # Not in the footer, which is full: the line under the heading shows them.
-    *(Binding(str(n), f"view('{key}')", label, id=f"team.view_{key}", show=False,
-              tooltip={"approvals": "Work waiting for your approval",
-                       "overdue": "Overdue timescales, by worker",
-                       "waiting": "Cases with nobody allocated",
-                       "extensions": "Extensions given, and why"}[key])
-      for n, (key, label) in enumerate(TEAM_VIEWS, 1)),
+    *view_keys("team", TEAM_VIEWS),
     Binding("l", "allocate", "Allocate", id="team.allocate",
             tooltip="Allocate the highlighted waiting case to a worker"),
     Binding("x", "extend", "Extend", id="team.extend",

@@ -55,12 +55,14 @@ def document_draft_sentence(document: rpb.Document) -> str:
 def draft_rows(documents: list[rpb.Document], contacts: list[rpb.Draft]) -> list[DraftRow]:
     """Returned work first (it needs the worker), then what they are writing, then what waits
     for approval; a contact being recorded first of all, as it is about a child not yet known."""
-    order = {True: 0, False: 1}
+    def rank(d: rpb.Document) -> int:
+        if d.state != rpb.DOCUMENT_STATE_IN_PROGRESS:
+            return 2  # waiting for approval
+        return 0 if d.return_comments else 1
+
     contact_rows = [DraftRow(d.name, f"{d.title or 'A contact you began recording'}, not recorded yet: "
                                      f"n carries on with it ({d.name}).") for d in contacts]
-    ranked = sorted(documents, key=lambda d: (
-        0 if d.return_comments and d.state == rpb.DOCUMENT_STATE_IN_PROGRESS else
-        order[d.state == rpb.DOCUMENT_STATE_IN_PROGRESS] + 1, d.start_date, d.name))
+    ranked = sorted(documents, key=lambda d: (rank(d), d.start_date, d.name))
     return contact_rows + [DraftRow(d.name, document_draft_sentence(d), d.name) for d in ranked]
 
 

@@ -63,11 +63,15 @@ class Targets:
     @classmethod
     def from_config(cls, data_dir=None, config_file=None) -> "Targets":
         from services.common.config import load_config
-        from services.common.tls import client_transport
 
+        return cls.of(load_config(data_dir=data_dir, config_file=config_file))
+
+    @classmethod
+    def of(cls, cfg) -> "Targets":
+        """The addresses and front-end settings of a loaded configuration (services/common/config.py)."""
+        from services.common.tls import client_transport
         from tui.core.printing import output_settings
 
-        cfg = load_config(data_dir=data_dir, config_file=config_file)
         return cls(cfg["identity"].target(), cfg["records"].target(), cfg["alerts"].target(),
                    client_transport(cfg), cfg.idle_lock_minutes, output_settings(cfg))
 

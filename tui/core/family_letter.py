@@ -54,4 +54,4 @@ def letter_outline(client, person: str, now: datetime | None = None) -> Outline:
                      seen or [Entry("Nobody yet", ["Nobody has looked at or changed the record yet."])])
     moment, produced = copy_taken(client, now)
     return Outline(person, "Your family's records", "", False, [("About", child), ("Date", day_and_time("en", moment))],
-                   [about, seen_part], produced=produced, produced_at=moment, letter=True)
+                   [about, seen_part], produced=produced, produced_at=moment, letter=True, child=child)

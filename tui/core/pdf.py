@@ -84,10 +84,7 @@ class _Pages(FPDF):
         self.footer_height = self.line_height(style.small) + 10
         self.set_auto_page_break(True, margin=self.footer_height + 4)
         self.language = outline.language
-        facts = dict(outline.facts)
-        # "For" on the family's copy, "About" on the letter to them.
-        child = facts.get("Child") or facts.get(say(outline.language, "for")) or facts.get("About", "")
-        self.running_head = _clean(f"{child} · {outline.title}" if child else outline.title)
+        self.running_head = _clean(f"{outline.child} · {outline.title}" if outline.child else outline.title)
         self.running_foot = _clean(f"{outline.name} · {_short_state(outline)}")
         self.set_title(_clean(outline.title))  # no child's name in the file's properties
         self.set_creator("ICS")

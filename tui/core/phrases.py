@@ -15,7 +15,8 @@ WORDS: dict[str, dict[str, str]] = {
         "for": "For", "written_by": "Written by", "started": "Started", "finished": "Finished",
         "signatures": "Signatures", "not_yet_signed": "{role}, not yet signed:", "name": "Name", "signed": "Signed",
         "date": "Date", "not_final": "This is not the final record: it is {state}.", "final_record": "final record",
-        "not_final_short": "not final: {state}", "page": "page {n} of {m}", "nobody_signed": "Nobody has signed it in ICS yet.",
+        "not_final_short": "not final: {state}", "page": "page {n} of {m}",
+        "nobody_signed": "Nobody has signed it in ICS yet.",
         "added": "Added after completion", "produced": "Copy taken from ICS{who} on {when}.", "by": " by {name}",
         "signer_line": "{signer}, {how}, on {when}.", "electronically": "signed electronically",
         "in_person": "signed in person", "witnessed": ", witnessed by {name}", "at": "{day} at {time}",
@@ -24,6 +25,7 @@ WORDS: dict[str, dict[str, str]] = {
         "not known": "Not known", "not applicable": "Not applicable", "declined": "Declined",
         "yes": "Yes", "no": "No", "in progress": "in progress", "submitted": "waiting for approval",
         "completed": "completed", "your social worker": "your social worker", "letter": "letter",
+        "no date": "no date",
     },
     "cy": {
         "for": "Ar gyfer", "written_by": "Ysgrifennwyd gan", "started": "Dechreuwyd", "finished": "Gorffennwyd",
@@ -40,6 +42,7 @@ WORDS: dict[str, dict[str, str]] = {
         "not known": "Ddim yn hysbys", "not applicable": "Ddim yn berthnasol", "declined": "Gwrthodwyd",
         "yes": "Ie", "no": "Na", "in progress": "dal ar y gweill", "submitted": "aros am gymeradwyaeth",
         "completed": "wedi'i gwblhau", "your social worker": "eich gweithiwr cymdeithasol", "letter": "llythyr",
+        "no date": "dim dyddiad",
     },
 }
 
@@ -56,11 +59,11 @@ def say(language: str, key: str, **values: str) -> str:
 def day(language: str, value: date | None) -> str:
     """"Mon 2 Nov 2026" / "Llun 2 Tach 2026"."""
     if value is None:
-        return "—"
+        return say(language, "no date")
     return f"{DAYS[language][value.weekday()]} {value.day} {MONTHS[language][value.month - 1]} {value.year}"
 
 
 def day_and_time(language: str, moment: datetime | None) -> str:
     if moment is None:
-        return "—"
+        return say(language, "no date")
     return say(language, "at", day=day(language, moment.date()), time=f"{moment:%H:%M}")

@@ -122,6 +122,7 @@ class Outline:
     produced_at: datetime | None = None   # the same moment, for a file's own creation date
     language: str = "en"            # the fixed words around it (tui/core/phrases.py): en or cy
     letter: bool = False            # a letter (tui/core/family_letter.py): no draft notice, no signature block
+    child: str = ""                 # whose it is, for the head of every page: "Amira Khan, born 4 Mar 2019"
 
     @property
     def stem(self) -> str:
@@ -138,14 +139,6 @@ def _when(stamp: Timestamp) -> datetime | None:
     if not stamp.seconds and not stamp.nanos:
         return None
     return stamp.ToDatetime(tzinfo=LONDON)
-
-
-def _day(moment: datetime | None) -> str:
-    return human_date(moment.date().isoformat()) if moment else "no date"
-
-
-def _day_and_time(moment: datetime | None) -> str:
-    return f"{_day(moment)} at {moment:%H:%M}" if moment else "no date"
 
 
 def _date_answer(value: str) -> str:
@@ -197,7 +190,7 @@ def _signed_by(signature: rpb.Signature) -> SignedBy:
     else:
         how = "signed electronically"
     role = ROLE_WORDS.get(signature.role, signature.role.replace("_", " ").capitalize())
-    return SignedBy(role, signature.signer_name, how, _day_and_time(_when(signature.sign_time)))
+    return SignedBy(role, signature.signer_name, how, day_and_time("en", _when(signature.sign_time)))
 
 
 def outline_of(client, name: str, now: datetime | None = None, family: bool = False,
@@ -224,9 +217,9 @@ def outline_of(client, name: str, now: datetime | None = None, family: bool = Fa
     facts.append(("Started", human_date(document.start_date)))
     ended = _when(document.end_time)
     if final:
-        facts.append(("Completed", _day(ended)))
+        facts.append(("Completed", day("en", ended.date() if ended else None)))
     elif document.state in (rpb.DOCUMENT_STATE_CANCELLED, rpb.DOCUMENT_STATE_POSTPONED):
-        facts.append(("Ended", _day(ended)))
+        facts.append(("Ended", day("en", ended.date() if ended else None)))
     facts.append(("Author", document.author.display_name or document.author.username or "not known"))
     if document.entered_by.display_name:
         facts.append(("Entered by", f"{document.entered_by.display_name}, on the author's behalf"))
@@ -248,19 +241,20 @@ def outline_of(client, name: str, now: datetime | None = None, family: bool = Fa
     signatures = [_signed_by(s) for s in document.signatures]
     signed_roles = {s.role for s in document.signatures}
     unsigned = [ROLE_WORDS[r] for r in ROLES_TO_SIGN if r not in signed_roles] if final else []
-    appendments = [Added(a.author.display_name or "not known", _day_and_time(_when(a.create_time)), a.text)
+    appendments = [Added(a.author.display_name or "not known", day_and_time("en", _when(a.create_time)), a.text)
                    for a in document.appendments]
     moment, produced = copy_taken(client, now)
     return Outline(document.name, document.title or editor.template.title, STATE_WORDS.get(document.state, ""),
-                   final, facts, parts, signatures, unsigned, appendments, document.snapshot_sha256, produced, moment)
+                   final, facts, parts, signatures, unsigned, appendments, document.snapshot_sha256, produced, moment,
+                   child=child)
 
 
-def copy_taken(client, now: datetime | None) -> tuple[datetime, str]:
-    """When a copy is taken and the line that says by whom."""
+def copy_taken(client, now: datetime | None, language: str = "en") -> tuple[datetime, str]:
+    """When a copy is taken and the line that says by whom, in the copy's language."""
     moment = (now or datetime.now(LONDON)).astimezone(LONDON)
     user = client.session.user
-    who = f" by {user.display_name}" if user is not None and user.display_name else ""
-    return moment, f"Copy taken from ICS{who} on {_day_and_time(moment)}."
+    who = say(language, "by", name=user.display_name) if user is not None and user.display_name else ""
+    return moment, say(language, "produced", who=who, when=day_and_time(language, moment))
 
 
 def _family_outline(client, editor: DocumentEditor, child: str, final: bool, now: datetime | None,
@@ -272,8 +266,8 @@ def _family_outline(client, editor: DocumentEditor, child: str, final: bool, now
              (say(language, "written_by"), document.author.display_name or say(language, "your social worker")),
              (say(language, "started"), day(language, _as_date(document.start_date)))]
     if final:
-        facts.append((say(language, "finished"), day(language, _when(document.end_time).date()
-                                                      if _when(document.end_time) else None)))
+        ended = _when(document.end_time)
+        facts.append((say(language, "finished"), day(language, ended.date() if ended else None)))
     parts = []
     for section, questions in template.visible(editor.values()):
         if not section.short:
@@ -292,14 +286,11 @@ def _family_outline(client, editor: DocumentEditor, child: str, final: bool, now
                   for s in document.signatures]
     signed_roles = {s.role for s in document.signatures}
     unsigned = [say(language, r) for r in FAMILY_SIGNERS if r not in signed_roles] if final else []
-    moment = (now or datetime.now(LONDON)).astimezone(LONDON)
-    user = client.session.user
-    who = say(language, "by", name=user.display_name) if user is not None and user.display_name else ""
+    moment, produced = copy_taken(client, now, language)
     state = say(language, {rpb.DOCUMENT_STATE_SUBMITTED: "submitted",
                            rpb.DOCUMENT_STATE_COMPLETED: "completed"}.get(document.state, "in progress"))
     return Outline(document.name, template.family_title.get(language) or template.title, state, final, facts,
-                   parts, signatures, unsigned, [], "",
-                   say(language, "produced", who=who, when=day_and_time(language, moment)), moment, language)
+                   parts, signatures, unsigned, [], "", produced, moment, language, child=child)
 
 
 def _as_date(iso_date: str) -> date | None:

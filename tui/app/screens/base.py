@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import textwrap
 from dataclasses import replace
 
 from textual.binding import Binding
@@ -17,13 +18,17 @@ from textual.worker import get_current_worker
 from tui.core.errors import ServiceError, SessionExpired
 
 
-def views_line(views: tuple[tuple[str, str], ...], current: str, large: bool = False) -> str:
-    """The parts of a screen and their keys, the one shown in brackets: not by colour alone.
-    In large mode (40 columns) only the one shown, and which keys change it."""
+def views_line(views: tuple[tuple[str, str, str], ...], current: str, large: bool = False) -> str:
+    """The parts of a screen (bindings.view_keys) and their keys, the one shown in brackets: not
+    by colour alone. In large mode (40 columns) only the one shown, and which keys change it."""
     if large:
-        return f"[{dict(views)[current]}] keys 1 to {len(views)} change it"
+        return f"[{view_label(views, current)}] keys 1 to {len(views)} change it"
     return "Views: " + " ".join(f"[{n} {label}]" if key == current else f"{n} {label}"
-                                for n, (key, label) in enumerate(views, 1))
+                                for n, (key, label, _) in enumerate(views, 1))
+
+
+def view_label(views: tuple[tuple[str, str, str], ...], key: str) -> str:
+    return next(label for view, label, _ in views if view == key)
 
 
 LARGE_KEYS_HINT = "F1: the keys for this screen."
@@ -44,6 +49,19 @@ class ListTable(DataTable):
     BINDINGS = list({binding.key: replace(binding, system=True)  # the table's own, before its parents'
                      for cls in reversed(DataTable.__mro__) for binding in getattr(cls, "BINDINGS", [])
                      if isinstance(binding, Binding)}.values())
+
+    def show_sentences(self, sentences: list[str], keys: list[str] | None = None, heading: str = "",
+                       full_width: bool = False) -> None:
+        """One sentence a row, each wrapped by hand to the screen's width (a cell never wraps, and
+        a cut-off sentence hides words). The width is the screen's, not the table's: a table just
+        shown may not have its size yet. `full_width` fixes the column at that width too, for a
+        table filled while hidden, whose column sized by its contents would be a few letters."""
+        width = max(20, self.screen.size.width - 4)
+        self.clear(columns=True)
+        self.add_column(heading, key="sentence", width=width if full_width else None)
+        for index, sentence in enumerate(sentences):
+            lines = textwrap.wrap(sentence, width)
+            self.add_row("\n".join(lines), key=keys[index] if keys else str(index), height=len(lines))
 
 
 class StatusLine(Static):

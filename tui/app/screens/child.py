@@ -1,6 +1,6 @@
 """A child's record, one section at a time (so it stays readable at 40x12): summary (with the pen
-picture and key case summary), case story, chronology, documents, family, allocation, timescales. The words come from tui/core/child_record.py, the
-same as the line mode says them."""
+picture and key case summary), case story, chronology, documents, family, allocation, timescales.
+The words come from tui/core/child_record.py, the same as the line mode says them."""
 
 from __future__ import annotations
 

@@ -121,9 +121,7 @@ class MyWorkScreen(ServiceScreen):
         yield key_footer(self.app)
 
     def on_mount(self) -> None:
-        other = self.query_one("#list", DataTable)
-        other.add_column("Work", key="work")
-        other.display = False
+        self.query_one("#list", DataTable).display = False  # shown by keys 2 and 3, filled when shown
         table = self.query_one("#work", DataTable)
         if self.app.large:
             # About 40 columns: one column, each row two lines, status first then the child;
@@ -224,21 +222,14 @@ class MyWorkScreen(ServiceScreen):
     def _list_loaded(self, view: str, rows: list) -> None:
         if view != self.view:
             return  # the worker has moved to another view meanwhile
-        table = self.query_one("#list", DataTable)
+        table = self.query_one("#list", ListTable)
         keep = table.cursor_row
         sentences = ([caseload.caseload_sentence(e) for e in rows] if view == "caseload"
                      else [row.sentence for row in rows])
         if self.list_rows and sentences == self._list_sentences:
             return  # unchanged: nothing redrawn or re-announced
         self.list_rows, self._list_sentences = rows, sentences
-        # Measured on the screen, not the table: a table just shown may not have its size yet,
-        # and a column sized then would cut every sentence to a few letters.
-        width = max(20, self.size.width - 4)
-        table.clear(columns=True)
-        table.add_column("Work", key="work", width=width)
-        for index, sentence in enumerate(sentences):
-            lines = textwrap.wrap(sentence, width)
-            table.add_row("\n".join(lines), key=str(index), height=len(lines))
+        table.show_sentences(sentences, full_width=True)
         table.move_cursor(row=max(0, min(keep, len(rows) - 1)), animate=False)
         if view == "caseload":
             said = caseload.caseload_summary(rows) + (". Enter opens a child's record." if rows else "")

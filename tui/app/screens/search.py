@@ -3,8 +3,6 @@ the matches show as you pause. Enter opens the highlighted child's record."""
 
 from __future__ import annotations
 
-import textwrap
-
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
@@ -33,9 +31,6 @@ class SearchScreen(ServiceScreen):
         yield StatusLine("Type part of a name; spelling need not be exact.", id="status")
         yield key_footer(self.app)
 
-    def on_mount(self) -> None:
-        self.query_one(DataTable).add_column("Child", key="child")
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._timer is not None:
             self._timer.stop()
@@ -61,14 +56,8 @@ class SearchScreen(ServiceScreen):
         if asked != self._asked:  # a later search is on its way
             return
         self.matches = found
-        table = self.query_one(DataTable)
-        table.clear()
-        # A cell never wraps: at 40 columns a long name and postcode would be cut off, so the
-        # sentence is wrapped by hand to the table's width.
-        width = max(20, table.size.width - 2)
-        for match in found:
-            lines = textwrap.wrap(match_sentence(match), width)
-            table.add_row("\n".join(lines), key=match.person.name, height=len(lines))
+        self.query_one(ListTable).show_sentences([match_sentence(m) for m in found],
+                                                 [m.person.name for m in found], heading="Child")
         count = len(found)
         self.status.say(f"{count} child{'ren' if count != 1 else ''} found. Down arrow to the list, Enter to open."
                         if count else "No child known to you matches. Check the spelling, or try the date of birth.")

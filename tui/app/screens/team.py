@@ -5,7 +5,6 @@ Words from tui/core/team_view.py, the same as the line mode says them."""
 
 from __future__ import annotations
 
-import textwrap
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -13,7 +12,7 @@ from textual.widgets import DataTable, Input, Static
 
 from ics.records.v1 import records_pb2 as rpb
 from tui.app import bindings
-from tui.app.screens.base import ListTable, ServiceScreen, StatusLine, key_footer, views_line
+from tui.app.screens.base import ListTable, ServiceScreen, StatusLine, key_footer, view_label, views_line
 from tui.app.screens.small_form import SmallFormScreen
 from tui.core import caseload, team_view
 from tui.core.document_editor import DocumentEditor
@@ -47,7 +46,6 @@ class TeamScreen(ServiceScreen):
         yield key_footer(self.app)
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_column("Item", key="item")
         self.refresh_view()
 
     def refresh_view(self) -> None:
@@ -87,12 +85,8 @@ class TeamScreen(ServiceScreen):
     def show_part(self, part: str, focus: bool = False) -> None:
         self.part = part
         self.query_one("#views", Static).update(views_line(bindings.TEAM_VIEWS, part, self.app.large))
-        table = self.query_one(DataTable)
-        table.clear()
-        width = max(20, self.size.width - 4)  # the screen's: a table just filled may not have its size yet
-        for index, item in enumerate(self.items()):
-            lines = textwrap.wrap(self.sentence(item), width)
-            table.add_row("\n".join(lines), key=str(index), height=len(lines))
+        table = self.query_one(ListTable)
+        table.show_sentences([self.sentence(item) for item in self.items()])
         self.query_one("#document", Static).update("")
         by_worker = ("Overdue work by worker:\n" + "\n".join(team_view.overdue_lines(self.view))
                      if part == "overdue" and self.view else "")
@@ -108,8 +102,8 @@ class TeamScreen(ServiceScreen):
     def _selected(self, part: str, nothing: str):
         table = self.query_one(DataTable)
         if self.part != part:
-            number = next(n for n, (key, _) in enumerate(bindings.TEAM_VIEWS, 1) if key == part)
-            self.status.error(f"Press {number} for the {dict(bindings.TEAM_VIEWS)[part].lower()} list first.")
+            number = next(n for n, (key, _, _) in enumerate(bindings.TEAM_VIEWS, 1) if key == part)
+            self.status.error(f"Press {number} for the {view_label(bindings.TEAM_VIEWS, part).lower()} list first.")
             return None
         items = self.items()
         if not items or table.cursor_row is None:
