@@ -135,9 +135,11 @@ async def test_a_real_timer_locks_and_f12_locks_at_once_and_sign_out_keeps_the_d
                          timeout=5, what="locked by the timer")
         assert "after 1 second without activity" in flat(app)
         assert "My work" not in screen_text(app) and "Referral" not in screen_text(app)
+        # Back to 10 minutes before unlocking: left at 0.6 s, a slow machine can lock it again
+        # before the test sees My work.
+        app.idle_lock.minutes = 10
         await unlock_with(pilot, "demo")
         await wait_until(pilot, lambda: isinstance(app.screen, MyWorkScreen), what="unlocked")
-        app.idle_lock.minutes = 10
         app._arm_idle_timer()
 
         await pilot.press("n")
