@@ -57,8 +57,15 @@ class ListTable(DataTable):
         shown may not have its size yet. `full_width` fixes the column at that width too, for a
         table filled while hidden, whose column sized by its contents would be a few letters."""
         width = max(20, self.screen.size.width - 4)
-        self.clear(columns=True)
-        self.add_column(heading, key="sentence", width=width if full_width else None)
+        if full_width:
+            self.clear(columns=True)
+            self.add_column(heading, key="sentence", width=width)
+        else:
+            # The column stays, sized by its rows: removing and re-adding it on a table not yet
+            # laid out can leave its rows drawn at no width (seen once, the team view).
+            self.clear()
+            if not self.columns:
+                self.add_column(heading, key="sentence")
         for index, sentence in enumerate(sentences):
             lines = textwrap.wrap(sentence, width)
             self.add_row("\n".join(lines), key=keys[index] if keys else str(index), height=len(lines))
