@@ -8,7 +8,7 @@ DEV := $(VENV)/.installed-dev
 # running services, so modules are never split across workers.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: demo test protos bench clean
+.PHONY: demo test validator-envs protos bench clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "ICS needs Python 3.11; set PYTHON=/path/to/python3.11")'
@@ -25,8 +25,16 @@ $(DEV): pyproject.toml | $(VENV)/bin/python
 demo: $(RUNTIME)
 	$(BIN)/ics demo $(ARGS)
 
-test: $(DEV)
+test: $(DEV) validator-envs
 	$(BIN)/pytest $(PYTEST_ARGS) $(ARGS)
+
+# The DfE-rule validators' own virtual environments (services/records/returns/validators.py),
+# built once before the tests so no test waits on pip; a fraction of a second when they exist.
+# They live outside the repository (ICS_VALIDATORS_HOME), so there is no stamp file to go stale.
+# A failure does not stop the run: tests/unit/test_return_validators.py says why (or skips,
+# when pip cannot reach the package index).
+validator-envs: $(DEV)
+	-$(BIN)/python -m services.records.returns.validators install
 
 protos: $(DEV)
 	$(BIN)/python protos/generate.py

@@ -274,6 +274,14 @@ def cmd_admin(args) -> int:
         return 0
     if args.admin == "generate":
         return cmd_generate(args, config)
+    if args.admin == "sar":
+        from services.records import subject_access_cli
+
+        return subject_access_cli.run(args, config)
+    if args.admin == "import":
+        from services.records.returns import import_cli
+
+        return import_cli.run(args, config)
     if args.admin == "print":
         return cmd_print(args, config)
     if args.admin == "signing-key":
@@ -464,8 +472,16 @@ def parser() -> argparse.ArgumentParser:
                        print_cmd):
         _common(sub_parser, nested=True)
     from services.certificates import add_make_certs_parser
+    from services.records.returns import import_cli
 
     add_make_certs_parser(asub)
+    import_cli.add_parsers(asub, lambda p: _common(p, nested=True))
+    from services.records import subject_access_cli
+
+    subject_access_cli.add_parsers(asub, lambda p: _common(p, nested=True))
+    from services.records.returns.validate_cli import add_parsers as add_validate_parsers
+
+    add_validate_parsers(asub, lambda p: _common(p, nested=True))
     admin.set_defaults(func=cmd_admin)
     return top
 

@@ -129,6 +129,10 @@ class IcsConfig:
     save_folder: str = ""
     print_command: str = "lp"
     print_format: str = "pdf"   # "pdf", or "text" for a printer or reader that takes plain text only
+    # Statutory returns: the council's three-digit DfE local authority number (the CIN census's
+    # LEA), and its ONS code (E09000027...), which the SSDA903 validator's postcode rules use.
+    la_code: str = ""
+    la_ons_code: str = ""
 
     def __getitem__(self, service: str) -> ServiceSettings:
         return self.services[service]
@@ -157,7 +161,7 @@ _ONLY_FOR = {"templates_dir": "records", "retention_rules_file": "records",
 _TOP_LEVEL = {"data_dir", "demo", "token_ttl_seconds", "session_max_seconds", "rule_set",
               "alerts_service_username", "alerts_service_password_file", "signing_key_file",
               "tls_ca_file", "mutual_tls", "client_cert_file", "client_key_file", "idle_lock_minutes",
-              "printer", "save_folder", "print_command", "print_format"}
+              "printer", "save_folder", "print_command", "print_format", "la_code", "la_ons_code"}
 
 
 def _coerce(key: str, value: object, kind: str) -> object:

@@ -16,7 +16,7 @@ from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.common.dates import iso
 from services.common.names import make_name, parse_name
-from services.records import access, allocations, audit, outbox, people
+from services.records import access, allocations, audit, outbox, people, plans
 from services.records.models import Document, Episode, Referral
 
 NFA_DECISIONS = (pb.REFERRAL_DECISION_NO_FURTHER_ACTION, pb.REFERRAL_DECISION_ADVICE_SIGNPOSTING)
@@ -50,6 +50,8 @@ def close(session: Session, principal: Principal, episode: Episode, on: date, re
     outbox.append(session, principal, "episode.closed", name, episode.person_id,
                   {"episode": name, "closed_date": iso(episode.closed_date), "reason": reason})
     allocations.end_current(session, principal, episode.person_id, episode.closed_date, "case closed")
+    # A closed case has no plan in force: one left open would count in every later return.
+    plans.end_in_force(session, principal, episode.person_id, episode.closed_date, "case closed")
 
 
 def to_proto(session: Session, episode: Episode) -> pb.Episode:

@@ -573,3 +573,58 @@ class Disposal(Base):
     disposed_by_name: Mapped[str] = mapped_column(String(200))
     disposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     rows_removed: Mapped[int] = mapped_column(Integer)
+
+
+class SubjectAccessRequest(Base):
+    """A person's request for everything held about them (UK GDPR article 15), from opening to
+    release: services/records/subject_access.py. What was gathered is frozen in sar_items, so
+    redactions apply to exactly the text that is released, whatever changes on the record after."""
+
+    __tablename__ = "sar_requests"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    requester: Mapped[str] = mapped_column(Text)  # who asked, in words: "mother, with consent"
+    received_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(12), default="open")  # "open" or "released"
+    opened_by_user: Mapped[int] = mapped_column(Integer)
+    opened_by_name: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    released_by_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    released_by_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SubjectAccessItem(Base):
+    """One item gathered for a request, as text, numbered in the order it is released."""
+
+    __tablename__ = "sar_items"
+    __table_args__ = (Index("ix_sar_items_request_position", "request_id", "position", unique=True),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("sar_requests.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[str] = mapped_column(String(100))  # the record's own name: "documents/12"
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class SubjectAccessRedaction(Base):
+    """A span removed from, or a whole item withheld from, the released copy, with the reason;
+    undone only before release, and then kept with who undid it and why."""
+
+    __tablename__ = "sar_redactions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("sar_requests.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text, default="")  # "" when the whole item is withheld
+    withhold: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    made_by_user: Mapped[int] = mapped_column(Integer)
+    made_by_name: Mapped[str] = mapped_column(String(200))
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    undone_by_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    undone_by_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    undo_note: Mapped[str] = mapped_column(Text, default="", server_default="")

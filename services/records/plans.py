@@ -260,6 +260,23 @@ def end(session: Session, principal: Principal, request: pb.EndPlanRequest) -> p
     return to_proto(session, plan)
 
 
+def end_in_force(session: Session, principal: Principal, person_id: int, on: date, reason: str,
+                 kinds: tuple[str, ...] | None = None) -> int:
+    """Ends the child's plans (of `kinds`, or all) still in force on `on`, as a completed record
+    says: a review that ends the plan, or the closure of the case. A plan that began after `on`
+    is left alone. Returns how many ended."""
+    query = select(Plan).where(Plan.person_id == person_id, Plan.end_date.is_(None), Plan.start_date <= on)
+    if kinds:
+        query = query.where(Plan.kind.in_(kinds))
+    ended = 0
+    for plan in session.scalars(query.order_by(Plan.id)):
+        plan.end_date, plan.end_reason = on, reason
+        plan.version += 1
+        _event(session, principal, plan, "ended", {"kind": plan.kind, "end_date": iso(on), "reason": reason})
+        ended += 1
+    return ended
+
+
 def progress(session: Session, principal: Principal, person_name: str) -> pb.OutcomeProgress:
     access.require_read(principal, "read progress")
     person = people.get_visible(session, principal, parse_name(person_name, "people", "person"))

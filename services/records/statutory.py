@@ -1,7 +1,14 @@
 """The statutory items England's returns need (../shared/docs/returns.md), and where each
 comes from. Most are answers to template questions; a few are derived by ICS itself (an id, a
 count, a date another service computes). A test proves every `question` item is fed by some
-question in the shipped templates, so no return can ask for something ICS never records."""
+question in the shipped templates, so no return can ask for something ICS never records.
+
+The exporters (services/records/returns/) read a `question` item through the statutory tags of
+whichever template version a document was written with. Where ICS also keeps the fact as a
+record of its own, that record is the one truth the return reads: the child's identity and
+characteristics from the person record, referral and closure dates from the episode, plan start
+and end dates from the plan, looked-after periods, legal statuses and placements from care and
+placements."""
 
 from __future__ import annotations
 

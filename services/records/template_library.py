@@ -52,7 +52,7 @@ from services.records.statutory import RETURNS
 ANSWER_STATUSES = ("answered", "not_known", "not_applicable", "declined", "not_yet_asked")
 TYPES = ("text", "long_text", "date", "choice", "multi_choice", "yes_no", "number")
 KINDS = ("contact", "referral", "assessment", "child_protection", "plan", "review", "placement",
-         "progress", "closure", "note", "supervision")
+         "progress", "closure", "note", "supervision", "migration")
 DOMAINS = ("child_developmental_needs", "parenting_capacity", "family_and_environmental_factors")
 LANGUAGES = ("en", "cy")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -74,6 +74,8 @@ class Condition:
         if self.answered is not None:
             return (value not in (None, "", [])) == self.answered
         if self.among:
+            if isinstance(value, str) and "," in value:  # a multi_choice answer as stored: "a,b"
+                value = [part.strip() for part in value.split(",")]
             return value in self.among or (isinstance(value, list) and bool(set(value) & set(self.among)))
         return value == self.equals
 
@@ -313,6 +315,10 @@ class TemplateLibrary:
     def latest(self) -> list[Template]:
         names = sorted({n for n, _ in self._by_key})
         return [self.get(n) for n in names]
+
+    def all_versions(self) -> list[Template]:
+        """Every version of every template: old documents keep the version they were written with."""
+        return [self._by_key[key] for key in sorted(self._by_key)]
 
     def __len__(self) -> int:
         return len(self._by_key)

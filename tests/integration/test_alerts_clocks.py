@@ -70,7 +70,7 @@ def test_a_clock_follows_the_case_to_the_allocated_worker_and_is_met(team):
     clock = wait_for(lambda: (c := clock_of(worker, child, SINGLE)) and c.assignee and c)
     due = ENGLAND.add_working_days(date.fromisoformat(received), 45)
     assert (clock.due_date, clock.assignee, clock.team) == (due.isoformat(), worker.session.user.name, "teams/2")
-    assert (clock.counting, clock.rule_set, clock.rule_set_version) == ("45 working days", "england-current", 2)
+    assert (clock.counting, clock.rule_set, clock.rule_set_version) == ("45 working days", "england-current", 3)
     assert "gov.uk snapshot" in clock.calendar and clock.start_event == "referral.decided"
     assert clock.name in {c.name for c in alerts(worker, "ListMyAlerts", apb.ListMyAlertsRequest()).clocks}
 

@@ -63,12 +63,24 @@ def test_single_assessment_is_counted_from_the_referral_and_met_on_authorisation
     assert feed.states("single_assessment") == [(1, "OPEN", "2026-12-14", "2027-02-18", "")]
     [clock] = feed.clocks("single_assessment")
     assert (clock.subject, clock.rule_set_version, clock.counting, clock.team) == (
-        "episodes/1", 2, "45 working days", "teams/1")
+        "episodes/1", 3, "45 working days", "teams/1")
     assert "gov.uk snapshot" in clock.calendar
     feed.send("document.ended", "documents/3", "2027-02-19", template_id="single-assessment", state="completed",
               ended_date="2027-02-19", episode="episodes/1",
               statutory={"cin.AssessmentAuthorisationDate": "2027-02-18"})
     assert feed.states("single_assessment") == [(1, "MET", "2026-12-14", "2027-02-18", "2027-02-18")]
+
+
+def test_an_assessment_migrated_from_a_past_return_meets_the_clock_on_its_authorisation(feed):
+    """ics admin import cin: an authorised assessment from last year's census is not overdue today."""
+    referred(feed)
+    feed.send("document.ended", "documents/4", "2027-03-01", template_id="record-from-a-past-return",
+              state="completed", ended_date="2027-03-01", episode="episodes/1", statutory={})
+    assert feed.states("single_assessment")[0][1] == "OPEN"  # no authorisation in it: still open
+    feed.send("document.ended", "documents/5", "2027-03-01", template_id="record-from-a-past-return",
+              state="completed", ended_date="2027-03-01", episode="episodes/1",
+              statutory={"cin.AssessmentAuthorisationDate": "2027-01-20"})
+    assert feed.states("single_assessment") == [(1, "MET", "2026-12-14", "2027-02-18", "2027-01-20")]
 
 
 def test_a_replayed_or_duplicate_event_changes_nothing(feed):

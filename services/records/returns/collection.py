@@ -1,0 +1,92 @@
+"""The collection year a return covers, and the shared ways a return reads the records.
+
+A collection is named by the year it ends: `--year 2026` is the 2025-26 collection, 1 April 2025
+to 31 March 2026, the way the DfE names it (and the validators' rulesets, cin2025_26 and
+lac2025_26)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement
+
+from services.common.auth import Principal
+from services.common.errors import InvalidArgument
+from services.records import access
+from services.records.models import Document, Person
+from services.records.template_library import TemplateLibrary
+
+ANSWERED = 1  # ANSWER_STATUS_ANSWERED: a declined or not-known answer is never reported as a value
+
+# Whoever runs a return at the server's console: it may produce returns and nothing else.
+CONSOLE = Principal(user_name="users/0", username="ics admin (console)", display_name="ics admin (console)",
+                    permissions=("returns.export:any",))
+
+
+@dataclass(frozen=True)
+class Collection:
+    year: int
+
+    @classmethod
+    def of(cls, text: str | int) -> "Collection":
+        text = str(text).strip()
+        if not (text.isdigit() and len(text) == 4 and 2012 <= int(text) <= 2100):
+            raise InvalidArgument(f"Give the year the collection ends on 31 March as four digits, like 2026 for "
+                                  f"the 2025-26 collection, not {text!r}.")
+        return cls(int(text))
+
+    @property
+    def start(self) -> date:
+        return date(self.year - 1, 4, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 3, 31)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year - 1}-{str(self.year)[2:]}"
+
+    def overlaps(self, start: date, end: date | None) -> bool:
+        """Was something that ran from `start` to `end` (None: still running) open in the year?"""
+        return start <= self.end and (end is None or end >= self.start)
+
+
+def children_in_returns(principal: Principal) -> ColumnElement[bool]:
+    """Which children a return may include. A statutory return counts every child the council
+    worked with, restricted and sealed records too (the DfE needs them all, and no one opens a
+    record to make it), so the only check is that the caller may produce returns; a record merged
+    into another is reported once, under the record it was merged into."""
+    access.require(principal, "returns.export", "produce statutory returns")
+    return Person.merged_into_id.is_(None)
+
+
+def statutory_answers(library: TemplateLibrary, document: Document, ret: str) -> dict[str, str]:
+    """The answers of `document` that feed return `ret` ("cin" or "ssda903"), by the return's item
+    name, through the statutory tags on the template version the document was written with. Only
+    answered questions count: "declined" and "not known" are not values."""
+    try:
+        template = library.get(document.template_id, document.template_version)
+    except KeyError:
+        return {}
+    answers = json.loads(document.answers_json)
+    found: dict[str, str] = {}
+    for question in template.questions():
+        for tag_return, item in question.statutory:
+            answer = answers.get(question.id)
+            if tag_return == ret and answer and answer.get("status", ANSWERED) == ANSWERED and answer.get("value"):
+                found.setdefault(item, str(answer["value"]))
+    return found
+
+
+def ddmmyyyy(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def la_child_id(person: Person) -> str:
+    """The child's id in both returns: the council's own child id when one was recorded (or came
+    in with a migrated return), otherwise ICS's record number. Letters and digits only, as both
+    returns require."""
+    return person.council_child_id or f"ICS{person.id}"
