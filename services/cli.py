@@ -479,7 +479,10 @@ def parser() -> argparse.ArgumentParser:
     from services.records import subject_access_cli
 
     subject_access_cli.add_parsers(asub, lambda p: _common(p, nested=True))
+    from services.records.interchange.cli import add_parsers as add_share_parsers
     from services.records.returns.validate_cli import add_parsers as add_validate_parsers
+
+    add_share_parsers(asub, _common)
 
     add_validate_parsers(asub, lambda p: _common(p, nested=True))
     admin.set_defaults(func=cmd_admin)

@@ -40,3 +40,15 @@ def upn_problem(value: str) -> str | None:
     if upn_check_letter(upn[1:]) != first:
         return "is not a valid UPN (the check letter does not match); check it for a typing slip"
     return None
+
+
+# The DfE's pseudo local authority number for made-up data: the demo and generated councils'
+# pupil numbers can never be a real child's.
+SYNTHETIC_LA = "001"
+
+
+def synthetic_upn(school: int, start_year: int, serial: int) -> str:
+    """A made-up but well-formed UPN: the pseudo LA, a school number, the year the child started
+    school and a serial, after its check letter."""
+    rest = f"{SYNTHETIC_LA}{school % 10000:04d}{start_year % 100:02d}{serial % 1000:03d}"
+    return upn_check_letter(rest) + rest
