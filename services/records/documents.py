@@ -224,6 +224,10 @@ def create(session: Session, principal: Principal, library: TemplateLibrary,
     if earlier := idempotency.earlier_result(session, principal, request.request_id, "CreateDocument"):
         return to_proto(session, visible_document(session, principal, parse_name(earlier, "documents")))
     template = find_template(library, request.template_id)
+    if template.kind == "migration" and principal.user_id != 0:
+        # It says exactly what a past return said; only the import at the console writes one.
+        raise PermissionDenied(f"A {template.title} is written only by `ics admin import`, from a council's past "
+                               "returns; start the record you need from its own template.")
     if access.writes_reviews_only(principal) and template.kind not in access.REVIEW_KINDS:
         raise PermissionDenied(f"A reviewing officer writes review records; a {template.title} is written by the "
                                "child's social worker.")

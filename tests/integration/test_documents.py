@@ -48,6 +48,19 @@ def test_templates_are_served_with_their_versions(client_factory):
     assert exc.value.code == "NOT_FOUND"
 
 
+def test_no_worker_writes_a_record_from_a_past_return(child, client_factory):
+    """It says exactly what a migrated return said: only `ics admin import` writes one, and the
+    front ends never offer it."""
+    duty, person = child
+    with pytest.raises(ServiceError) as exc:
+        call(duty, "CreateDocument", pb.CreateDocumentRequest(
+            person=person.name, template_id="record-from-a-past-return",
+            answers={"return_name": a("CIN census 2025-26"), "module": a("assessment")}))
+    assert exc.value.code == "PERMISSION_DENIED" and "ics admin import" in exc.value.message
+    assert "record-from-a-past-return" not in {t.template_id for t in client_factory("duty").templates()}
+    assert not call(duty, "ListDocuments", pb.ListDocumentsRequest(person=person.name)).documents
+
+
 def test_answers_keep_their_status_and_a_blank_is_never_not_known(child):
     duty, person = child
     doc = new_contact_record(duty, person, reason=a("Neighbour worried"),

@@ -352,8 +352,10 @@ class IcsClient:
             name=document.name, etag=document.etag, comments=comments))
 
     def templates(self) -> list[records_pb2.Template]:
+        """The templates a worker may start a record from: not the record a migrated return is
+        kept in, which only `ics admin import` writes."""
         reply = self._call("records", self.records.ListTemplates, records_pb2.ListTemplatesRequest())
-        return sorted(reply.templates, key=lambda t: t.title)
+        return sorted((t for t in reply.templates if t.kind != "migration"), key=lambda t: t.title)
 
     # -- a child's record (tui/core/child_record.py) ------------------------------------------
     def case_story(self, person: str) -> records_pb2.CaseStory:
