@@ -238,9 +238,14 @@ def create(session: Session, principal: Principal, library: TemplateLibrary,
     people.raise_if_invalid(violations, f"The {template.title}")
     original = _superseded(session, principal, request, person.id, template) if request.supersedes else None
     # R-DUP: the same work for the same child starting the same day is one piece of work.
+    # A version already replaced by a later one is history, not a twin: a third version of a
+    # record must not collide with the first.
+    replaced = select(Document.supersedes_id).where(Document.person_id == person.id,
+                                                    Document.supersedes_id.is_not(None))
     twin = session.scalar(select(Document).where(
         Document.person_id == person.id, Document.template_id == template.name, Document.start_date == start,
-        Document.state.in_(LIVE_STATES), Document.id != (original.id if original else -1)))
+        Document.state.in_(LIVE_STATES), Document.id != (original.id if original else -1),
+        Document.id.not_in(replaced)))
     if twin is not None:
         raise AlreadyExists(f"A {template.title} for {people.display_name(person)} starting {iso(start)} already "
                             f"exists (documents/{twin.id}, by {twin.author_name}). Open that one instead.",

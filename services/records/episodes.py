@@ -27,6 +27,13 @@ def open_for(session: Session, person_id: int) -> Episode | None:
                           .order_by(Episode.id.desc()).limit(1))
 
 
+def open_on(session: Session, person_id: int, day: date) -> Episode | None:
+    """The episode that was open on `day`, if any (the latest, if two touched that day)."""
+    return session.scalar(select(Episode).where(
+        Episode.person_id == person_id, Episode.opened_date <= day,
+        (Episode.closed_date.is_(None)) | (Episode.closed_date >= day)).order_by(Episode.id.desc()).limit(1))
+
+
 def join_or_open(session: Session, person_id: int, received: date) -> Episode:
     current = open_for(session, person_id)
     if current is not None:

@@ -190,6 +190,13 @@ def test_completed_records_take_appendments_and_new_versions_not_edits(child):
         call(duty, "CreateDocument", pb.CreateDocumentRequest(person=person.name, template_id="contact-record",
                                                               supersedes=version.name))
     assert exc.value.code == "FAILED_PRECONDITION"
+    # A third version, once the second is complete: the first is history, not a twin of it.
+    second = call(duty, "EndDocument", pb.EndDocumentRequest(name=version.name, etag=version.etag,
+                                                             state=pb.DOCUMENT_STATE_COMPLETED))
+    third = call(duty, "CreateDocument", pb.CreateDocumentRequest(
+        person=person.name, template_id="contact-record", supersedes=second.name,
+        answers={"reason": a("School worried; bruise explained by the GP")}))
+    assert third.supersedes == second.name and third.answers["outcome"].value == "referral"
 
 
 def test_a_childs_list_of_documents_is_light_and_one_document_is_whole(child):

@@ -36,7 +36,8 @@ from services.records.template_library import TemplateLibrary
 MIGRATION_TEMPLATE = "record-from-a-past-return"
 IMPORTER_NAME = "Migrated from a past return"
 # What the import may do: record children and their work. It never reads beyond what it writes.
-IMPORTER_PERMISSIONS = ("child.find:any", "child.read:any", "child.write:any", "referral.decide:any")
+IMPORTER_PERMISSIONS = ("child.find:any", "child.read:any", "child.write:any", "referral.decide:any",
+                        "case.allocate:any", "carers.manage:any")
 # A plan states outcomes for the child; a return carries only its dates, so the migrated plan
 # says where the outcomes are instead of inventing some.
 MIGRATED_OUTCOME = "The outcomes for the child are in the plan held in the council's previous system"
