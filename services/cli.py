@@ -278,6 +278,10 @@ def cmd_admin(args) -> int:
         from services.records import subject_access_cli
 
         return subject_access_cli.run(args, config)
+    if args.admin == "export":
+        from services.records.returns import export_cli
+
+        return export_cli.run(args, config)
     if args.admin == "import":
         from services.records.returns import import_cli
 
@@ -476,6 +480,9 @@ def parser() -> argparse.ArgumentParser:
 
     add_make_certs_parser(asub)
     import_cli.add_parsers(asub, lambda p: _common(p, nested=True))
+    from services.records.returns import export_cli
+
+    export_cli.add_parsers(asub, lambda p: _common(p, nested=True))
     from services.records import subject_access_cli
 
     subject_access_cli.add_parsers(asub, lambda p: _common(p, nested=True))

@@ -8,15 +8,19 @@ accepted). The same seed and `--until` date give the same council. All names are
 Each child's journey is simulated in date order, one child at a time, and written as it goes:
 - Contacts per child follow the evaluation's shape (L2059-L2084): 44% one, 74% at most four, a
   quarter five to 44, spread over up to two and a half years. Siblings (1-4) share a family name.
+- A child of school age (5 or over) at their first contact has the UPN their school gave them; the
+  front door records each child's ethnicity (10% not known or declined) and disability (86% none).
 - A contact while the child's case is open joins the open episode (decided "assessment": passed to
   the allocated worker). Otherwise the duty decision is no further action 35%, advice 15%,
   assessment 40%, strategy discussion 10% (an NFA or advice closes the episode that day).
 - Assessment: a team leader allocates the case to a social worker (Children in Need team); the
-  single assessment takes 10-45 working days and concludes no further action 30% (closed RC8),
-  early help 20% (closed RC9), child in need plan 42%, strategy discussion 8%. One not finished
-  by `--until` stays in progress.
+  single assessment takes 10-45 working days (the team leader authorises it the day it ends) and
+  concludes no further action 30% (closed RC8), early help 20% (closed RC9), child in need plan
+  42%, strategy discussion 8%, recording the factors found (or "no factors", 21, for some that
+  close) and the child's primary need (N1 abuse or neglect 55%...). One not finished by `--until`
+  stays in progress.
 - Strategy discussion: a manager allocates the case to the Child Protection team; s47 enquiries
-  take 5-15 working days and conclude conference 45%, child in need plan 35%, NFA 20% (RC8). The
+  take 5-15 working days and conclude conference 45%, child in need plan 35%, NFA 20% (RC7). The
   initial conference (15 working days after the discussion) makes a child protection plan 85%,
   a child in need plan 12%, NFA 3%.
 - Plans state 2-3 outcomes that are changes for the child (age-appropriate), each with one or two
@@ -25,25 +29,41 @@ Each child's journey is simulated in date order, one child at a time, and writte
   escalate to a strategy discussion (5% of reviews). Child protection plans are reviewed at 3
   months, then every 6, 1-3 times, then become a child in need plan (55%) or close (45%). Each
   review is a completed review record (child-in-need-review, child-protection-review) and records
-  progress against every current outcome (achieved outcomes end; a new one keeps 2-3 current).
+  progress against every current outcome (achieved outcomes end; a new one keeps 2-3 current); a
+  review that decides the plan ends ends it that day, so the next plan never overlaps it.
 - Looked after: 6.5% of children, spread evenly through the run (a child is chosen each time the
   running share reaches a whole child, among those first referred at least 300 days before
   `--until`). Two thirds come in after an assessment ("legal"), a third through child protection
   (conference, plan, then its first review decides so). A carers register is made first by a team
-  leader: two of each kind, then foster 65%, kinship 20%, children's homes 15%, with equality data
-  and answer statuses (85% answered, 8% declined, 7% not known). Legal status: section 20 (V2)
-  55%, interim care order (C1) 35%, emergency protection (L2) 10% (then C1 after 8 days); C1
-  becomes a care order (C2) in 70% after 4-10 months, V2 becomes C1 in 20%. Placements: foster
-  60 / kinship 20 (/ children's home 30 from age 10) by weight; they move 0 (50%), 1 (30%), 2 (15%)
-  or 3 (5%) times; a care plan is reviewed at each looked-after review (20 working days, 3 months
-  later, then every 6 months); 45% leave care 4-23 months after starting (home as planned, SGO,
-  child arrangements order, adoption for under-8s...), and the case closes 10-40 days later.
+  leader: two of each kind, then foster 60%, kinship 20%, children's homes 14%, adopters 6%, with
+  equality data and answer statuses (85% answered, 8% declined, 7% not known); each carer at an
+  address of their own, in a real postcode of one London borough (families live at others there),
+  with the Ofsted URN of the service that approved them (the council's fostering service or
+  adoption agency; a third of foster carers are an agency's, placed as private provision). Legal
+  status: section 20 (V2) 55%, interim care order (C1) 35%, emergency protection (L2) 10% (then C1
+  after 8 days); C1 becomes a care order (C2) in 70% after 4-10 months, V2 becomes C1 in 20%.
+  Placements: foster 60 / kinship 20 (/ children's home 30 from age 10) by weight; they move 0
+  (50%), 1 (30%), 2 (15%) or 3 (5%) times. On the first day the worker completes a care plan (the
+  SSDA903's mother and previous permanence answers) and, for a child of 4 or over, records their
+  UPN (for a younger child the referral record says why there is none, UN1; the UPN follows at the
+  first review after their 4th birthday). The care plan is reviewed at each looked-after review
+  (20 working days, 3 months later, then every 6 months), which records the child's participation
+  (PN0-PN7) and their health as the 903 asks it for their age (health assessment, immunisations,
+  teeth, health check under 5, SDQ score or its reason, convictions from 9 (the 903 asks them from
+  10 on 31 March), substance misuse). 45% leave care 4-23 months after starting (home as planned,
+  SGO, child arrangements order...), and the case closes 10-40 days later. Under-8s with 11 months
+  or more to go are adopted in 30% of those cases, the long way round: the decision that they
+  should be placed for adoption (an adoption plan), a placement order (E1), matching (a second
+  adoption plan with the adopters' details), placement with the adopters (A6) and the adoption
+  order (E11) at least ten weeks later.
 - Re-referrals: any later contact after a closure reopens the case; one within 12 months of the
   previous referral is flagged by the front door, and `re_referrals` counts those returns.
 
-With `--children 2000 --years 3 --seed 1` this gives 8,590 referrals (22% of them returns within
-12 months of a closure), 76% of children allocated, 51% with a plan, 6.5% looked after (1.6
-placements each), and 30% of children with an episode still open at the end.
+With `--children 2000 --years 3 --seed 1 --until 2026-10-30` this gives 7,801 referrals (23% of
+them returns within 12 months of a closure), 75% of children allocated, 50% with a plan, 6.5%
+looked after (1.6 placements each, 3 adopted), and 29% of children with an episode still open at
+the end. Its SSDA903 returns for 2024-25 and 2025-26 (126 children) and the CIN census pass the
+public DfE validators with no error.
 """
 
 from __future__ import annotations
@@ -59,7 +79,8 @@ from services.alerts.calendar import WorkingCalendar
 from services.common.auth import Principal
 from services.common.db import Database
 from services.common.errors import AlreadyExists
-from services.records import allocations, care, documents, frontdoor, placements, plans, relationships
+from services.records import allocations, care, documents, frontdoor, people, placements, plans, relationships
+from services.records.identifiers import upn_check_letter
 from services.records.template_library import Template, TemplateLibrary
 
 GIVEN = ("Aled", "Bea", "Cai", "Dilys", "Eben", "Ffion", "Gethin", "Hedd", "Iona", "Jac", "Kezia", "Lowri",
@@ -105,6 +126,30 @@ CARE_OUTCOMES = (
 PROGRESS_WORDS = {pb.PROGRESS_ACHIEVED: "achieved", pb.PROGRESS_PARTLY: "progressing", pb.PROGRESS_NOT_YET: "no_change"}
 ETHNICITY = ("WBRI", "WBRI", "WBRI", "WOTH", "MWBC", "MWBA", "AIND", "APKN", "BAFR", "BCRB", "CHNE", "OOTH")
 RELIGION = ("None", "Christian", "Muslim", "Hindu", "Sikh", "Jewish", "Buddhist")
+# Postcodes that exist (the SSDA903 validator measures placement distances from them), all in
+# one London borough so the synthetic council's own placements are in its own area. Families and
+# carers never share one, so a child is never "placed" at their family's postcode.
+HOME_POSTCODES = (
+    "KT1 4AG", "SW13 0HZ", "SW13 8HB", "SW13 9SN", "SW14 7QN", "SW14 8NL", "SW14 9EQ", "TW1 1UA", "TW1 2RJ",
+    "TW1 3NR", "TW1 4JF", "TW1 9DY", "TW10 5NA", "TW10 6QR", "TW10 7HN", "TW11 0BZ", "TW11 0XY", "TW11 8LU",
+    "TW11 9BQ", "TW11 9WP", "TW12 1TB", "TW12 2NW", "TW12 3EW", "TW12 9EW", "TW2 5SA", "TW2 6NQ", "TW2 7LD",
+    "TW4 5PD", "TW9 1PY", "TW9 2ET", "TW9 2XB", "TW9 3WE", "TW9 4SY")
+CARER_POSTCODES = (
+    "KT1 4EP", "KT2 5PX", "SW13 0BX", "SW13 0PD", "SW13 0XL", "SW13 3BN", "SW13 9BQ", "SW13 9HW", "SW13 9PE",
+    "SW13 9ZQ", "SW14 7DX", "SW14 7JY", "SW14 7XH", "SW14 8BP", "SW14 8HF", "SW14 8RR", "SW14 8WX", "SW14 9AJ",
+    "TW1 1EF", "TW1 1LB", "TW1 1QJ", "TW1 2AL", "TW1 2EU", "TW1 2LY", "TW1 2UL", "TW1 3BF", "TW1 3HL", "TW1 3SP",
+    "TW1 3WX", "TW1 4DJ", "TW1 4PS", "TW1 4TA", "TW1 4YH", "TW1 9HN", "TW1 9SY", "TW10 5DW", "TW10 6DE",
+    "TW10 6GG", "TW10 6LL", "TW10 6UB", "TW10 6YD", "TW10 7BX", "TW10 7NS", "TW10 7TT", "TW10 7XY", "TW11 0JH",
+    "TW11 0PP", "TW11 0TA", "TW11 1EE", "TW11 8DJ", "TW11 8GL", "TW11 8QX", "TW11 8TZ", "TW11 8YA", "TW11 9HF",
+    "TW11 9NJ", "TW11 9RU", "TW12 1BN", "TW12 1HN", "TW12 1NW", "TW12 1XW", "TW12 2DU", "TW12 2HU", "TW12 2SH",
+    "TW12 2WS", "TW12 3AF", "TW12 3RF", "TW12 3WP", "TW12 9AQ", "TW2 5DA", "TW2 5HJ", "TW2 5NU", "TW2 5WR",
+    "TW2 6AS", "TW2 6HH", "TW2 6RX", "TW2 6WN", "TW2 7DU", "TW2 7QZ", "TW2 7UH", "TW3 3UN", "TW9 1AU", "TW9 1FG",
+    "TW9 1JQ", "TW9 1SZ", "TW9 1XA", "TW9 2AF", "TW9 2JF", "TW9 2PN", "TW9 2SZ", "TW9 3AZ", "TW9 3HQ", "TW9 3PL",
+    "TW9 4BQ", "TW9 4HJ", "TW9 4NZ", "TW9 9BZ", "TW9 9GH", "TW9 9LP")
+# Ofsted's unique reference numbers for the council's own fostering service (its foster and
+# family and friends carers are approved by it) and adoption agency; agencies' carers have their own.
+FOSTERING_SERVICE_URN, ADOPTION_AGENCY_URN = "SC900301", "SC900302"
+ADOPTERS = (("1", "F1", "L0"), ("2", "MF", "L11"), ("2", "FF", "L12"), ("2", "MM", "L2"), ("2", "MF", "L3"))
 
 
 @dataclass
@@ -194,11 +239,16 @@ class Council:
         """The register placements draw on, made by a team leader, with equality data."""
         rng = self.rng
         for index in range(n):  # at least two of each kind, so a child can move between them
-            kind = (("foster_carer", "kinship_carer", "childrens_home")[index % 3] if index < 6 else
-                    rng.choices(("foster_carer", "kinship_carer", "childrens_home"), weights=(65, 20, 15))[0])
+            kind = (("foster_carer", "kinship_carer", "childrens_home", "adopter")[index % 4] if index < 8 else
+                    rng.choices(("foster_carer", "kinship_carer", "childrens_home", "adopter"),
+                                weights=(60, 20, 14, 6))[0])
             name = {"childrens_home": f"{rng.choice(FAMILY)} House children's home {index + 1}",
                     "kinship_carer": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} (family and friends carer)"}.get(
                 kind, f"{rng.choice(GIVEN)} and {rng.choice(GIVEN)} {rng.choice(FAMILY)}")
+            # A third of foster carers are an independent agency's; the rest are the council's own.
+            agency = kind == "childrens_home" or (kind == "foster_carer" and rng.random() < 0.3)
+            urn = (f"SC{rng.randint(100000, 899999)}" if agency else
+                   ADOPTION_AGENCY_URN if kind == "adopter" else FOSTERING_SERVICE_URN)
             characteristics = {}
             if kind != "childrens_home":
                 for key, values in (("ethnicity", ETHNICITY), ("religion", RELIGION),
@@ -208,9 +258,9 @@ class Council:
                                           cpb.ANSWER_STATUS_NOT_KNOWN), weights=(85, 8, 7))[0]
                     characteristics[key] = cpb.Answer(
                         value=rng.choice(values) if status == cpb.ANSWER_STATUS_ANSWERED else "", status=status)
-            carer = pb.Carer(kind=kind, display_name=name, postcode=f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}CA",
-                             urn=f"SC{rng.randint(100000, 999999)}" if kind == "childrens_home" else "",
-                             characteristics=characteristics)
+            # Each carer at their own address, so a move always shows as one in the 903.
+            carer = pb.Carer(kind=kind, display_name=name, postcode=CARER_POSTCODES[index % len(CARER_POSTCODES)],
+                             urn=urn, characteristics=characteristics)
             self.carers.append(self.write(lambda s: placements.create_carer(s, self.leader, carer)))
             self.counts.carers += 1
 
@@ -224,6 +274,7 @@ class Journey:
         self.dob = until - timedelta(days=rng.randint(30, 17 * 365))
         self.given, self.family, self.postcode = rng.choice(GIVEN), family, postcode
         self.sex = rng.choice((pb.SEX_FEMALE, pb.SEX_MALE))
+        self.upn_recorded = self.upn_unknown_recorded = False  # see school_number
         earliest = max(start, self.dob)
         # Every (1 / LOOKED_AFTER_SHARE)th child who can be (first referred 300 days before the end).
         council.looked_after_due += LOOKED_AFTER_SHARE
@@ -252,6 +303,7 @@ class Journey:
         self.placement: pb.Placement | None = None
         self.care_plan: pb.Plan | None = None
         self.carer_kind = ""
+        self.legal_status, self.adoptive = "", False  # the current legal status; placed with adopters
         self.bound_for_care = self.looked_after  # until they come into care
         self.allocated = False     # this episode has its allocation
 
@@ -270,8 +322,24 @@ class Journey:
     def age(self, day: date) -> int:
         return max(0, (day - self.dob).days // 365)
 
+    def years_old(self, day: date) -> int:
+        """Age on `day` to the birthday, as the statutory returns count it."""
+        return day.year - self.dob.year - ((day.month, day.day) < (self.dob.month, self.dob.day))
+
     def complete(self, template_id: str, day: date, **chosen: str) -> pb.Document | None:
         return self.c.complete(self.worker or self.c.duty, self.person, template_id, day, **chosen)
+
+    def identity(self) -> dict[str, cpb.Answer]:
+        """The ethnicity and disability the front door records (CIN census): from a generator of
+        their own, seeded by the child, so every other draw of the council stays as it was."""
+        rng = random.Random(f"{self.given}/{self.family}/{self.dob.isoformat()}")
+        disability = ("NONE" if rng.random() < 0.86 else
+                      ",".join(sorted(rng.sample(("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH",
+                                                  "CON", "AUT", "DDA"), rng.choice((1, 1, 2))))))
+        answered = cpb.ANSWER_STATUS_ANSWERED
+        ethnicity = (cpb.Answer(value=rng.choice(ETHNICITY), status=answered) if rng.random() < 0.9
+                     else cpb.Answer(status=rng.choice((cpb.ANSWER_STATUS_NOT_KNOWN, cpb.ANSWER_STATUS_DECLINED))))
+        return {"ethnicity": ethnicity, "disability": cpb.Answer(value=disability, status=answered)}
 
     # -- the front door -----------------------------------------------------------------------
     def contact(self, received: date, decided: date) -> None:
@@ -281,14 +349,17 @@ class Journey:
         if not self.person:
             request.new_person.CopyFrom(pb.Person(given_name=self.given, family_name=self.family,
                                                   date_of_birth=self.dob.isoformat(), sex=self.sex,
-                                                  postcode=self.postcode))
+                                                  postcode=self.postcode, characteristics=self.identity()))
         else:
             request.person = self.person
         reply = c.write(lambda s: frontdoor.record_contact(s, c.duty, request))
         c.counts.contacts += 1
         if self.episode and reply.referral.episode != self.episode and reply.referral.re_referral:
             c.counts.re_referrals += 1  # back within 12 months of a closed episode
+        first = not self.person
         self.person, self.episode = reply.person.name, reply.referral.episode
+        if first and self.age(received) >= 5:
+            self.school_number(received)  # a school-age child's school gives their UPN at the first contact
         if self.open:
             decision, reason = ASSESSMENT, "The case is open: passed to the allocated worker with the open work."
         elif self.bound_for_care:
@@ -341,7 +412,9 @@ class Journey:
         self.at(ends, self.assessed_as, begins, outcome)
 
     def assessed_as(self, day: date, begun: date, outcome: str) -> None:
-        self.complete("single-assessment", begun, assessment_start_date=begun.isoformat(), decision=outcome)
+        # The team leader authorises it the day it is finished (the census's authorisation date).
+        self.complete("single-assessment", begun, assessment_start_date=begun.isoformat(), decision=outcome,
+                      manager_date=day.isoformat(), **self.findings(begun, outcome))
         self.assessed = True
         then = self.c.working_days(day, self.rng.randint(0, 8))
         if outcome == "nfa":
@@ -354,6 +427,18 @@ class Journey:
             self.at(then, self.strategy)
         else:
             self.at(then, self.enter_care)
+
+    def findings(self, begun: date, outcome: str) -> dict[str, str]:
+        """What an assessment found, beside its decision: the factors (CIN AssessmentFactors) and
+        the child's primary need. Drawn from a generator of their own, seeded by the child and the
+        day, so recording them leaves every other draw of the council as it was."""
+        rng = random.Random(f"{self.person}/{begun.isoformat()}")
+        if outcome in ("nfa", "early_help") and rng.random() < 0.3:
+            factors = ["21"]  # "no factors identified" stands alone, and only where the case then closes
+        else:
+            factors = sorted(rng.sample(("1B", "2B", "3A", "3B", "4B", "6B", "16A", "17A", "18B"), rng.choice((1, 2, 3))))
+        need = rng.choices(("N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"), weights=(55, 5, 7, 12, 14, 3, 2, 2))[0]
+        return {"factors": ",".join(factors), "primary_need": need}
 
     def strategy(self, day: date) -> None:
         rng = self.rng
@@ -374,14 +459,16 @@ class Journey:
         if not self.assessed:
             decision = {"icpc": "strategy_discussion", "cin_plan": "cin_plan", "nfa": "nfa"}[outcome]
             begins = self.c.working_days(begun, 1)
-            self.complete("single-assessment", begins, assessment_start_date=begins.isoformat(), decision=decision)
+            self.complete("single-assessment", begins, assessment_start_date=begins.isoformat(), decision=decision,
+                          manager_date=day.isoformat(), **self.findings(begins, decision))
             self.assessed = True
         if outcome == "icpc":
             self.at(conference, self.conference)
         elif outcome == "cin_plan":
             self.at(self.c.working_days(day, self.rng.randint(0, 5)), self.start_plan, "child_in_need")
         else:
-            self.close(day, "RC8")
+            # Not RC8: "closed after assessment, no further action" cannot follow an enquiry (CIN rule 2990).
+            self.close(day, "RC7")
 
     def conference(self, day: date) -> None:
         rng = self.rng
@@ -513,6 +600,11 @@ class Journey:
         if decision == "continue":
             self.next_review(day, 91 if plan.kind == "child_in_need" else 182)
             return
+        # The review that decides the plan ends ends it that day, so a plan that follows it (a
+        # child in need plan after a child protection plan) never overlaps it.
+        reviewed = self.plan
+        self.c.write(lambda s: plans.end(s, self.worker, pb.EndPlanRequest(
+            name=reviewed.name, etag=reviewed.etag, end_date=day.isoformat(), reason=f"Review decided: {decision}.")))
         self.plan = None
         if decision in ("close", "step_down", "end_nfa"):
             self.close(day, "RC7")
@@ -533,7 +625,10 @@ class Journey:
             child=self.person, start_date=day.isoformat(), legal_status=status, category_of_need=need)))
         c.counts.care_periods += 1
         name = self.care.name
+        self.legal_status, self.adoptive = status, False
         self.place(day)
+        self.care_plan_record(day, status, need)
+        self.school_number(day)
         if status == "L2":
             self.at(day + timedelta(days=8), self.change_status, name, "C1")
         else:
@@ -553,7 +648,81 @@ class Journey:
         c.counts.plans += 1
         self.at(c.working_days(day, 20), self.care_review, name, 1)
         if rng.random() < 0.45:
-            self.at(day + timedelta(days=rng.randint(120, 700)), self.leave_care, name)
+            leaves = day + timedelta(days=rng.randint(120, 700))
+            # An adoption takes a year or more: the decision, a placement order, matching, then
+            # placement with the adopters. Only young children, and only when there is time.
+            if self.age(leaves) < 8 and (leaves - day).days >= 330 and rng.random() < 0.3:
+                self.plan_adoption(day, leaves, name)
+            else:
+                self.at(leaves, self.leave_care, name)
+
+    def care_plan_record(self, day: date, status: str, need: str) -> None:
+        """The care plan made when the child comes into care, with what the 903 asks of it."""
+        mother = self.sex == pb.SEX_FEMALE and self.years_old(day) >= 13 and self.rng.random() < 0.05
+        extra = {"mothers_child_dob": (day - timedelta(days=self.rng.randint(30, 300))).isoformat()} if mother else {}
+        self.complete("care-plan", day, plan_date=day.isoformat(), date_looked_after=day.isoformat(),
+                      legal_status=status, category_of_need=need, uasc="no",
+                      young_mother=("yes" if mother else "no") if self.sex == pb.SEX_FEMALE else "",
+                      had_previous_permanence="no", **extra)
+
+    def school_number(self, day: date) -> None:
+        """The virtual school gives a looked-after child's UPN once they are of school age; until
+        then the referral record says why there is none (UN1: under school age)."""
+        if self.upn_recorded:
+            return
+        if self.age(day) < 4:
+            if not self.upn_unknown_recorded:
+                self.complete("referral-and-information-record", day, date_of_birth=self.dob.isoformat(),
+                              sex="F" if self.sex == pb.SEX_FEMALE else "M", referral_date=day.isoformat(),
+                              reason="Looked after: the child's details for the virtual school.",
+                              decision="assessment", decision_date=day.isoformat(), upn_unknown="UN1")
+                self.upn_unknown_recorded = True
+            return
+        person_id = int(self.person.split("/")[1])
+        # Made from the record number (after the council's LA number), so two councils generated
+        # into one database never give two children the same UPN.
+        rest = f"318{person_id:09d}"
+
+        who = self.worker or self.c.duty
+
+        def record(s):
+            row = people.get_visible(s, who, person_id)
+            return people.update(s, who, pb.Person(name=self.person, upn=upn_check_letter(rest) + rest,
+                                                   etag=str(row.version)), ["upn"])
+        self.c.write(record)
+        self.upn_recorded = True
+
+    def plan_adoption(self, day: date, adopted: date, name: str) -> None:
+        rng = self.rng
+        decided = day + timedelta(days=rng.randint(60, (adopted - day).days - 250))
+        order = decided + timedelta(days=rng.randint(20, 60))
+        matched = order + timedelta(days=rng.randint(30, 90))
+        placed = matched + timedelta(days=rng.randint(14, 40))
+        self.at(decided, self.adoption_decision, name, decided)
+        self.at(order, self.change_status, name, "E1")
+        self.at(matched, self.adoption_match, name, decided)
+        self.at(placed, self.place_for_adoption, name)
+        self.at(max(adopted, placed + timedelta(days=70)), self.leave_care, name, "E11")
+
+    def adoption_decision(self, day: date, name: str, decided: date) -> None:
+        if self.care and self.care.name == name:
+            self.complete("adoption-plan", day, plan_date=day.isoformat(), should_be_placed_date=decided.isoformat(),
+                          placement_order="To be applied for.")
+
+    def adoption_match(self, day: date, name: str, decided: date) -> None:
+        if not self.care or self.care.name != name:
+            return
+        number, sexes, legal = self.rng.choice(ADOPTERS)
+        self.complete("adoption-plan", day, plan_date=day.isoformat(), should_be_placed_date=decided.isoformat(),
+                      placement_order="Granted.", matched="yes", date_matched=day.isoformat(),
+                      adopted_by_foster_carers="no", number_of_adopters=number, sex_of_adopters=sexes,
+                      legal_status_of_adopters=legal, plan_ceased="no")
+
+    def place_for_adoption(self, day: date, name: str) -> None:
+        if not self.care or self.care.name != name or self.legal_status != "E1":
+            return
+        self.move(day, name, reason="CARPL", kind="adopter")
+        self.adoptive = True
 
     def later_status(self, day: date, name: str, status: str) -> None:
         """An interim order usually becomes a care order; some section 20 children go to court."""
@@ -571,69 +740,108 @@ class Journey:
         return self.care
 
     def change_status(self, day: date, name: str, status: str) -> None:
+        if self.care and self.care.name == name and self.legal_status == "E1":
+            return  # a placement order stands until the adoption order
         period = self.current_care(name)
         if period is None:
             return
         self.care = self.c.write(lambda s: care.change_legal_status(s, self.worker, self.c.library,
                                                                     pb.ChangeLegalStatusRequest(
             name=name, legal_status=status, start_date=day.isoformat(), etag=period.etag)))
-        self.later_status(day, name, status)
+        self.legal_status = status
+        if status != "E1":
+            self.later_status(day, name, status)
 
-    def place(self, day: date) -> None:
+    def place(self, day: date, kind: str = "") -> None:
         c, rng = self.c, self.rng
-        kinds = ("foster_carer", "kinship_carer") + (("childrens_home",) if self.age(day) >= 10 else ())
-        kind = rng.choices(kinds, weights=(60, 20, 30)[:len(kinds)])[0]
+        if not kind:
+            kinds = ("foster_carer", "kinship_carer") + (("childrens_home",) if self.age(day) >= 10 else ())
+            kind = rng.choices(kinds, weights=(60, 20, 30)[:len(kinds)])[0]
         carer = rng.choice([k for k in c.carers if k.kind == kind and k.name != getattr(self.placement, "carer", "")])
         place = {"foster_carer": ("U4", "U6", "U6"), "kinship_carer": ("U1", "U3", "U3"),
-                 "childrens_home": ("K2",)}[kind]
-        provider = rng.choice(("PR4",) if kind == "childrens_home" else ("PR1", "PR1", "PR4"))
+                 "childrens_home": ("K2",), "adopter": ("A6",)}[kind]
+        # The council's own carers and adopters are its own provision; the rest are private.
+        provider = "PR1" if carer.urn in (FOSTERING_SERVICE_URN, ADOPTION_AGENCY_URN) else "PR4"
         self.placement = c.write(lambda s: placements.start(s, self.worker, c.library, pb.Placement(
             child=self.person, carer=carer.name, start_date=day.isoformat(), placement_type=rng.choice(place),
             provider=provider)))
         self.carer_kind = kind
         c.counts.placements += 1
 
-    def move(self, day: date, name: str) -> None:
-        if not self.care or self.care.name != name:
-            return
+    def move(self, day: date, name: str, reason: str = "", kind: str = "") -> None:
+        if not self.care or self.care.name != name or self.adoptive:
+            return  # no move once placed with the adopters
         placed = self.placement
-        reason = self.rng.choices(("CARPL", "CHILD", "STAND", "CREQB", "LAREQ"), weights=(50, 15, 10, 15, 10))[0]
+        reason = reason or self.rng.choices(("CARPL", "CHILD", "STAND", "CREQB", "LAREQ"),
+                                            weights=(50, 15, 10, 15, 10))[0]
         self.c.write(lambda s: placements.end(s, self.worker, self.c.library, pb.EndPlacementRequest(
             name=placed.name, end_date=day.isoformat(), end_reason=reason, etag=placed.etag)))
-        self.place(day)
+        self.place(day, kind)
 
     def care_review(self, day: date, name: str, number: int) -> None:
         if not self.care or self.care.name != name or not self.care_plan:
             return
-        rng, plan = self.rng, self.care_plan
+        rng, plan, age = self.rng, self.care_plan, self.years_old(day)
         progress = self.progress(plan, number - 1)
         current = [o for o in plan.outcomes if o.current]
+        self.school_number(day)
         document = self.complete(
             "looked-after-review", day, review_date=day.isoformat(), decision=rng.choices(
                 ("endorsed", "changes", "not_endorsed"), weights=(70, 28, 2))[0],
             review_number={1: "first", 2: "second"}.get(number, "subsequent"),
             next_review_date=(day + timedelta(days=91 if number == 1 else 182)).isoformat(),
-            **self.outcome_answers(current, progress))
+            **self.review_answers(age), **self.outcome_answers(current, progress))
         self.care_plan = self.record_review(day, plan, progress, document, True)
         self.at(day + timedelta(days=91 if number == 1 else 182), self.care_review, name, number + 1)
 
-    def leave_care(self, day: date, name: str) -> None:
+    def review_answers(self, age: int) -> dict[str, str]:
+        """How the child took part, and their health as the IRO records it at each review: the
+        903's participation code (PN0 under 4) and the questions it asks for the child's age."""
+        rng = self.rng
+
+        def yes(share: float) -> str:
+            return "yes" if rng.random() < share else "no"
+
+        answers = {"participation": "PN0" if age < 4 else rng.choices(
+            ("PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"), weights=(45, 20, 10, 10, 8, 5, 2))[0],
+            "health_assessment": yes(0.9), "immunisations": yes(0.9), "teeth_check": yes(0.85)}
+        if age < 5:
+            answers["health_check"] = yes(0.9)
+        if 4 <= age <= 16:
+            if rng.random() < 0.8:
+                answers["sdq_score"] = str(rng.randint(0, 40))
+            else:
+                answers["sdq_reason"] = rng.choice(("SDQ2", "SDQ3", "SDQ4", "SDQ5"))
+        else:
+            answers["sdq_reason"] = "SDQ1"  # under 4 or over 16 at this assessment
+        if age >= 9:  # asked from the review before the 10th birthday: the 903 counts age on 31 March
+            answers["convicted"] = yes(0.03)
+        misuse = yes(0.04 if age >= 10 else 0)
+        answers["substance_misuse"] = misuse
+        if misuse == "yes":
+            answers["intervention_received"] = yes(0.6)
+            if answers["intervention_received"] == "no":
+                answers["intervention_offered"] = yes(0.7)
+        return answers
+
+    def leave_care(self, day: date, name: str, reason: str = "") -> None:
         period = self.current_care(name)
         if period is None:
             return
-        rng, age = self.rng, self.age(day)
+        rng = self.rng
         reasons = {"E4A": (40, "RC7"), "E13": (10, "RC7"), "E41": (10, "RC3"), "E8": (5, "RC7")}
         if self.carer_kind == "kinship_carer":
             reasons["E45"] = (25, "RC4")
         elif self.carer_kind == "foster_carer":
             reasons["E46"] = (10, "RC4")
-        if age < 8:
-            reasons["E11"] = (15, "RC1")
-        reason = rng.choices(list(reasons), weights=[w for w, _ in reasons.values()])[0]
+        if reason == "E11" and not self.adoptive:
+            reason = ""  # the adoption did not come about in time
+        closure = {**{k: v[1] for k, v in reasons.items()}, "E11": "RC1"}
+        reason = reason or rng.choices(list(reasons), weights=[w for w, _ in reasons.values()])[0]
         self.c.write(lambda s: care.end(s, self.worker, self.c.library, pb.EndCareRequest(
             name=name, end_date=day.isoformat(), end_reason=reason, etag=period.etag)))
-        self.care, self.placement, self.care_plan = None, None, None
-        self.at(day + timedelta(days=rng.randint(10, 40)), self._closure, reasons[reason][1])
+        self.care, self.placement, self.care_plan, self.adoptive = None, None, None, False
+        self.at(day + timedelta(days=rng.randint(10, 40)), self._closure, closure[reason])
 
 
 def generate(db: Database, library: TemplateLibrary, signer, staff: dict[str, Principal], children: int,
@@ -645,7 +853,7 @@ def generate(db: Database, library: TemplateLibrary, signer, staff: dict[str, Pr
     start = until - timedelta(days=365 * years)
     council.make_carers(max(6, children // 30))
     while counts.children < children:
-        family, postcode = rng.choice(FAMILY), f"ZZ{rng.randint(1, 99)} {rng.randint(1, 9)}AA"
+        family, postcode = rng.choice(FAMILY), rng.choice(HOME_POSTCODES)
         siblings = []
         for _ in range(min(rng.choice((1, 1, 2, 2, 3, 4)), children - counts.children)):
             siblings.append(Journey(council, family, postcode, start).run())

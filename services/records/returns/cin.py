@@ -27,6 +27,7 @@ from ics.records.v1 import records_pb2 as pb
 from services.alerts.calendar import WorkingCalendar
 from services.common.auth import Principal
 from services.common.dates import today_london
+from services.common.errors import InvalidArgument
 from services.records import audit
 from services.records.models import Contact, Document, Episode, Person, Plan, Referral
 from services.records.returns.collection import (Collection, children_in_returns, la_child_id,
@@ -367,6 +368,10 @@ class CensusSummary:
 
 def export_cin(session: Session, principal: Principal, library: TemplateLibrary, collection: Collection,
                out_path: Path, produced_at: datetime, la_code: str) -> CensusSummary:
+    if not (la_code.isdigit() and len(la_code) == 3):
+        raise InvalidArgument("The census names the council by its three-digit DfE local authority number: set "
+                              "la_code in the configuration file (or ICS_LA_CODE), e.g. la_code = \"201\""
+                              + (f", not {la_code!r}." if la_code else "."))
     facts = load(session, principal, library, collection)
     tree = build(facts, collection, la_code, produced_at)
     children = tree.getroot().find("Children")

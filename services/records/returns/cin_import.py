@@ -97,14 +97,18 @@ class ChildImport:
     def problem(self, where: str, item: str, value: str, reason: str) -> None:
         self.m.report.problems.append(Problem(self.child, where, item, value, reason))
 
-    def day(self, element: ET.Element | None, tag: str, where: str) -> date | None:
-        """A date item: None when absent; reported (and None) when it is not a date."""
+    def day(self, element: ET.Element | None, tag: str, where: str, needed_for: str = "") -> date | None:
+        """A date item: None when absent (reported if `needed_for` something, which is then not
+        imported); reported, once, when it is not a date."""
         text = _text(element, tag)
+        left_out = f"; {needed_for} was not imported" if needed_for else ""
         if not text:
+            if needed_for:
+                self.problem(where, tag, "", f"is needed{left_out}")
             return None
         parsed = parse_day(text)
         if parsed is None:
-            self.problem(where, tag, text, "is not a date (YYYY-MM-DD)")
+            self.problem(where, tag, text, f"is not a date (YYYY-MM-DD){left_out}")
         return parsed
 
     def run(self) -> None:
@@ -180,14 +184,12 @@ class EpisodeImport:
         self.where = f"CINdetails {index}"
         self.m = child.m
 
-    def day(self, element, tag):
-        return self.c.day(element, tag, self.where)
+    def day(self, element, tag, needed_for: str = ""):
+        return self.c.day(element, tag, self.where, needed_for)
 
     def run(self) -> None:
-        referred = self.day(self.e, "CINreferralDate")
+        referred = self.day(self.e, "CINreferralDate", "the episode")
         if referred is None:
-            self.c.problem(self.where, "CINreferralDate", _text(self.e, "CINreferralDate") if _text(
-                self.e, "CINreferralDate") else "", "is needed to import the episode; the episode was not imported")
             return
         self.where = f"CINdetails referred {referred.isoformat()}"
         nfa = _text(self.e, "ReferralNFA").lower() in TRUE
@@ -263,9 +265,8 @@ class EpisodeImport:
 
     # -- the work ----------------------------------------------------------------------------------
     def assessment(self, element: ET.Element) -> None:
-        started = self.day(element, "AssessmentActualStartDate")
+        started = self.day(element, "AssessmentActualStartDate", "the assessment")
         if started is None:
-            self.c.problem(self.where, "AssessmentActualStartDate", "", "is needed; the assessment was not imported")
             return
         authorised = self.day(element, "AssessmentAuthorisationDate")
         if authorised is not None and authorised < started:
@@ -283,9 +284,8 @@ class EpisodeImport:
         self.plan(element, "child_in_need", "CINPlanStartDate", "CINPlanEndDate")
 
     def plan(self, element: ET.Element, kind: str, start_tag: str, end_tag: str) -> date | None:
-        start, end = self.day(element, start_tag), self.day(element, end_tag)
+        start, end = self.day(element, start_tag, "the plan"), self.day(element, end_tag)
         if start is None:
-            self.c.problem(self.where, start_tag, "", "is needed; the plan was not imported")
             return None
         if end is not None and end < start:
             self.c.problem(self.where, end_tag, end.isoformat(),
@@ -295,9 +295,8 @@ class EpisodeImport:
         return start
 
     def section47(self, element: ET.Element) -> None:
-        started = self.day(element, "S47ActualStartDate")
+        started = self.day(element, "S47ActualStartDate", "the s47 enquiry")
         if started is None:
-            self.c.problem(self.where, "S47ActualStartDate", "", "is needed; the s47 enquiry was not imported")
             return
         not_required = _text(element, "ICPCnotRequired").lower()
         self.items(started, "section47", {"s47_start_date": started.isoformat(),
