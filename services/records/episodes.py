@@ -28,10 +28,12 @@ def open_for(session: Session, person_id: int) -> Episode | None:
 
 
 def open_on(session: Session, person_id: int, day: date) -> Episode | None:
-    """The episode that was open on `day`, if any (the latest, if two touched that day)."""
+    """The episode of need that was open on `day`, if any (the latest, if two touched that day).
+    A referral closed with no further action was never a case of need, whenever it was decided."""
     return session.scalar(select(Episode).where(
         Episode.person_id == person_id, Episode.opened_date <= day,
-        (Episode.closed_date.is_(None)) | (Episode.closed_date >= day)).order_by(Episode.id.desc()).limit(1))
+        (Episode.closed_date.is_(None)) | (Episode.closed_date >= day),
+        Episode.closure_reason != "referral_nfa").order_by(Episode.id.desc()).limit(1))
 
 
 def join_or_open(session: Session, person_id: int, received: date) -> Episode:

@@ -21,7 +21,7 @@ from services.records.returns import validators
 
 def add_parsers(admin_subparsers, common) -> None:
     """Adds `ics admin validate ...` to the `ics admin` subcommands (services/cli.py). `common`
-    adds --data/--config, accepted (and unused) so they may follow the sub-command as elsewhere."""
+    adds --data/--config: the 903's local authority comes from la_ons_code there."""
     validate = admin_subparsers.add_parser("validate", help="check a statutory return with the DfE's rules "
                                                             "(the public CIN and 903 validators)")
     kinds = validate.add_subparsers(dest="validate_kind", metavar="{cin,903,install}", required=True)
@@ -29,8 +29,9 @@ def add_parsers(admin_subparsers, common) -> None:
     cin.add_argument("file", help="the CIN census XML file")
     r903 = kinds.add_parser("903", help="a folder of SSDA903 CSV tables (every *.csv in it)")
     r903.add_argument("folder", help="the folder holding the 903 tables, one CSV file each")
-    r903.add_argument("--la", default=validators.DEFAULT_LOCAL_AUTHORITY, metavar="CODE",
-                      help="the council's ONS code, for the in-area placement rules (default %(default)s)")
+    r903.add_argument("--la", metavar="CODE",
+                      help="the council's ONS code, for the in-area placement rules (default: la_ons_code in the "
+                           f"configuration, else {validators.DEFAULT_LOCAL_AUTHORITY})")
     for sub in (cin, r903):
         sub.add_argument("--year", required=True, help="the year the collection ends on 31 March, like 2026 for "
                                                        "2025-26")
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         if args.validate_kind == "cin":
             result = validators.validate_cin(args.file, year)
         else:
-            result = validators.validate_903(args.folder, year, args.la)
+            result = validators.validate_903(args.folder, year, args.la or _configured_la(args))
     except IcsError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         return 2
@@ -60,6 +61,13 @@ def run(args: argparse.Namespace) -> int:
         print(issue.line())
     print(result.summary())
     return 0 if result.passed else 1
+
+
+def _configured_la(args: argparse.Namespace) -> str:
+    from services.common.config import load_config
+
+    config = load_config(data_dir=getattr(args, "data", None), config_file=getattr(args, "config", None))
+    return config.la_ons_code or validators.DEFAULT_LOCAL_AUTHORITY
 
 
 def _year(text: str) -> int:
