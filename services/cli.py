@@ -337,6 +337,12 @@ def cmd_print(args, config) -> int:
         print(f"Error: give the document's number, like 12 or documents/12 (or people/3 for the letter to a "
               f"child's family), not {args.document!r}.", file=sys.stderr)
         return 2
+    try:
+        audience = printing.command_line_audience(args.audience, args.agency, args.conference_date, args.complete,
+                                                  family=args.family or args.welsh)
+    except ServiceError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return 2
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(f"{args.user}'s password: ")
     targets = Targets.of(config)
     settings = replace(targets.output, format="text") if args.text else targets.output
@@ -345,7 +351,7 @@ def cmd_print(args, config) -> int:
         client.login(args.user, password)
         print(printing.print_copy(client, f"{'people' if letter else 'documents'}/{number}", settings,
                                   to=args.to or "", large_print=args.large_print, family=args.family or args.welsh,
-                                  language="cy" if args.welsh else "en"))
+                                  language="cy" if args.welsh else "en", audience=audience))
         return 0
     except ServiceError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
@@ -464,6 +470,17 @@ def parser() -> argparse.ArgumentParser:
     print_cmd.add_argument("--family", action="store_true",
                            help="the family's plain-language copy, in the template's family wording")
     print_cmd.add_argument("--welsh", action="store_true", help="the family's copy in Welsh")
+    print_cmd.add_argument("--for", dest="audience", choices=["court", "conference", "agency"],
+                           help="a copy prepared for the family court, a child protection conference or another "
+                                "agency: it says so on its first page and in the child's access report, shows the "
+                                "child's date of birth and record numbers, and leaves out questions nobody was asked")
+    print_cmd.add_argument("--agency", default="", metavar="NAME",
+                           help="with --for agency: the agency's name, as it should be printed")
+    print_cmd.add_argument("--conference-date", default="", metavar="YYYY-MM-DD",
+                           help="with --for conference: the conference's date (otherwise the date the document "
+                                "records, if it records one)")
+    print_cmd.add_argument("--complete", action="store_true",
+                           help="with --for: every question, those nobody was asked too")
     print_cmd.add_argument("--to", choices=["printer", "folder"],
                            help="default: the printer when one is set, otherwise the folder")
     key = asub.add_parser("signing-key", help="print the records service's public key, to check exported documents")

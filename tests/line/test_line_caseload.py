@@ -119,12 +119,14 @@ def test_print_saves_a_copy_in_the_configured_folder(stack, client_factory, tmp_
     try:
         drive(stack, ["login", "duty", "demo", f"print {number} family", "quit"], tmp_path, client=client)
         family = [p for p in folder.iterdir() if p != saved]
-        assert len(family) == 1 and family[0].read_text().startswith("A note about you\n")
+        assert len(family) == 1 and family[0].read_text().startswith(
+            "OFFICIAL-SENSITIVE\nPrivate: about you and your family.\n\nA note about you\n")
         drive(stack, ["login", "duty", "demo", f"print {number} welsh", "quit"], tmp_path, client=client)
     finally:
         client.close()
     welsh = [p for p in folder.iterdir() if p != saved and p not in family]
-    assert len(welsh) == 1 and welsh[0].read_text().startswith("Nodyn amdanoch chi\n")
+    assert len(welsh) == 1 and welsh[0].read_text().startswith(
+        "SWYDDOGOL-SENSITIF / OFFICIAL-SENSITIVE\nPreifat: amdanoch chi a'ch teulu.\n\nNodyn amdanoch chi\n")
 
     unset = IcsClient(dataclasses.replace(stack.targets(), output=OutputSettings()))
     try:

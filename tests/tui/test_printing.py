@@ -54,7 +54,9 @@ def test_a_completed_assessment_reads_in_full_with_its_signature_block(assessmen
     assert printed.title == "Single Assessment"
     assert printed.stem == f"single-assessment-document-{name.rsplit('/', 1)[1]}"
     assert child.family_name not in printed.stem  # a folder listing shows no child's name
-    assert text.startswith("Single Assessment\n=================\n")
+    # The protective marking and the handling warning at the head and the foot of the copy.
+    marking = "OFFICIAL-SENSITIVE\nPersonal data about a child: do not copy or pass on without the council's\nagreement.\n"
+    assert text.startswith(marking + "\nSingle Assessment\n=================\n") and text.endswith("\n" + marking)
     assert f"{child.given_name} {child.family_name}" in text and child.name in text
     assert "completed (final)" in text and "Author:" in text and "Dana Duty" in text
     assert "Started:" in text and "Completed:" in text
@@ -202,7 +204,9 @@ def test_the_familys_copy_uses_the_templates_plain_words_and_only_what_was_said(
     name, child, _ = assessment
     outline = outline_of(sessions("duty"), name, family=True)
     text = as_text(outline).text
-    assert outline.title == "Our assessment of what you need" and text.startswith("Our assessment of what you need\n")
+    assert outline.title == "Our assessment of what you need" and text.startswith(
+        "OFFICIAL-SENSITIVE\nPrivate: about you and your family.\n\nOur assessment of what you need\n")
+    assert "Personal data about a child" not in text  # the professionals' warning is not the family's
     assert "\nYour story so far\n" in text and "A short picture of you and your family" in text
     assert "She loves drawing." in text and "Marguerite is eight" in text
     assert "What you told us\n    Declined: She did not want to talk that day." in text
@@ -228,7 +232,8 @@ def test_the_familys_copy_in_welsh(assessment, sessions):
     name, child, _ = assessment
     outline = outline_of(sessions("duty"), name, family=True, language="cy")
     text = as_text(outline).text
-    assert text.startswith("Ein hasesiad o'r hyn sydd ei angen arnoch\n")
+    assert text.startswith("SWYDDOGOL-SENSITIF / OFFICIAL-SENSITIVE\nPreifat: amdanoch chi a'ch teulu.\n\n"
+                           "Ein hasesiad o'r hyn sydd ei angen arnoch\n")
     assert "\nEich stori hyd yma\n" in text and "Darlun byr ohonoch chi a'ch teulu" in text
     assert "Beth ddywedoch chi wrthym\n    Gwrthodwyd: She did not want to talk that day." in text
     assert "Ar gyfer:" in text and "Ysgrifennwyd gan:" in text
@@ -254,7 +259,8 @@ def test_the_letter_to_a_family_about_their_records(assessment, sessions, tmp_pa
     leader = sessions("leader")
     outline = letter_outline(leader, child.name)
     text = as_text(outline).text
-    assert text.startswith("Your family's records\n") and child.given_name in text
+    assert text.startswith("OFFICIAL-SENSITIVE\nPrivate: about you and your family.\n\nYour family's records\n")
+    assert child.given_name in text and "Personal data about a child" not in text
     assert f"How we keep {child.given_name}'s records" in text and "on a computer system called ICS" in text
     assert "the duty team who answer new worries" in text  # an open record: who may open it, in words
     seen = text[text.index(f"Who has seen or changed {child.given_name}'s record"):]

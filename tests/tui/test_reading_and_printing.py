@@ -84,7 +84,7 @@ async def test_search_shows_the_family_and_a_document_is_read_and_saved(stack, d
         await wait_until(pilot, lambda: len(list(folder.iterdir())) == 2, what="the family's copy saved")
         [copy] = [p for p in folder.iterdir() if p != saved]
         copy_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(copy).pages)
-        assert copy_text.startswith(f"Ember {family}") and "A note about you" in copy_text and "For: Ember" in copy_text
+        assert copy_text.startswith(f"OFFICIAL-SENSITIVE Private: about you and your family. Ember {family}") and "A note about you" in copy_text and "For: Ember" in copy_text
         await pilot.press("y")  # the family's copy in Welsh
         await wait_until(pilot, lambda: len(list(folder.iterdir())) == 3, what="the Welsh copy saved")
         [welsh] = [p for p in folder.iterdir() if p not in (saved, copy)]

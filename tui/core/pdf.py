@@ -6,7 +6,8 @@ A4 for a court, a conference, an agency or the family; `large_print=True` for 16
 `deliver()` sends it to the printer (CUPS takes PDF) or the folder as it does plain text.
 
 Every page carries the child and the document's title at the top and "page N of M" at the foot,
-so a page taken out of a bundle still says whose it is and where it belongs. A final (completed)
+so a page taken out of a bundle still says whose it is and where it belongs, and the protective
+marking (OFFICIAL-SENSITIVE, with the handling warning or the family's "Private") centred at both. A final (completed)
 document always carries its signature block: the signatures given in ICS and a ruled line for
 each role still to sign on paper; one with no signature at all is refused (OutputError).
 
@@ -14,20 +15,31 @@ The library is fpdf2: pure Python, actively kept, and it embeds a subset of a Tr
 Welsh (ŵ, ŷ) and accented names need: the PDF core fonts cover Latin-1 only. The font, DejaVu Sans,
 is bundled in fonts/ (see fonts/README.md for why and where from). The same outline always gives
 the same bytes: the creation date is the time the copy was taken (`Outline.produced_at`) and
-fpdf2 names font subsets and the file identifier from the content. Never imports Textual."""
+fpdf2 names font subsets and the file identifier from the content. Never imports Textual.
+
+What DejaVu Sans cannot show is never dropped in silence: Latin (Polish, Welsh, every European
+accent), Greek and Cyrillic print; a run of text in a script it has no letters for (Bengali,
+Chinese, Japanese, Korean) or that must be shaped and set right to left (Arabic, Urdu, Hebrew:
+DejaVu has the letters, but without a shaping engine fpdf2 would set them unjoined and backwards,
+a wrong name rather than a missing one) is replaced by "[Arabic script not shown]", and the first
+page says so. Printing those needs a font for the script (Noto Naskh Arabic, Noto Sans Bengali,
+Noto Sans CJK) and, for Arabic and Bengali, the uharfbuzz shaping engine."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timezone
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode, XPos, YPos
+from fpdf.unicode_script import get_unicode_script
 
 from tui.core.phrases import say
-from tui.core.printing import Outline, signer_line, OutputError, PrintedDocument, text_lines
+from tui.core.printing import (Outline, OutputError, PrintedDocument, left_out_line, prepared_for_line, signer_line,
+                               text_lines)
 
 FONTS = Path(__file__).with_name("fonts")
 FAMILY = "DejaVuSans"
@@ -54,11 +66,83 @@ STANDARD = Style(body=11, heading=14, title=20, small=9, spacing=1.4, margin=20)
 LARGE_PRINT = Style(body=16, heading=20, title=26, small=13, spacing=1.6, margin=18)
 
 
-def _clean(text: str) -> str:
-    """Composed characters (a name typed as w + combining circumflex prints as ŵ); no control
-    characters, which a PDF font has no glyph for."""
+@cache
+def _glyphs() -> frozenset[int]:
+    """The characters both bundled faces have a glyph for (a label may be set in either)."""
+    from fontTools.ttLib import TTFont
+
+    regular, bold = (set(TTFont(FONTS / f).getBestCmap()) for f in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"))
+    return frozenset(regular & bold)
+
+
+# Scripts a reader knows by another name than Unicode's.
+SCRIPT_NAMES = {"HAN": "Chinese characters", "HIRAGANA": "Japanese script", "KATAKANA": "Japanese script",
+                "HANGUL": "Korean script", "COMMON": "symbols", "INHERITED": "symbols"}
+
+
+def _showable(c: str) -> bool:
+    # Right-to-left letters need bidi reordering and joining that fpdf2 does only with uharfbuzz.
+    return c in "\n\t " or (ord(c) in _glyphs() and unicodedata.bidirectional(c) not in ("R", "AL"))
+
+
+def _script(c: str) -> str:
+    name = get_unicode_script(c).name
+    return SCRIPT_NAMES.get(name, f"{name.replace('_', ' ').title()} script")
+
+
+def _gap(scripts: list[str], language: str) -> str:
+    if language != "en":
+        return say(language, "not_shown", script=say(language, "other_script"))
+    return say(language, "not_shown", script=" and ".join(scripts))
+
+
+def unshowable_scripts(text: str) -> list[str]:
+    """The scripts in `text` this PDF cannot show, in the order they appear."""
+    found: list[str] = []
+    for c in unicodedata.normalize("NFC", text):
+        if not _showable(c) and unicodedata.category(c) not in ("Cc", "Cf", "Mn", "Mc", "Me"):
+            if (script := _script(c)) not in found:
+                found.append(script)
+    return found
+
+
+def _clean(text: str, language: str = "en") -> str:
+    """Composed characters (a name typed as w + combining circumflex prints as ŵ); no control or
+    invisible format characters, which a PDF font has no glyph for; and each run of words in a
+    script the font cannot show replaced by a marker saying so, never dropped."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        category = unicodedata.category(c)
+        if _showable(c):
+            out.append(c)
+            i += 1
+            continue
+        if category in ("Cc", "Cf", "Mn", "Mc", "Me"):
+            i += 1  # invisible, or a mark whose letter is not shown either
+            continue
+        scripts, j = [_script(c)], i + 1
+        # One marker for a whole name: the run goes on over spaces and marks between its words.
+        while j < n:
+            d = text[j]
+            if d == " ":
+                k = j
+                while k < n and text[k] == " ":
+                    k += 1
+                if k < n and not _showable(text[k]):
+                    j = k
+                    continue
+                break
+            if _showable(d):
+                break
+            if unicodedata.category(d) not in ("Cc", "Cf", "Mn", "Mc", "Me") and _script(d) not in scripts:
+                scripts.append(_script(d))
+            j += 1
+        out.append(_gap(scripts, language))
+        i = j
+    return "".join(out)
 
 
 def produced_at(outline: Outline) -> datetime:
@@ -80,12 +164,15 @@ class _Pages(FPDF):
         self.style = style
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        self.set_margins(style.margin, 12, style.margin)
-        self.footer_height = self.line_height(style.small) + 10
-        self.set_auto_page_break(True, margin=self.footer_height + 4)
+        self.set_margins(style.margin, 8, style.margin)
         self.language = outline.language
-        self.running_head = _clean(f"{outline.child} · {outline.title}" if outline.child else outline.title)
-        self.running_foot = _clean(f"{outline.name} · {_short_state(outline)}")
+        self.marking = _clean(outline.marking)
+        self.caveat = _clean(outline.caveat, self.language)
+        self.running_head = _clean(f"{outline.child} · {outline.title}" if outline.child else outline.title,
+                                   self.language)
+        self.running_foot = _clean(f"{outline.name} · {_short_state(outline)}", self.language)
+        self.footer_height = self.line_height(style.small) * 2 + 7
+        self.set_auto_page_break(True, margin=self.footer_height + 4)
         self.set_title(_clean(outline.title))  # no child's name in the file's properties
         self.set_creator("ICS")
         self.set_lang("en-GB")
@@ -94,7 +181,28 @@ class _Pages(FPDF):
     def line_height(self, size: float) -> float:
         return size * MM_PER_POINT * self.style.spacing
 
+    def fit_footer(self) -> None:
+        """Room at the foot for the warning, however many lines it wraps to (measuring needs a page)."""
+        if self.caveat:
+            self.set_font(FAMILY, "", self.style.small)
+            self.footer_height += self.multi_cell(0, self.line_height(self.style.small), self.caveat, align="C",
+                                                  dry_run=True, output="HEIGHT")
+            self.set_auto_page_break(True, margin=self.footer_height + 4)
+
+    def _marking(self) -> None:
+        """The protective marking, centred and in capitals as the classification scheme asks, with
+        the warning (or the family's "Private") beneath it."""
+        height = self.line_height(self.style.small)
+        self.set_text_color(0)
+        self.set_font(FAMILY, "B", self.style.small)
+        self.cell(0, height, self.marking, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if self.caveat:
+            self.set_font(FAMILY, "", self.style.small)
+            self.multi_cell(0, height, self.caveat, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
     def header(self) -> None:
+        self._marking()
+        self.ln(1)
         self.set_font(FAMILY, "", self.style.small)
         self.set_text_color(GREY)
         self.multi_cell(0, self.line_height(self.style.small), self.running_head, align="L",
@@ -112,7 +220,9 @@ class _Pages(FPDF):
         page_width = self.get_string_width(say(self.language, "page", n=str(self.page_no()), m="9999"))
         height = self.line_height(self.style.small)
         self.cell(self.epw - page_width, height, self._fit(self.running_foot, self.epw - page_width - 3), align="L")
-        self.cell(page_width, height, page, align="R")
+        self.cell(page_width, height, page, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+        self._marking()
         self.set_text_color(0)
 
     def _fit(self, text: str, width: float) -> str:
@@ -130,8 +240,8 @@ class _Pages(FPDF):
 
     def height_of(self, text: str, size: float, bold: bool = False, indent: float = 0) -> float:
         self.set_font(FAMILY, "B" if bold else "", size)
-        return self.multi_cell(self.epw - indent, self.line_height(size), _clean(text) or " ", align="L",
-                               dry_run=True, output="HEIGHT")
+        return self.multi_cell(self.epw - indent, self.line_height(size), _clean(text, self.language) or " ",
+                               align="L", dry_run=True, output="HEIGHT")
 
     def keep(self, height: float) -> None:
         """Starts a new page unless `height` more fits on this one."""
@@ -147,7 +257,7 @@ class _Pages(FPDF):
             self.ln(self.line_height(size) / 2)
             return
         self.set_x(self.l_margin + indent)
-        self.multi_cell(self.epw - indent, self.line_height(size), _clean(text), align="L",
+        self.multi_cell(self.epw - indent, self.line_height(size), _clean(text, self.language), align="L",
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=wrap)
         self.set_text_color(0)
 
@@ -158,7 +268,7 @@ class _Pages(FPDF):
         bullet = self.get_string_width("•  ")
         self.set_x(self.l_margin + indent)
         self.cell(bullet, self.line_height(size), "•")
-        self.multi_cell(self.epw - indent - bullet, self.line_height(size), _clean(text), align="L",
+        self.multi_cell(self.epw - indent - bullet, self.line_height(size), _clean(text, self.language), align="L",
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def gap(self, lines: float = 1.0) -> None:
@@ -181,15 +291,16 @@ def _indent(style: Style) -> float:
 def _facts(pdf: _Pages, outline: Outline) -> None:
     size = pdf.style.body
     pdf.set_font(FAMILY, "B", size)
-    label_width = max((pdf.get_string_width(_clean(label) + ":") for label, _ in outline.facts), default=0) + 4
+    label_width = max((pdf.get_string_width(_clean(label, pdf.language) + ":") for label, _ in outline.facts),
+                      default=0) + 4
     label_width = min(label_width, pdf.epw * 0.4)
     for label, value in outline.facts:
         height = pdf.height_of(value, size, indent=label_width)
         pdf.keep(height)
         pdf.set_font(FAMILY, "B", size)
-        pdf.cell(label_width, pdf.line_height(size), _clean(label) + ":")
+        pdf.cell(label_width, pdf.line_height(size), _clean(label, pdf.language) + ":")
         pdf.set_font(FAMILY, "", size)
-        pdf.multi_cell(pdf.epw - label_width, pdf.line_height(size), _clean(value) or " ", align="L",
+        pdf.multi_cell(pdf.epw - label_width, pdf.line_height(size), _clean(value, pdf.language) or " ", align="L",
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
@@ -198,7 +309,8 @@ def _not_final_notice(pdf: _Pages, outline: Outline) -> None:
     pdf.gap(0.6)
     pdf.set_font(FAMILY, "B", size)
     pdf.set_line_width(0.6)
-    pdf.multi_cell(0, pdf.line_height(size), _clean(say(outline.language, "not_final", state=outline.state)),
+    pdf.multi_cell(0, pdf.line_height(size), _clean(say(outline.language, "not_final", state=outline.state),
+                                                    outline.language),
                    border=1, align="L", padding=2.5, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_line_width(0.2)
 
@@ -293,9 +405,19 @@ def as_pdf(outline: Outline, large_print: bool = False) -> PrintedDocument:
     style = LARGE_PRINT if large_print else STANDARD
     pdf = _Pages(outline, style)
     pdf.add_page()
+    pdf.fit_footer()
     pdf.write_text(outline.title, style.title, bold=True)
     pdf.gap(0.4)
+    if outline.prepared_for:
+        pdf.write_text(prepared_for_line(outline), style.heading, bold=True)
+        pdf.gap(0.4)
     _facts(pdf, outline)
+    if scripts := unshowable_scripts(_every_word(outline)):
+        pdf.gap(0.4)
+        pdf.write_text(say(outline.language, "scripts_note", scripts=" and ".join(scripts)), bold=True)
+    if outline.left_out:
+        pdf.gap(0.4)
+        pdf.write_text(left_out_line(outline), grey=True)
     if not outline.final and not outline.letter:
         _not_final_notice(pdf, outline)
     _parts(pdf, outline)
@@ -306,4 +428,17 @@ def as_pdf(outline: Outline, large_print: bool = False) -> PrintedDocument:
     _closing(pdf, outline)
     stem = f"{outline.stem}-large-print" if large_print else outline.stem
     return PrintedDocument(outline.title, stem, "\n".join(text_lines(outline)) + "\n", extension="pdf",
-                           data=bytes(pdf.output()))
+                           data=bytes(pdf.output()), prepared_for=outline.prepared_for)
+
+
+def _every_word(outline: Outline) -> str:
+    """All the outline's own text, to find what the font cannot show before the first page is set."""
+    words = [outline.title, outline.child, outline.prepared_for, outline.produced]
+    words += [f"{label} {value}" for label, value in outline.facts]
+    for part in outline.parts:
+        words.append(part.title)
+        for entry in part.entries:
+            words += [entry.label, entry.note, *entry.answer]
+    words += [f"{s.role} {s.signer} {s.how} {s.when}" for s in outline.signatures] + list(outline.unsigned)
+    words += [f"{a.author} {a.text}" for a in outline.appendments]
+    return "\n".join(words)

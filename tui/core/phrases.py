@@ -26,6 +26,12 @@ WORDS: dict[str, dict[str, str]] = {
         "yes": "Yes", "no": "No", "in progress": "in progress", "submitted": "waiting for approval",
         "completed": "completed", "your social worker": "your social worker", "letter": "letter",
         "no date": "no date",
+        "marking": "OFFICIAL-SENSITIVE",
+        "private": "Private: about you and your family.",
+        "not_shown": "[{script} not shown]", "other_script": "text in another script",
+        "scripts_note": "Some names or words in this record are written in {scripts}, which this printed copy "
+                        "cannot show; each place is marked [... not shown]. ICS holds them as written: read them "
+                        "there.",
     },
     "cy": {
         "for": "Ar gyfer", "written_by": "Ysgrifennwyd gan", "started": "Dechreuwyd", "finished": "Gorffennwyd",
@@ -43,6 +49,13 @@ WORDS: dict[str, dict[str, str]] = {
         "yes": "Ie", "no": "Na", "in progress": "dal ar y gweill", "submitted": "aros am gymeradwyaeth",
         "completed": "wedi'i gwblhau", "your social worker": "eich gweithiwr cymdeithasol", "letter": "llythyr",
         "no date": "dim dyddiad",
+        # The Welsh Government's own form of the marking, with the English a council's staff know.
+        "marking": "SWYDDOGOL-SENSITIF / OFFICIAL-SENSITIVE",
+        "private": "Preifat: amdanoch chi a'ch teulu.",
+        "not_shown": "[{script}: heb ei ddangos]", "other_script": "testun mewn sgript arall",
+        "scripts_note": "Mae rhai enwau neu eiriau yn y cofnod hwn wedi'u hysgrifennu mewn sgript na all y copi "
+                        "printiedig hwn ei dangos; mae pob man wedi'i nodi [... heb ei ddangos]. Mae ICS yn eu "
+                        "cadw fel y'u hysgrifennwyd: darllenwch nhw yno.",
     },
 }
 

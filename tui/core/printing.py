@@ -9,7 +9,12 @@ Three steps, kept apart so another format (PDF) slots in beside plain text:
     as_text(outline)         -> PrintedDocument  rendered: 80 columns of plain text
     deliver(printed, settings) -> str            to the printer or the folder; the sentence to show
 
-`document_text(client, name)` is the first two together. Never imports Textual."""
+`document_text(client, name)` is the first two together. Never imports Textual.
+
+A copy for someone outside the council (a court, a child protection conference, another agency:
+`Audience`, from `audience_for`) says on its first page who it was prepared for, identifies the
+child by date of birth and record numbers, and leaves out the questions nobody was ever asked
+unless the complete copy is asked for. Every copy carries the protective marking on every page."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import re
 import subprocess
 import tempfile
 import textwrap
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -66,9 +72,105 @@ SIGNING_BLANKS = (("name", 22), ("signed", 22), ("date", 11))
 # The family's own copy asks only the family to sign.
 FAMILY_SIGNERS = ("parent", "young_person")
 
+# The UK Government Security Classification marking councils put on children's records, and the
+# handling warning on every copy that is not the family's own (a worker's copy may be handed on).
+MARKING = "OFFICIAL-SENSITIVE"
+PROFESSIONAL_WARNING = "Personal data about a child: do not copy or pass on without the council's agreement."
+# Who a professional copy can be for, as `ics admin print --for` and line mode's `print N court` name them.
+AUDIENCES = ("court", "conference", "agency")
+# The audit line ("a copy for <agency> (PDF)") must stay within records' 200 characters.
+AGENCY_NAME_LIMIT = 120
+# Where a conference's date is recorded, by template and question, and which conference it is.
+CONFERENCE_DATES = {
+    ("initial-child-protection-conference-report", "conference_date"): "initial",
+    ("outcome-of-s47-enquiries", "icpc_date"): "initial",
+    ("child-protection-review", "review_date"): "review",
+}
+
 
 class OutputError(ServiceError):
     """Printing or saving could not be done; the message says why in a plain sentence."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a professional copy is for. `kind` is one of AUDIENCES; `agency` the agency's name;
+    `conference_date` the conference's day when the worker gives it (otherwise the document's own
+    answer, if it records one); `complete` keeps the questions never asked."""
+    kind: str
+    agency: str = ""
+    conference_date: date | None = None
+    complete: bool = False
+
+
+def audience_for(kind: str, agency: str = "", conference_date: str = "", complete: bool = False) -> Audience:
+    """An Audience from what a worker typed, checked; OutputError in a plain sentence otherwise."""
+    kind = kind.strip().lower()
+    if kind not in AUDIENCES:
+        raise OutputError("INVALID_ARGUMENT", f"A copy can be for a court, a conference or an agency, not "
+                          f"{kind!r}.", {"whom": "required"})
+    agency = " ".join(agency.split())
+    if kind == "agency":
+        if not agency:
+            raise OutputError("INVALID_ARGUMENT", "Say which agency the copy is for, by its name (for example "
+                              "Northshire Community Health).", {"agency": "required"})
+        if len(agency) > AGENCY_NAME_LIMIT:
+            raise OutputError("INVALID_ARGUMENT", f"The agency's name is longer than {AGENCY_NAME_LIMIT} "
+                              "characters; give it shorter.", {"agency": "too long"})
+        if any(unicodedata.category(c) in ("Cc", "Cf") for c in agency):
+            raise OutputError("INVALID_ARGUMENT", "The agency's name holds a character that cannot be printed.",
+                              {"agency": "cannot be printed"})
+    elif agency:
+        raise OutputError("INVALID_ARGUMENT", f"An agency's name goes only on a copy for an agency, not on one "
+                          f"for a {kind}.", {"agency": "only for an agency"})
+    when = None
+    if conference_date.strip():
+        if kind != "conference":
+            raise OutputError("INVALID_ARGUMENT", "A conference date goes only on a copy for a conference.",
+                              {"conference_date": "only for a conference"})
+        when = _as_date(conference_date.strip())
+        if when is None:
+            raise OutputError("INVALID_ARGUMENT", f"The conference date {conference_date.strip()!r} is not a date; "
+                              "give it as YYYY-MM-DD, for example 2026-12-08.",
+                              {"conference_date": "not a date"})
+    return Audience(kind, agency, when, complete)
+
+
+def command_line_audience(kind: str | None, agency: str = "", conference_date: str = "", complete: bool = False,
+                          family: bool = False) -> Audience | None:
+    """`ics admin print --for KIND [--agency NAME] [--conference-date D] [--complete]` as an
+    Audience, or None for the copy it made before; checked before the password is asked for."""
+    if not kind:
+        if agency or conference_date or complete:
+            raise OutputError("INVALID_ARGUMENT", "--agency, --conference-date and --complete go with --for court, "
+                              "--for conference or --for agency.")
+        return None
+    if family:
+        raise OutputError("INVALID_ARGUMENT", "A copy is either the family's own (--family, --welsh) or for a court, "
+                          "a conference or an agency (--for), not both.")
+    return audience_for(kind, agency or "", conference_date or "", complete)
+
+
+def prepared_for(audience: Audience, document: rpb.Document | None = None) -> str:
+    """Who the copy is for in words: "the family court", "the initial child protection
+    conference on Tue 8 Dec 2026", or the agency's name."""
+    if audience.kind == "court":
+        return "the family court"
+    if audience.kind == "agency":
+        return audience.agency
+    which, recorded = "initial", None
+    if document is not None:
+        for (template, question), kind in CONFERENCE_DATES.items():
+            if document.template_id == template:
+                which, answer = kind, document.answers.get(question)
+                if answer is not None and answer.status == cpb.ANSWER_STATUS_ANSWERED:
+                    recorded = _as_date(answer.value)
+    when = audience.conference_date or recorded
+    if when is None:
+        return "a child protection conference"
+    name = "the initial child protection conference" if which == "initial" else \
+        "the child protection review conference"
+    return f"{name} on {day('en', when)}"
 
 
 # -- what the document says --------------------------------------------------------------------
@@ -123,6 +225,16 @@ class Outline:
     language: str = "en"            # the fixed words around it (tui/core/phrases.py): en or cy
     letter: bool = False            # a letter (tui/core/family_letter.py): no draft notice, no signature block
     child: str = ""                 # whose it is, for the head of every page: "Amira Khan, born 4 Mar 2019"
+    prepared_for: str = ""          # a professional copy: "the family court"; on its first page
+    marking: str = MARKING          # the protective marking, at the head and foot of every page
+    caveat: str = PROFESSIONAL_WARNING   # under the marking: the handling warning, or the family's "Private"
+    left_out: int = 0               # questions never asked, left out of a professional copy
+
+    def __post_init__(self) -> None:
+        # A letter (tui/core/family_letter.py) always goes to the family: their marking, not the
+        # warning meant for professionals.
+        if self.letter and self.caveat == PROFESSIONAL_WARNING:
+            self.caveat = say(self.language, "private")
 
     @property
     def stem(self) -> str:
@@ -194,11 +306,15 @@ def _signed_by(signature: rpb.Signature) -> SignedBy:
 
 
 def outline_of(client, name: str, now: datetime | None = None, family: bool = False,
-               language: str = "en") -> Outline:
+               language: str = "en", audience: Audience | None = None) -> Outline:
     """The document `name` ("documents/12") fetched in full, with its template (the version it
     was written with), arranged for printing. `family`: the plain-language version for the child
     and family (recommendation 6): the template's family wording, only its short version, only
-    what was answered, none of the office's own facts; in English or Welsh (`language`)."""
+    what was answered, none of the office's own facts; in English or Welsh (`language`).
+    `audience`: a copy for a court, a conference or an agency (see `Audience`)."""
+    if family and audience is not None:
+        raise OutputError("INVALID_ARGUMENT", "A copy is either the family's own or for a court, a conference or "
+                          "an agency, not both.")
     editor = DocumentEditor.open(client, name)
     document = editor.document
     snapshot = json.loads(document.snapshot_json) if document.snapshot_json else {}
@@ -209,7 +325,10 @@ def outline_of(client, name: str, now: datetime | None = None, family: bool = Fa
     child = document.person_display_name or snapshot.get("child", {}).get("display_name", "") or "not known"
     if family:
         return _family_outline(client, editor, child, final, now, language)
-    facts = [("Child", child), ("Child's record", document.person)]
+    facts = [("Child", child)]
+    if audience is not None:
+        facts += _identifiers(client, document, snapshot)
+    facts.append(("Child's record", document.person))
     facts += [("Document", f"{document.name}, {editor.template.title} version {document.template_version}"),
               ("State", STATE_WORDS.get(document.state, "not known"))]
     if document.end_reason:
@@ -235,8 +354,21 @@ def outline_of(client, name: str, now: datetime | None = None, family: bool = Fa
     if document.return_comments and not final:
         facts.append(("Returned because", document.return_comments))
 
-    parts = [Part(section.title, [_answer_words(editor, q, document.answers.get(q.id)) for q in questions])
-             for section, questions in editor.template.visible(editor.values())]
+    # A professional copy leaves out what nobody was ever asked: pages of "Not answered." hide what
+    # was said. "Not known", "declined" and "not applicable" are answers and stay; so does a
+    # required question still open on a draft, which says the draft is unfinished.
+    keep_all = audience is None or audience.complete
+    parts, left_out = [], 0
+    for section, questions in editor.template.visible(editor.values()):
+        entries = []
+        for q in questions:
+            entry = _answer_words(editor, q, document.answers.get(q.id))
+            if keep_all or entry.missing or not _never_asked(document.answers.get(q.id)):
+                entries.append(entry)
+            else:
+                left_out += 1
+        if entries or keep_all:
+            parts.append(Part(section.title, entries))
 
     signatures = [_signed_by(s) for s in document.signatures]
     signed_roles = {s.role for s in document.signatures}
@@ -246,7 +378,28 @@ def outline_of(client, name: str, now: datetime | None = None, family: bool = Fa
     moment, produced = copy_taken(client, now)
     return Outline(document.name, document.title or editor.template.title, STATE_WORDS.get(document.state, ""),
                    final, facts, parts, signatures, unsigned, appendments, document.snapshot_sha256, produced, moment,
-                   child=child)
+                   child=child, prepared_for=prepared_for(audience, document) if audience else "",
+                   left_out=left_out)
+
+
+def _never_asked(answer: cpb.Answer | None) -> bool:
+    return answer is None or answer.status in UNASKED
+
+
+def _identifiers(client, document: rpb.Document, snapshot: dict) -> list[tuple[str, str]]:
+    """The child's date of birth and the council's own id, so a court or agency can match the copy
+    to the child they know. The record as it is now; a completed document's snapshot if the
+    record cannot be read (the document can be, so this seldom happens)."""
+    try:
+        person = client.get_person(document.person)
+        born, council_id = person.date_of_birth, person.council_child_id
+    except ServiceError:
+        child = snapshot.get("child", {})
+        born, council_id = child.get("date_of_birth", ""), child.get("council_child_id", "")
+    facts = [("Date of birth", day("en", _as_date(born)) if _as_date(born) else "not recorded")]
+    if council_id:
+        facts.append(("Council's child id", council_id))
+    return facts
 
 
 def copy_taken(client, now: datetime | None, language: str = "en") -> tuple[datetime, str]:
@@ -290,7 +443,8 @@ def _family_outline(client, editor: DocumentEditor, child: str, final: bool, now
     state = say(language, {rpb.DOCUMENT_STATE_SUBMITTED: "submitted",
                            rpb.DOCUMENT_STATE_COMPLETED: "completed"}.get(document.state, "in progress"))
     return Outline(document.name, template.family_title.get(language) or template.title, state, final, facts,
-                   parts, signatures, unsigned, [], "", produced, moment, language, child=child)
+                   parts, signatures, unsigned, [], "", produced, moment, language, child=child,
+                   marking=say(language, "marking"), caveat=say(language, "private"))
 
 
 def _as_date(iso_date: str) -> date | None:
@@ -324,6 +478,7 @@ class PrintedDocument:
     text: str
     extension: str = "txt"
     data: bytes = b""   # the rendered file when it is not plain text
+    prepared_for: str = ""   # a professional copy: whom, as its first page says (for the audit line)
 
     def payload(self) -> bytes:
         return self.data or self.text.encode("utf-8")
@@ -346,6 +501,16 @@ def _heading(text: str, rule: str) -> list[str]:
     return lines + [rule * min(WIDTH, max(len(line) for line in lines))]
 
 
+def prepared_for_line(outline: Outline) -> str:
+    return f"Prepared for: {outline.prepared_for}"
+
+
+def left_out_line(outline: Outline) -> str:
+    n = outline.left_out
+    return (f"{n} question{'s' if n != 1 else ''} that nobody was asked {'are' if n != 1 else 'is'} left out of "
+            "this copy; the complete copy shows every question.")
+
+
 def signer_line(language: str, signed: SignedBy) -> str:
     """"Dana Duty, signed electronically, on Fri 27 Nov 2026 at 10:02." """
     return say(language, "signer_line", signer=signed.signer, how=signed.how, when=signed.when)
@@ -354,10 +519,15 @@ def signer_line(language: str, signed: SignedBy) -> str:
 def text_lines(outline: Outline) -> list[str]:
     """The outline as lines of at most WIDTH characters: no box drawing, nothing but text, so it
     prints on any printer and reads in any editor."""
-    lines = _heading(outline.title, "=") + [""]
+    marking = [outline.marking] + (_wrap(outline.caveat) if outline.caveat else [])
+    lines = marking + [""] + _heading(outline.title, "=") + [""]
+    if outline.prepared_for:
+        lines += _wrap(prepared_for_line(outline)) + [""]
     label_width = max(len(label) for label, _ in outline.facts) + 2
     for label, value in outline.facts:
         lines += _wrap(f"{label + ':':<{label_width}}{value}", hanging=" " * label_width)
+    if outline.left_out:
+        lines += [""] + _wrap(left_out_line(outline))
     if not outline.final and not outline.letter:
         lines += [""] + _wrap(say(outline.language, "not_final", state=outline.state))
     for part in outline.parts:
@@ -388,13 +558,16 @@ def text_lines(outline: Outline) -> list[str]:
         lines += _wrap("The completed record is fixed and signed in ICS; its fingerprint (SHA-256) is:") + \
             [outline.fingerprint]
     lines += _wrap(outline.produced)
-    return lines
+    return lines + [""] + marking
 
 
 def spoken_lines(outline: Outline) -> list[str]:
     """The same outline as sentences for the line mode and a screen reader: no rules of = or -,
     no blank signature lines, no fingerprint read out digit by digit."""
-    lines = [f"{outline.title}."] + [f"{label}: {value}." for label, value in outline.facts]
+    lines = [f"{outline.title}."] + ([prepared_for_line(outline) + "."] if outline.prepared_for else [])
+    lines += [f"{label}: {value}." for label, value in outline.facts]
+    if outline.left_out:
+        lines.append(left_out_line(outline))
     if not outline.final:
         lines.append(f"This is not the final record: it is {outline.state}.")
     for part in outline.parts:
@@ -412,7 +585,8 @@ def spoken_lines(outline: Outline) -> list[str]:
 
 
 def as_text(outline: Outline) -> PrintedDocument:
-    return PrintedDocument(outline.title, outline.stem, "\n".join(text_lines(outline)) + "\n")
+    return PrintedDocument(outline.title, outline.stem, "\n".join(text_lines(outline)) + "\n",
+                           prepared_for=outline.prepared_for)
 
 
 def document_text(client, name: str) -> PrintedDocument:
@@ -447,28 +621,36 @@ def output_settings(config=None) -> OutputSettings:
 
 
 def rendered(client, name: str, settings: OutputSettings, large_print: bool = False,
-             family: bool = False, language: str = "en") -> PrintedDocument:
+             family: bool = False, language: str = "en", audience: Audience | None = None) -> PrintedDocument:
     """The document `name` in the configured format: what print or save sends. A worker in the
-    large-font mode gets large print; `family` is the family's plain-language version. A child
-    ("people/3") gives the letter to their family about their records."""
+    large-font mode gets large print; `family` is the family's plain-language version; `audience`
+    a copy for a court, a conference or an agency. A child ("people/3") gives the letter to their
+    family about their records."""
     if name.startswith("people/"):
+        if audience is not None:
+            raise OutputError("INVALID_ARGUMENT", "The letter about a family's records is for the family, not for "
+                              "a court, a conference or an agency.")
         from tui.core.family_letter import letter_outline
 
         outline = letter_outline(client, name)
     else:
-        outline = outline_of(client, name, family=family, language=language)
+        outline = outline_of(client, name, family=family, language=language, audience=audience)
     return render(outline, settings, large_print)
 
 
 def print_copy(client, name: str, settings: OutputSettings, to: str = "", large_print: bool = False,
-               family: bool = False, language: str = "en") -> str:
+               family: bool = False, language: str = "en", audience: Audience | None = None) -> str:
     """Renders `name` (a document, or "people/N" for the letter to the family), tells records a
-    copy is being made (the child's access report shows it), then prints or saves it. Returns the
-    sentence for the worker."""
+    copy is being made (the child's access report shows it, and whom a professional copy was
+    for), then prints or saves it. Returns the sentence for the worker."""
     where = destination(settings, to)
-    printed = rendered(client, name, settings, large_print, family, language)
-    what = ("the family's copy in Welsh" if language == "cy" else "the family's copy" if family else "a copy") \
-        + f" ({printed.extension.upper()}" + (", large print)" if large_print else ")")
+    printed = rendered(client, name, settings, large_print, family, language, audience)
+    if audience is not None:
+        whom = printed.prepared_for or prepared_for(audience)
+        kind = f"a {'complete ' if audience.complete else ''}copy for {whom}"
+    else:
+        kind = "the family's copy in Welsh" if language == "cy" else "the family's copy" if family else "a copy"
+    what = kind + f" ({printed.extension.upper()}" + (", large print)" if large_print else ")")
     client.record_output(name, what, f"the printer {settings.printer}" if where == "printer" else "a saved file")
     return deliver(printed, settings, to=where)
 

@@ -58,7 +58,10 @@ HELP = (
     "open record.",
     "document and a number, for example document 12: hear that document in full. print and a number: "
     "print it, or save a copy, as ICS is set up here; print 12 family: the family's plain-language "
-    "copy; print 12 welsh: the family's copy in Welsh. letter and a child's record number: the letter to "
+    "copy; print 12 welsh: the family's copy in Welsh. print 12 court, print 12 conference (or print 12 "
+    "conference 2026-12-08 for a conference on that day) or print 12 agency and the agency's name: a copy "
+    "prepared for them, leaving out questions nobody was asked; add complete at the end for every "
+    "question. letter and a child's record number: the letter to "
     "the family about their records and who has seen them. sign and a number: record a signature on a "
     "completed document.",
     "write: the records you can write for the open child, numbered; write and a number starts one.",
@@ -111,6 +114,7 @@ class LineApp:
         self.last_list: str = ""            # "alerts" or "referrals": what `show N` refers to
         self.last_referrals: list[rpb.Referral] = []
         self.last_clocks: list[apb.Clock] = []
+        self.typed_arg = ""                 # the current command's words as typed, capitals kept
         self._offline_noted = False
         self.alerts: AlertFollower | None = None  # new alerts, followed from login to logout
         self._alerts_quiet_noted = False
@@ -192,6 +196,8 @@ class LineApp:
         if handler is None:
             self.console.error(f"I don't know '{words}'. Type help for the list.")
             return True
+        # Commands read their words lowercased; a name that is printed (an agency's) needs them as typed.
+        self.typed_arg = words.partition(" ")[2].strip()
         try:
             handler(arg.strip())
         except EndOfInput:
@@ -508,12 +514,34 @@ class LineApp:
 
     def do_print(self, arg: str) -> None:
         words = arg.split()
+        if not (name := self._document_named(words[0] if words else "", "print")):
+            return
+        settings = printing.configured_output(self.client.targets)
+        if len(words) > 1 and words[1].lower() in printing.AUDIENCES:
+            typed = self.typed_arg.split() if len(self.typed_arg.split()) == len(words) else words
+            if (audience := self._audience(words[1].lower(), typed[2:])) is not None:
+                self.console.say(self.call(printing.print_copy, self.client, name, settings, audience=audience))
+            return
         welsh = "welsh" in words or "cymraeg" in words
         family = welsh or "family" in words
-        if name := self._document_named(words[0] if words else "", "print"):
-            self.console.say(self.call(printing.print_copy, self.client, name,
-                                       printing.configured_output(self.client.targets), family=family,
-                                       language="cy" if welsh else "en"))
+        self.console.say(self.call(printing.print_copy, self.client, name, settings, family=family,
+                                   language="cy" if welsh else "en"))
+
+    def _audience(self, kind: str, rest: list[str]) -> printing.Audience | None:
+        """print 12 court | conference [YYYY-MM-DD] | agency NAME, each with complete at the end for
+        every question; None (said why) for anything else."""
+        complete = bool(rest) and rest[-1].lower() == "complete"
+        rest = rest[:-1] if complete else rest
+        if kind == "court" and rest:
+            self.console.error("Type print, the number and court, and complete for every question; nothing else "
+                               "goes after court.")
+            return None
+        if kind == "conference" and len(rest) > 1:
+            self.console.error("Type print, the number, conference and the conference's date as YYYY-MM-DD, "
+                               "for example print 12 conference 2026-12-08.")
+            return None
+        return printing.audience_for(kind, " ".join(rest) if kind == "agency" else "",
+                                     rest[0] if kind == "conference" and rest else "", complete)
 
     def do_letter(self, arg: str) -> None:
         self.require_login()

@@ -1,9 +1,11 @@
 """A document as it prints: the same plain text a printer or saved copy gets
-(tui/core/printing.py), read on screen, and p sends it to the printer or saves a copy."""
+(tui/core/printing.py), read on screen, and p sends it to the printer or saves a copy; f and y
+the family's copy; c a copy for a court, a conference or another agency, chosen on a small form."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -11,7 +13,39 @@ from tui.app import bindings
 from tui.app.screens.base import ServiceCalls, ServiceScreen, StatusLine, key_footer
 from tui.app.screens.small_form import SmallFormScreen
 from tui.core import printing
-from tui.core.forms import SIGN_FORM, sign_request
+from tui.core.forms import SIGN_FORM, Field, sign_request
+
+# Who a professional copy is for, as the form offers it, and the kind printing.audience_for takes.
+AUDIENCE_CHOICES = {"the family court": "court", "a child protection conference": "conference",
+                    "another agency": "agency"}
+EVERY_QUESTION = "every question, asked or not"
+PROFESSIONAL_FORM = (
+    Field("whom", "Who the copy is for", "", True, tuple((label, n) for n, label in enumerate(AUDIENCE_CHOICES, 1))),
+    Field("agency", "The agency's name", "only for another agency, for example Northshire Community Health"),
+    Field("conference_date", "The conference's date",
+          "YYYY-MM-DD, only for a conference; leave empty for the date the document records"),
+    Field("questions", "Which questions", "a copy leaves out the questions nobody was asked unless you say",
+          False, (("only those asked", 1), (EVERY_QUESTION, 2))),
+)
+# Beside p, f and y. It belongs with the others in tui/app/bindings.py (where the test that every
+# key has an id and a description would see it); it has its own id so a keymap file can rebind it.
+PROFESSIONAL_COPY = Binding("c", "professional_copy", "Copy for court…", id="reader.print_professional",
+                            tooltip="Print or save a copy for a court, a child protection conference or another "
+                                    "agency: it says whom it was prepared for")
+
+
+class ProfessionalCopyScreen(SmallFormScreen):
+    BINDINGS = bindings.small_form("professional_copy", "Print or save", "print",
+                                   "Print or save the copy, as ICS is set up on this server",
+                                   "Back to the document; nothing is printed")
+
+
+def audience_of(values: dict[str, str]) -> printing.Audience:
+    """The form's answers as printing.Audience; a ServiceError in a sentence when they do not fit."""
+    kind = AUDIENCE_CHOICES.get(values.get("whom", ""), "")
+    return printing.audience_for(kind, values.get("agency", "") if kind == "agency" else "",
+                                 values.get("conference_date", "") if kind == "conference" else "",
+                                 values.get("questions", "") == EVERY_QUESTION)
 
 
 def print_document(screen: ServiceCalls, name: str, family: bool = False, language: str = "en") -> None:
@@ -26,7 +60,7 @@ def print_document(screen: ServiceCalls, name: str, family: bool = False, langua
 
 
 class ReaderScreen(ServiceScreen):
-    BINDINGS = bindings.READER
+    BINDINGS = [*bindings.READER[:3], PROFESSIONAL_COPY, *bindings.READER[3:]]
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -37,7 +71,8 @@ class ReaderScreen(ServiceScreen):
         yield Static("Opening the document…", id="heading", classes="heading")
         with VerticalScroll(id="record"):
             yield Static("", id="text", markup=False)  # a worker's words are never read as markup
-        yield StatusLine("p prints it or saves a copy; Escape goes back.", id="status")
+        yield StatusLine("p prints it or saves a copy; c a copy for a court, a conference or an agency; "
+                         "Escape goes back.", id="status")
         yield key_footer(self.app)
 
     def on_mount(self) -> None:
@@ -52,6 +87,24 @@ class ReaderScreen(ServiceScreen):
 
     def action_print(self, family: bool = False, language: str = "en") -> None:
         print_document(self, self.document_name, family, language)
+
+    def action_professional_copy(self) -> None:
+        name = self.document_name
+        settings = printing.configured_output(self.app.client.targets)  # type: ignore[attr-defined]
+        large = self.app.large  # type: ignore[attr-defined]
+        self.app.push_screen(ProfessionalCopyScreen(
+            "A copy for a court, a conference or an agency",
+            f"{self.printed.title if self.printed else name}: whom it is for. The copy says so on its first page, "
+            "and the child's record shows who made it and for whom.",
+            PROFESSIONAL_FORM,
+            lambda client, values: printing.print_copy(client, name, settings, large_print=large,
+                                                       audience=audience_of(values)),
+            lambda said: said, sending="Sending…", missing="Say whom the copy is for; nothing was printed."),
+            self._copied)
+
+    def _copied(self, outcome: str | None) -> None:
+        if outcome:
+            self.set_timer(0.3, lambda: self.status.say(outcome))
 
     def action_sign(self) -> None:
         name = self.document_name
