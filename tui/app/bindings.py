@@ -122,6 +122,9 @@ READER = [
                     "was said"),
     Binding("y", "print(True, 'cy')", "Welsh copy", id="reader.print_family_welsh",
             tooltip="Print or save the family's copy in Welsh (Copi Cymraeg i'r teulu)"),
+    Binding("c", "professional_copy", "Copy for court…", id="reader.print_professional",
+            tooltip="Print or save a copy for a court, a child protection conference or another agency: it says "
+                    "whom it was prepared for"),
     Binding("s", "sign", "Record a signature", id="reader.sign",
             tooltip="A parent, carer or the child signs in front of you, or you sign as another professional; "
                     "only a completed document can be signed"),

@@ -5,7 +5,6 @@ the family's copy; c a copy for a court, a conference or another agency, chosen 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -27,11 +26,6 @@ PROFESSIONAL_FORM = (
     Field("questions", "Which questions", "a copy leaves out the questions nobody was asked unless you say",
           False, (("only those asked", 1), (EVERY_QUESTION, 2))),
 )
-# Beside p, f and y. It belongs with the others in tui/app/bindings.py (where the test that every
-# key has an id and a description would see it); it has its own id so a keymap file can rebind it.
-PROFESSIONAL_COPY = Binding("c", "professional_copy", "Copy for court…", id="reader.print_professional",
-                            tooltip="Print or save a copy for a court, a child protection conference or another "
-                                    "agency: it says whom it was prepared for")
 
 
 class ProfessionalCopyScreen(SmallFormScreen):
@@ -60,7 +54,7 @@ def print_document(screen: ServiceCalls, name: str, family: bool = False, langua
 
 
 class ReaderScreen(ServiceScreen):
-    BINDINGS = [*bindings.READER[:3], PROFESSIONAL_COPY, *bindings.READER[3:]]
+    BINDINGS = bindings.READER
 
     def __init__(self, name: str) -> None:
         super().__init__()
