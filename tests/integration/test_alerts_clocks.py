@@ -157,7 +157,7 @@ def test_overdue_work_escalates_to_the_team_leader_and_timeliness_counts_open_ca
     assert total.open_overdue >= 1 and counted > 0  # the open, late case is counted, not dropped
     assert total.share_met == pytest.approx(total.met / counted)
     assert sum(r.open_overdue for r in figures.rows if r.worker) == total.open_overdue
-    assert figures.rule_set == "england-current v2"
+    assert figures.rule_set == "england-current v3"
 
 
 def test_new_alerts_are_pushed_without_polling(team):
@@ -194,7 +194,7 @@ def test_new_alerts_are_pushed_without_polling(team):
 
 def test_the_rule_set_explains_itself_and_due_dates_agree_everywhere(team):
     described = alerts(team["duty"], "GetRuleSet", apb.GetRuleSetRequest())
-    assert (described.name, described.version) == ("england-current", 2)
+    assert (described.name, described.version) == ("england-current", 3)
     rules = {r.rule: r for r in described.rules}
     assert rules["looked_after_review"].counting == "within 20 working days, then every 3 months, then every 6 months"
     assert list(rules["statutory_visit"].starts_on) == ["placement.started"]

@@ -30,7 +30,7 @@ from services.common.dates import today_london
 from services.common.errors import InvalidArgument
 from services.records import audit
 from services.records.models import Contact, Document, Episode, Person, Plan, Referral
-from services.records.returns.collection import (Collection, children_in_returns, la_child_id,
+from services.records.returns.collection import (Collection, children_in_returns, ethnicity_code, la_child_id,
                                                   statutory_answers)
 from services.records.template_library import TemplateLibrary
 
@@ -181,7 +181,7 @@ class CensusBuilder:
         _add(ids, "Sex", SEX.get(person.sex, "U"))
         _add(ids, "PersonDeathDate", self.ended(_day(answers.get("PersonDeathDate", ""))))
         characteristics = ET.SubElement(child, "ChildCharacteristics")
-        _add(characteristics, "Ethnicity", self.characteristic(person, "ethnicity") or answers.get("Ethnicity") or "NOBT")
+        _add(characteristics, "Ethnicity", ethnicity_code(person, answers.get("Ethnicity", "")))
         disability = self.characteristic(person, "disability") or answers.get("Disability")
         if disability:
             block = ET.SubElement(characteristics, "Disabilities")

@@ -28,7 +28,8 @@ from services.common.errors import InvalidArgument
 from services.common.names import make_name
 from services.records import documents, episodes, frontdoor
 from services.records.returns.cin import REFERRAL_SOURCE
-from services.records.returns.migration import ImportReport, Migrator, Problem, parse_day
+from services.records.returns.migration import (ImportReport, Migrator, Problem, checked_day, ethnicity_answer,
+                                                 parse_day)
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9]{1,40}$")
 SEX = {"M": pb.SEX_MALE, "F": pb.SEX_FEMALE, "U": pb.SEX_UNKNOWN,
@@ -90,6 +91,8 @@ def _text(element: ET.Element | None, tag: str) -> str:
 class ChildImport:
     def __init__(self, migrator: Migrator, element: ET.Element, census_day: date):
         self.m, self.element, self.census_day = migrator, element, census_day
+        # The first day of the year the return covers (1 April before its census day).
+        self.year_start = date(census_day.year - (1 if census_day.month < 4 else 0), 4, 1)
         self.ids = element.find("ChildIdentifiers")
         self.child = _text(self.ids, "LAchildID")
         self.person_id = 0
@@ -100,16 +103,8 @@ class ChildImport:
     def day(self, element: ET.Element | None, tag: str, where: str, needed_for: str = "") -> date | None:
         """A date item: None when absent (reported if `needed_for` something, which is then not
         imported); reported, once, when it is not a date."""
-        text = _text(element, tag)
-        left_out = f"; {needed_for} was not imported" if needed_for else ""
-        if not text:
-            if needed_for:
-                self.problem(where, tag, "", f"is needed{left_out}")
-            return None
-        parsed = parse_day(text)
-        if parsed is None:
-            self.problem(where, tag, text, f"is not a date (YYYY-MM-DD){left_out}")
-        return parsed
+        return checked_day(_text(element, tag), needed_for, "YYYY-MM-DD",
+                           lambda value, reason: self.problem(where, tag, value, reason))
 
     def run(self) -> None:
         if not ID_PATTERN.match(self.child):
@@ -145,11 +140,8 @@ class ChildImport:
                 person.upn = upn
         traits = self.element.find("ChildCharacteristics")
         ethnicity = _text(traits, "Ethnicity")
-        codes = [c for c, _label in self.m.library.get("referral-and-information-record").question("ethnicity").choices]
-        if ethnicity == "NOBT":
-            person.characteristics["ethnicity"].CopyFrom(cpb.Answer(status=cpb.ANSWER_STATUS_NOT_KNOWN))
-        elif ethnicity in codes:
-            person.characteristics["ethnicity"].CopyFrom(cpb.Answer(value=ethnicity, status=cpb.ANSWER_STATUS_ANSWERED))
+        if (answer := ethnicity_answer(self.m.library, ethnicity)) is not None:
+            person.characteristics["ethnicity"].CopyFrom(answer)
         elif ethnicity:
             self.problem(where, "Ethnicity", ethnicity, "is not a census ethnicity code; left unrecorded")
         disabilities = [d.text.strip() for d in (traits.findall("Disabilities/Disability") if traits is not None else [])
@@ -225,9 +217,10 @@ class EpisodeImport:
         answers = {"referral_source": "", "primary_need": need if need and not nfa else ""}
         if self.m.db.read_sync(find) is not None:
             # An earlier run, or last year's return, brought this episode in; a later return may
-            # state the primary need the earlier one could not yet.
+            # state the primary need the earlier one could not yet. It is kept as this return's
+            # year stated it, so last year's return still reads as it was.
             if answers["primary_need"]:
-                self.items(referred, "referral", answers)
+                self.items(max(referred, self.c.year_start), "referral", answers)
             return True
         if self.m.db.read_sync(lambda s: episodes.open_for(s, self.c.person_id)) is not None:
             self.c.problem(self.where, "CINreferralDate", referred.isoformat(),

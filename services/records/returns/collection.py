@@ -19,6 +19,7 @@ from services.records.models import Document, Person
 from services.records.template_library import TemplateLibrary
 
 ANSWERED = 1  # ANSWER_STATUS_ANSWERED: a declined or not-known answer is never reported as a value
+DECLINED = 4  # ANSWER_STATUS_DECLINED
 
 # Whoever runs a return at the server's console: it may produce returns and nothing else.
 CONSOLE = Principal(user_name="users/0", username="ics admin (console)", display_name="ics admin (console)",
@@ -90,3 +91,14 @@ def la_child_id(person: Person) -> str:
     in with a migrated return), otherwise ICS's record number. Letters and digits only, as both
     returns require."""
     return person.council_child_id or f"ICS{person.id}"
+
+
+def ethnicity_code(person: Person, answered: str = "") -> str:
+    """The child's ethnicity as both returns code it: the person record's answer, else one a
+    form recorded, else the returns' own codes for declined (REFU) and not yet obtained (NOBT)."""
+    recorded = next((c for c in person.characteristics if c.key == "ethnicity"), None)
+    if recorded is not None and recorded.status == ANSWERED and recorded.value:
+        return recorded.value
+    if answered:
+        return answered
+    return "REFU" if recorded is not None and recorded.status == DECLINED else "NOBT"

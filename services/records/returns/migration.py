@@ -95,6 +95,33 @@ def parse_day(text: str | None) -> date | None:
         return None
 
 
+def checked_day(text: str, needed_for: str, form: str, report) -> date | None:
+    """A return's date item: None when absent (reported if it is needed for something, which is
+    then not imported); reported, once, when it is not a date. `report(value, reason)`."""
+    left_out = f"; {needed_for} was not imported" if needed_for else ""
+    if not text:
+        if needed_for:
+            report("", f"is needed{left_out}")
+        return None
+    parsed = parse_day(text)
+    if parsed is None:
+        report(text, f"is not a date ({form}){left_out}")
+    return parsed
+
+
+# The returns' ethnicity codes for "refused" and "information not yet obtained" are answer
+# statuses in ICS, so a child's record says plainly that the question was declined or not asked.
+ETHNICITY_STATUSES = {"NOBT": cpb.ANSWER_STATUS_NOT_KNOWN, "REFU": cpb.ANSWER_STATUS_DECLINED}
+
+
+def ethnicity_answer(library: TemplateLibrary, code: str) -> cpb.Answer | None:
+    """The person record's answer for a return's ethnicity code; None for a code that is not one."""
+    if code in ETHNICITY_STATUSES:
+        return cpb.Answer(status=ETHNICITY_STATUSES[code])
+    codes = {value for value, _label in library.get("referral-and-information-record").question("ethnicity").choices}
+    return cpb.Answer(value=code, status=cpb.ANSWER_STATUS_ANSWERED) if code in codes else None
+
+
 class Migrator:
     """The writes both imports share, each in its own transaction and each looking first for what
     an earlier run made."""

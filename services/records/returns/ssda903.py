@@ -28,13 +28,12 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.records import audit, care
 from services.records.models import (Allocation, CarePeriod, Carer, Document, LegalStatusSpan, Person, Placement)
 from services.records.returns.collection import (ANSWERED, Collection, children_in_returns, ddmmyyyy,
-                                                  la_child_id, statutory_answers)
+                                                  ethnicity_code, la_child_id, statutory_answers)
 from services.records.template_library import TemplateLibrary
 
 TABLES: dict[str, tuple[str, ...]] = {
@@ -336,15 +335,8 @@ class ReturnBuilder:
 
     @staticmethod
     def ethnicity(facts: ChildFacts) -> str:
-        person = facts.person
-        recorded = next((ch for ch in person.characteristics if ch.key == "ethnicity"), None)
-        if recorded is not None and recorded.status == ANSWERED and recorded.value:
-            return recorded.value
-        answered = next((a["ETHNIC"] for _d, _t, a in reversed(facts.documents) if a.get("ETHNIC")), "")
-        if answered:
-            return answered
-        # The return's own codes for "declined" and "not yet obtained".
-        return "REFU" if recorded is not None and recorded.status == cpb.ANSWER_STATUS_DECLINED else "NOBT"
+        return ethnicity_code(facts.person, next(
+            (a["ETHNIC"] for _d, _t, a in reversed(facts.documents) if a.get("ETHNIC")), ""))
 
     def upn(self, facts: ChildFacts) -> str:
         return facts.person.upn or self.latest(facts, "UPN") or self.latest(facts, UPN_UNKNOWN)

@@ -26,13 +26,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from services.common.errors import InvalidArgument
 from services.common.names import make_name
 from services.records import allocations, care, people, placements
 from services.records.models import Allocation, CarePeriod, Carer, LegalStatusSpan, Placement
-from services.records.returns.migration import ImportReport, Migrator, Problem, importer, parse_day
+from services.records.returns.migration import (ImportReport, Migrator, Problem, checked_day, ethnicity_answer,
+                                                 importer, parse_day)
 from services.records.returns.ssda903 import DOLO, TABLES
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9]{1,40}$")
@@ -108,16 +108,8 @@ class ChildImport:
     def day(self, row: Row, column: str, needed_for: str = "") -> date | None:
         """A date: None when absent (reported if `needed_for` something, which is then not
         imported); reported, once, when it is not a date."""
-        text = row.get(column)
-        left_out = f"; {needed_for} was not imported" if needed_for else ""
-        if not text:
-            if needed_for:
-                self.problem(row, column, "", f"is needed{left_out}")
-            return None
-        parsed = parse_day(text)
-        if parsed is None:
-            self.problem(row, column, text, f"is not a date (dd/mm/yyyy){left_out}")
-        return parsed
+        return checked_day(row.get(column), needed_for, "dd/mm/yyyy",
+                           lambda value, reason: self.problem(row, column, value, reason))
 
     def items(self, day: date, module: str, answers: dict[str, str], row: Row) -> None:
         self.m.record_items(self.child, self.person_id, min(day, date.today()), module, answers,
@@ -164,12 +156,8 @@ class ChildImport:
             else:
                 person.upn = upn
         ethnicity = header.get("ETHNIC")
-        codes = {c for c, _l in self.m.library.get("referral-and-information-record").question("ethnicity").choices}
-        status = {"NOBT": cpb.ANSWER_STATUS_NOT_KNOWN, "REFU": cpb.ANSWER_STATUS_DECLINED}.get(ethnicity)
-        if status:
-            person.characteristics["ethnicity"].CopyFrom(cpb.Answer(status=status))
-        elif ethnicity in codes:
-            person.characteristics["ethnicity"].CopyFrom(cpb.Answer(value=ethnicity, status=cpb.ANSWER_STATUS_ANSWERED))
+        if (answer := ethnicity_answer(self.m.library, ethnicity)) is not None:
+            person.characteristics["ethnicity"].CopyFrom(answer)
         elif ethnicity:
             self.problem(header, "ETHNIC", ethnicity, "is not an ethnicity code; left unrecorded")
         home = next((r.get("HOME_POST") for r in self.rows.get("Episodes", []) if r.get("HOME_POST")), "")
