@@ -90,6 +90,9 @@ def seed_demo(config: IcsConfig) -> bool:
             return False
         users = demo_data.seed_identity(identity_db, config)
         demo_data.seed_records(records_db, users)
+        from services.records.signing import Signer
+
+        demo_data.seed_histories(records_db, users, Signer.load_or_create(config.records_signing_key_file))
         return True
     finally:
         identity_db.dispose()

@@ -1,5 +1,8 @@
 """The demo council: a few teams and workers, a few dozen synthetic children in families, and
-contacts and referrals awaiting decision, decided, and overdue. Every name is made up."""
+contacts and referrals awaiting decision, decided, and overdue; and a dozen children with two
+years' history through the synthetic-council generator (assessments, plans and reviews, child
+protection, and a third of them looked after), so both statutory returns have children in them.
+Every name is made up."""
 
 from __future__ import annotations
 
@@ -117,6 +120,22 @@ def seed_records(db: Database, users: dict[str, User], today: date | None = None
                     name=reply.referral.name, decision=decision, reason="Decided at the duty meeting.",
                     decided_date=decided.isoformat())))
     return count
+
+
+# A few children with two years' history, some of them looked after, so the demo has the whole
+# journey to show (plans, reviews, placements) and both statutory returns have children in them.
+LOOKED_AFTER_CHILDREN, LOOKED_AFTER_SHARE, LOOKED_AFTER_SEED = 12, 0.34, 2026
+
+
+def seed_histories(db: Database, users: dict[str, User], signer, today: date | None = None):
+    """Whole journeys through the synthetic-council generator (services/records/generate.py),
+    by the demo's own staff; about a third of the children come to be looked after."""
+    from services.records.generate import generate
+    from services.records.template_library import TemplateLibrary
+
+    staff = {name: staff_principal(users[name]) for name in ("duty", "leader", "manager", "worker", "worker2")}
+    return generate(db, TemplateLibrary.load(), signer, staff, LOOKED_AFTER_CHILDREN, 2, LOOKED_AFTER_SEED,
+                    today or today_london(), looked_after_share=LOOKED_AFTER_SHARE)
 
 
 def _working_days_before(calendar: WorkingCalendar, day: date, n: int) -> date:

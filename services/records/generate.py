@@ -214,6 +214,7 @@ class Council:
         self.cin_worker, self.cp_worker = staff["worker"], staff["worker2"]
         self.carers: list[pb.Carer] = []
         self.looked_after_due = 0.0
+        self.looked_after_share = LOOKED_AFTER_SHARE
 
     def write(self, fn):
         return self.db.write_sync(fn)
@@ -276,8 +277,8 @@ class Journey:
         self.sex = rng.choice((pb.SEX_FEMALE, pb.SEX_MALE))
         self.upn_recorded = self.upn_unknown_recorded = False  # see school_number
         earliest = max(start, self.dob)
-        # Every (1 / LOOKED_AFTER_SHARE)th child who can be (first referred 300 days before the end).
-        council.looked_after_due += LOOKED_AFTER_SHARE
+        # Every (1 / share)th child who can be (first referred 300 days before the end).
+        council.looked_after_due += council.looked_after_share
         self.looked_after = council.looked_after_due >= 1 and (until - earliest).days > 300
         council.looked_after_due -= self.looked_after
         latest = until - timedelta(days=300) if self.looked_after else until
@@ -845,10 +846,12 @@ class Journey:
 
 
 def generate(db: Database, library: TemplateLibrary, signer, staff: dict[str, Principal], children: int,
-             years: int, seed: int, until: date) -> Generated:
-    """`staff`: the demo council's principals by username (duty, leader, manager, worker, worker2)."""
+             years: int, seed: int, until: date, looked_after_share: float = LOOKED_AFTER_SHARE) -> Generated:
+    """`staff`: the demo council's principals by username (duty, leader, manager, worker, worker2).
+    `looked_after_share`: the demo asks for more looked-after children than a real council has."""
     rng = random.Random(seed)
     council = Council(db, library, signer, staff, rng, until)
+    council.looked_after_share = looked_after_share
     counts = council.counts
     start = until - timedelta(days=365 * years)
     council.make_carers(max(6, children // 30))

@@ -26,7 +26,7 @@ from services.common.db import Database
 from services.common.errors import InvalidArgument
 from services.records.models import AuditEntry, Episode, Person
 from services.records.returns.collection import la_child_id
-from services.records.returns.validators import validate_cin
+from services.records.returns.validators import validate_903, validate_cin
 from tests.conftest import fresh_pg_databases
 
 UNTIL = "2026-06-30"
@@ -290,24 +290,26 @@ def test_planted_903_errors_are_each_reported_and_every_valid_row_comes_in(counc
                     assert after[table].get(child) == lines_before, f"{child} changed in {table}"
 
 
-def test_the_demo_councils_census_has_no_error(tmp_path):
-    """The demo council (`ics admin seed-demo`, referrals of the last few weeks) in this year's
-    collection. It has no looked-after child, so its SSDA903 would be a Header with no rows."""
+def test_the_demo_councils_returns_have_no_error(tmp_path):
+    """The demo council (`ics admin seed-demo`: recent referrals, and a dozen children with two
+    years' history, a third of them looked after), in the last collection that has ended."""
     env = {**os.environ, "ICS_LA_CODE": "318"}
     for name in SERVICES:
         env.pop(f"ICS_{name.upper()}_DATABASE_URL", None)
     data_dir = tmp_path / "demo"
-    ics(env, data_dir, "migrate")
     ics(env, data_dir, "seed-demo")
     today = date.today()
-    year = today.year + (1 if today.month > 3 else 0)
+    year = today.year if today.month > 3 else today.year - 1  # the collection ending on the last 31 March
     path = export(env, data_dir, year, tmp_path / "demo.xml")
-    assert len(ET.parse(path).getroot().find("Children")) > 20
+    assert len(ET.parse(path).getroot().find("Children")) >= 5
+    folder = export_903(env, data_dir, year, tmp_path / "demo-903")
+    assert rows_by_child(folder)["header.csv"], "the demo has looked-after children"
     try:
-        result = validate_cin(path, year)
-    except InvalidArgument as unknown:  # a validator release older than this year's collection
+        census, looked_after = validate_cin(path, year), validate_903(folder, year)
+    except InvalidArgument as unknown:  # a validator release older than this collection
         pytest.skip(unknown.message)
-    assert result.errors == 0, result.summary()
+    assert census.errors == 0, census.summary()
+    assert looked_after.errors == 0 and not looked_after.skipped, looked_after.summary()
 
 
 def test_a_file_that_is_not_a_census_is_refused_whole(tmp_path):

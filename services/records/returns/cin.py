@@ -162,7 +162,7 @@ class CensusBuilder:
         return day if day is not None and day <= self.collection.end else None
 
     def child(self, facts: ChildFacts) -> ET.Element | None:
-        details = [d for d in (self.cin_details(facts, e) for e in facts.episodes) if d is not None]
+        details = [d for d in (self.cin_details(facts, e) for e in self.reported_episodes(facts)) if d is not None]
         if not details:
             return None
         person = facts.person
@@ -189,6 +189,20 @@ class CensusBuilder:
                 _add(block, "Disability", code)
         child.extend(details)
         return child
+
+    @staticmethod
+    def reported_episodes(facts: ChildFacts) -> list[Episode]:
+        """Several referrals about one child on one day are one referral to the census: a referral
+        closed with no further action is left out when the same day's work went on (another episode
+        opened that day), and several on one day are reported once (rules 8820, 8816)."""
+        by_day: dict[date, list[Episode]] = defaultdict(list)
+        for episode in facts.episodes:
+            by_day[episode.opened_date].append(episode)
+        kept = []
+        for same_day in by_day.values():
+            worked = [e for e in same_day if e.closure_reason != REFERRAL_NFA]
+            kept.extend(worked or same_day[-1:])
+        return sorted(kept, key=lambda e: (e.opened_date, e.id))
 
     @staticmethod
     def characteristic(person: Person, key: str) -> str:
