@@ -261,9 +261,9 @@ def start(session: Session, principal: Principal, library: TemplateLibrary, requ
         raise FailedPrecondition(f"{who} is still placed outside any looked-after period (placements/{placed.id}, "
                                  "for example privately fostered). End that placement first, then record that they "
                                  "are looked after and place them again within it.")
-    # The episode of need the child was in on that day: the open one, or (recording a past period,
-    # as a migration does) the one that was open then.
-    episode = episodes.open_for(session, child.id) or episodes.open_on(session, child.id, begins)
+    # The episode of need the child was in on that day (recording a past period, as a migration
+    # does, that may be one since closed), else the open one, whose start the period may not precede.
+    episode = episodes.open_on(session, child.id, begins) or episodes.open_for(session, child.id)
     if episode is None:
         raise FailedPrecondition(f"{who} has no open episode of need. A child becomes looked after within one: "
                                  "record the contact and the referral decision first.")
