@@ -57,6 +57,17 @@ def describe(entry: AuditEntry) -> str:
     return ACTION_WORDS.get(entry.action, entry.action.replace("_", " ").replace(".", ": "))
 
 
+def sentence(entry: AuditEntry) -> str:
+    """One line of the report, as a family reads it: when, who (and for whom), what, and why."""
+    said = f"{as_utc(entry.at):%d %b %Y %H:%M} UTC: {entry.actor_name or entry.actor_username}"
+    if entry.on_behalf_name:
+        said += f", for {entry.on_behalf_name},"
+    said += f" {describe(entry)}"
+    if entry.reason:
+        said += f", giving the reason: {entry.reason}"
+    return said + "."
+
+
 OUTPUT_WORDS_MAX = 200
 
 
@@ -91,17 +102,10 @@ def report(session: Session, principal: Principal, request: pb.GetAccessReportRe
     lines = [f"Who has seen or changed the record of {people.display_name(person)}"
              + (f", since {request.since}" if request.since else "") + "."]
     for entry in session.scalars(query):
-        at = as_utc(entry.at)
-        who = entry.actor_name or entry.actor_username
-        line = msg.lines.add(who=who, on_behalf_of=entry.on_behalf_name, what=describe(entry), reason=entry.reason)
-        line.time.FromDatetime(at)
-        sentence = f"{at:%d %b %Y %H:%M} UTC: {who}"
-        if entry.on_behalf_name:
-            sentence += f", for {entry.on_behalf_name},"
-        sentence += f" {line.what}"
-        if entry.reason:
-            sentence += f", giving the reason: {entry.reason}"
-        lines.append(sentence + ".")
+        line = msg.lines.add(who=entry.actor_name or entry.actor_username, on_behalf_of=entry.on_behalf_name,
+                             what=describe(entry), reason=entry.reason)
+        line.time.FromDatetime(as_utc(entry.at))
+        lines.append(sentence(entry))
     if len(lines) == 1:
         lines.append("Nobody has looked at or changed it in this period.")
     msg.text = "\n".join(lines) + "\n"

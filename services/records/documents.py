@@ -621,10 +621,7 @@ def send_back(session: Session, principal: Principal, request: pb.ReviewDocument
 
 def _statutory_answer(template: Template, answers: dict[str, dict], item: str) -> str:
     """The answer to whichever question feeds this CIN census item, so no question id is hard-coded."""
-    for question in template.questions():
-        if ("cin", item) in question.statutory and answers.get(question.id, {}).get("status") == ANSWERED:
-            return answers[question.id]["value"]
-    return ""
+    return template.statutory_answers(answers, "cin").get(item, "")
 
 
 def _close_episode(session: Session, principal: Principal, template: Template, document: Document,

@@ -40,7 +40,7 @@ from services.common.dates import add_months, as_utc, human, parse_date, today_l
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.common.names import make_name
 from services.records import access, audit, people
-from services.records.access_report import describe
+from services.records.access_report import sentence
 from services.records.documents import STATE_WORDS, answers_of
 from services.records.frontdoor import DECISION_LABELS
 from services.records.models import (Allocation, Attachment, AuditEntry, AuditPerson, Carer, CarePeriod,
@@ -505,15 +505,7 @@ def _access_report_item(session: Session, person: Person, ids: list[int]) -> tup
     lines = ["Who has seen or changed the record, " + title]
     query = (select(AuditEntry).join(AuditPerson, AuditPerson.audit_id == AuditEntry.id)
              .where(AuditPerson.person_id.in_(ids)).order_by(AuditEntry.id).distinct())
-    for entry in session.scalars(query):
-        who = entry.actor_name or entry.actor_username
-        sentence = f"{_moment(entry.at)}: {who}"
-        if entry.on_behalf_name:
-            sentence += f", for {entry.on_behalf_name},"
-        sentence += f" {describe(entry)}"
-        if entry.reason:
-            sentence += f", giving the reason: {entry.reason}"
-        lines.append(sentence + ".")
+    lines.extend(sentence(entry) for entry in session.scalars(query))
     if len(lines) == 1:
         lines.append("Nobody has looked at or changed it.")
     return f"people/{person.id}/access-report", "access_report", title, "\n".join(lines)

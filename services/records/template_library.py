@@ -50,6 +50,7 @@ import yaml
 from services.records.statutory import RETURNS
 
 ANSWER_STATUSES = ("answered", "not_known", "not_applicable", "declined", "not_yet_asked")
+ANSWERED_STATUS = 1  # ANSWER_STATUS_ANSWERED, as stored with every answer
 TYPES = ("text", "long_text", "date", "choice", "multi_choice", "yes_no", "number")
 KINDS = ("contact", "referral", "assessment", "child_protection", "plan", "review", "placement",
          "progress", "closure", "note", "supervision", "migration")
@@ -116,6 +117,20 @@ class Template:
 
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
+
+    def statutory_answers(self, answers: dict[str, dict], ret: str) -> dict[str, str]:
+        """The answered questions that feed return `ret` ("cin" or "ssda903"), by the return's
+        item name (the first question to feed an item wins). "Declined" and "not known" are not
+        values, so only answered questions count."""
+        found: dict[str, str] = {}
+        for question in self.questions():
+            answer = answers.get(question.id) or {}
+            if answer.get("status", ANSWERED_STATUS) != ANSWERED_STATUS or not answer.get("value"):
+                continue
+            for tag_return, item in question.statutory:
+                if tag_return == ret:
+                    found.setdefault(item, str(answer["value"]))
+        return found
 
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions() if q.id == question_id)

@@ -30,8 +30,9 @@ from services.common.dates import today_london
 from services.common.errors import InvalidArgument
 from services.records import audit
 from services.records.models import Contact, Document, Episode, Person, Plan, Referral
-from services.records.returns.collection import (Collection, children_in_returns, ethnicity_code, la_child_id,
-                                                  statutory_answers)
+from services.records.returns.collection import (SEX_LETTER, Collection, children_in_returns, ethnicity_code,
+                                                  la_child_id, parse_day, statutory_answers, templates_feeding,
+                                                  write_private)
 from services.records.template_library import TemplateLibrary
 
 SOFTWARE_CODE = "ICS"
@@ -44,7 +45,6 @@ REFERRAL_SOURCE = {
     pb.CONTACT_SOURCE_FAMILY: "1A", pb.CONTACT_SOURCE_ANONYMOUS: "9", pb.CONTACT_SOURCE_OTHER_AGENCY: "8",
     pb.CONTACT_SOURCE_SELF: "1C", pb.CONTACT_SOURCE_OTHER: "8", pb.CONTACT_SOURCE_UNSPECIFIED: "10",
 }
-SEX = {pb.SEX_FEMALE: "F", pb.SEX_MALE: "M"}  # anything else is U, not known
 # A duty decision of no further action or advice closes the episode as "referral_nfa": the
 # census reports it as a referral with no further action, closed RC8.
 REFERRAL_NFA = "referral_nfa"
@@ -65,13 +65,6 @@ class ChildFacts:
     plans: list[Plan] = field(default_factory=list)
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text[:10])
-    except (TypeError, ValueError):
-        return None
-
-
 def _completed_on(document: Document) -> date:
     return today_london(document.ended_at) if document.ended_at else document.start_date
 
@@ -80,6 +73,7 @@ def load(session: Session, principal: Principal, library: TemplateLibrary,
          collection: Collection) -> list[ChildFacts]:
     """The children with an episode open at some time in the year, oldest id first."""
     who = children_in_returns(principal)
+    templates = templates_feeding(library, "cin")
     rows = session.execute(
         select(Episode, Person).join(Person, Person.id == Episode.person_id).where(
             who, Episode.opened_date <= collection.end,
@@ -98,7 +92,7 @@ def load(session: Session, principal: Principal, library: TemplateLibrary,
             children[referral.person_id].referrals[referral.episode_id or 0].append((referral, contact))
         documents = list(session.scalars(select(Document).where(
             Document.person_id.in_(chunk), Document.state.in_(COUNTED_STATES),
-            Document.template_id.in_(census_templates(library)))
+            Document.template_id.in_(templates))
             .order_by(Document.start_date, Document.id)))
         replaced = {d.supersedes_id for d in documents if d.supersedes_id and d.state == pb.DOCUMENT_STATE_COMPLETED}
         for document in documents:
@@ -132,12 +126,6 @@ def _kind(library: TemplateLibrary, document: Document) -> str:
         return ""
 
 
-def census_templates(library: TemplateLibrary) -> list[str]:
-    """Every template, in any version, with a question that feeds the census."""
-    return sorted({t.name for t in library.all_versions() for q in t.questions()
-                   if any(ret == "cin" for ret, _item in q.statutory)})
-
-
 # ---------------------------------------------------------------------------------------------
 # Building the XML
 
@@ -157,10 +145,6 @@ class CensusBuilder:
         self.collection = collection
         self.calendar = calendar or WorkingCalendar()
 
-    def ended(self, day: date | None) -> date | None:
-        """An end date counts only if it happened by the census date (31 March)."""
-        return day if day is not None and day <= self.collection.end else None
-
     def child(self, facts: ChildFacts) -> ET.Element | None:
         details = [d for d in (self.cin_details(facts, e) for e in self.reported_episodes(facts)) if d is not None]
         if not details:
@@ -177,9 +161,10 @@ class CensusBuilder:
         if person.date_of_birth and person.date_of_birth <= self.collection.end:
             _add(ids, "PersonBirthDate", person.date_of_birth)
         else:  # unborn at the census date: the expected date, as the referral recorded it
-            _add(ids, "ExpectedPersonBirthDate", person.date_of_birth or _day(answers.get("ExpectedPersonBirthDate", "")))
-        _add(ids, "Sex", SEX.get(person.sex, "U"))
-        _add(ids, "PersonDeathDate", self.ended(_day(answers.get("PersonDeathDate", ""))))
+            _add(ids, "ExpectedPersonBirthDate",
+                 person.date_of_birth or parse_day(answers.get("ExpectedPersonBirthDate", "")))
+        _add(ids, "Sex", SEX_LETTER.get(person.sex, "U"))
+        _add(ids, "PersonDeathDate", self.collection.by_end(parse_day(answers.get("PersonDeathDate", ""))))
         characteristics = ET.SubElement(child, "ChildCharacteristics")
         _add(characteristics, "Ethnicity", ethnicity_code(person, answers.get("Ethnicity", "")))
         disability = self.characteristic(person, "disability") or answers.get("Disability")
@@ -218,7 +203,7 @@ class CensusBuilder:
 
     def cin_details(self, facts: ChildFacts, episode: Episode) -> ET.Element | None:
         c = self.collection
-        closed = self.ended(episode.closed_date)
+        closed = self.collection.by_end(episode.closed_date)
         in_episode = [(d, a) for d, a in facts.documents if d.episode_id == episode.id]
         referrals = facts.referrals.get(episode.id, [])
         details = ET.Element("CINdetails")
@@ -229,7 +214,8 @@ class CensusBuilder:
         if nfa and episode.opened_date < c.start:
             return None  # a referral with no further action belongs to the year it was made in (rule 8569Q)
         # A need nobody stated is reported as N0, "not stated": the census's own word for it.
-        _add(details, "PrimaryNeedCode", None if nfa else self.last(in_episode, "PrimaryNeedCode", before=c.end) or "N0")
+        need = None if nfa else self.last(in_episode, "PrimaryNeedCode", before=c.end) or "N0"
+        _add(details, "PrimaryNeedCode", need)
         if closed and not nfa:
             # A referral with no further action says so with ReferralNFA alone: it was never an
             # assessed case, so it has no "closed after assessment" reason (rules 8815, 8825Q).
@@ -241,19 +227,20 @@ class CensusBuilder:
         # year (an enquiry the year before) is reported on the episode (rule 2884).
         reported = {s[1] for s in section47s}
         _add(details, "DateOfInitialCPC", min((day for _d, a in in_episode
-                                               if (day := _day(a.get("DateOfInitialCPC", "")))
+                                               if (day := parse_day(a.get("DateOfInitialCPC", "")))
                                                and day not in reported and c.start <= day <= c.end), default=None))
         _add(details, "ReferralNFA", "true" if nfa else "false")
         for document, answers in in_episode:
-            started = _day(answers.get("AssessmentActualStartDate", ""))
+            started = parse_day(answers.get("AssessmentActualStartDate", ""))
             if started is None or started > c.end:
                 continue
-            authorised = self.ended(_day(answers.get("AssessmentAuthorisationDate", "")))
+            authorised = self.collection.by_end(parse_day(answers.get("AssessmentAuthorisationDate", "")))
             if authorised is not None and authorised < c.start:
                 continue  # finished before the year began
             block = ET.SubElement(details, "Assessments")
             _add(block, "AssessmentActualStartDate", started)
-            _add(block, "AssessmentInternalReviewDate", self.ended(_day(answers.get("AssessmentInternalReviewDate", ""))))
+            _add(block, "AssessmentInternalReviewDate",
+                 self.collection.by_end(parse_day(answers.get("AssessmentInternalReviewDate", ""))))
             _add(block, "AssessmentAuthorisationDate", authorised)
             factors = sorted({f.strip() for f in answers.get("AssessmentFactors", "").split(",") if f.strip()})
             if authorised and factors:
@@ -266,12 +253,12 @@ class CensusBuilder:
                 continue
             block = ET.SubElement(details, "CINPlanDates")
             _add(block, "CINPlanStartDate", plan.start_date)
-            _add(block, "CINPlanEndDate", self.ended(plan.end_date))
+            _add(block, "CINPlanEndDate", self.collection.by_end(plan.end_date))
         for started, icpc, not_required in section47s:
             block = ET.SubElement(details, "Section47")
             _add(block, "S47ActualStartDate", started)
             _add(block, "InitialCPCtarget", self.calendar.add_working_days(started, ICPC_WORKING_DAYS))
-            _add(block, "DateOfInitialCPC", self.ended(icpc))
+            _add(block, "DateOfInitialCPC", self.collection.by_end(icpc))
             _add(block, "ICPCnotRequired", "true" if not_required else "false")
         cp_plans = [p for p in facts.plans if p.kind == "child_protection"]
         for index, plan in enumerate(cp_plans):
@@ -279,14 +266,14 @@ class CensusBuilder:
                 continue
             block = ET.SubElement(details, "ChildProtectionPlans")
             _add(block, "CPPstartDate", plan.start_date)
-            _add(block, "CPPendDate", self.ended(plan.end_date))
+            _add(block, "CPPendDate", self.collection.by_end(plan.end_date))
             within = [(d, a) for d, a in facts.documents
                       if _within(self.review_day(a) or d.start_date, plan.start_date, plan.end_date or episode_end)]
             initial = self.category_at_start(facts, plan)
             _add(block, "InitialCategoryOfAbuse", initial)
             _add(block, "LatestCategoryOfAbuse", self.last(within, "LatestCategoryOfAbuse", before=c.end) or initial)
             _add(block, "NumberOfPreviousCPP", index)
-            reviews = sorted({day for _d, a in within if (day := _day(a.get("CPPreviewDate", "")))
+            reviews = sorted({day for _d, a in within if (day := parse_day(a.get("CPPreviewDate", "")))
                               and c.start <= day <= c.end})
             if reviews:
                 listed = ET.SubElement(block, "Reviews")
@@ -295,12 +282,12 @@ class CensusBuilder:
         return details
 
     def in_year_and_episode(self, plan: Plan, episode: Episode) -> bool:
-        return (self.collection.overlaps(plan.start_date, self.ended(plan.end_date))
+        return (self.collection.overlaps(plan.start_date, self.collection.by_end(plan.end_date))
                 and _within(plan.start_date, episode.opened_date, episode.closed_date))
 
     @staticmethod
     def review_day(answers: dict[str, str]) -> date | None:
-        return _day(answers.get("CPPreviewDate", ""))
+        return parse_day(answers.get("CPPreviewDate", ""))
 
     @staticmethod
     def first(documents, item: str) -> str:
@@ -322,7 +309,7 @@ class CensusBuilder:
         for document, answers in facts.documents:
             if "InitialCategoryOfAbuse" not in answers:
                 continue
-            if _day(answers.get("CPPstartDate", "")) == plan.start_date:
+            if parse_day(answers.get("CPPstartDate", "")) == plan.start_date:
                 return answers["InitialCategoryOfAbuse"]
             if document.start_date <= plan.start_date:
                 best = answers["InitialCategoryOfAbuse"]
@@ -331,11 +318,11 @@ class CensusBuilder:
     def section47s(self, documents) -> list[tuple[date, date | None, bool | None]]:
         """Each s47 enquiry that began in the episode: its start, the initial conference that
         followed it (before the next enquiry began), and whether one was found not needed."""
-        starts = sorted({day for _d, a in documents if (day := _day(a.get("S47ActualStartDate", "")))})
+        starts = sorted({day for _d, a in documents if (day := parse_day(a.get("S47ActualStartDate", "")))})
         found: list[tuple[date, date | None, bool | None]] = []
         for index, started in enumerate(starts):
             until = starts[index + 1] if index + 1 < len(starts) else None
-            icpc = min((day for _d, a in documents if (day := _day(a.get("DateOfInitialCPC", "")))
+            icpc = min((day for _d, a in documents if (day := parse_day(a.get("DateOfInitialCPC", "")))
                         and day >= started and (until is None or day < until)), default=None)
             not_required = None
             for document, answers in documents:
@@ -392,19 +379,8 @@ def export_cin(session: Session, principal: Principal, library: TemplateLibrary,
     included = [c.findtext("ChildIdentifiers/LAchildID") for c in children]
     episodes = len(children.findall("Child/CINdetails"))
     data = ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True) + b"\n"
-    _write_private(out_path, data)
+    write_private(out_path, data)
     by_id = {la_child_id(f.person): f.person.id for f in facts}
     audit.record(session, principal, "return", f"returns/cin/{collection.year}", [by_id[i] for i in included],
                  detail=f"the Children in Need census {collection.label}")
     return CensusSummary(len(included), episodes, out_path)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Returns hold children's details: readable by the owner only."""
-    import os
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    os.chmod(path, 0o600)

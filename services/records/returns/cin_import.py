@@ -17,7 +17,6 @@ decides which record each item becomes:
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -28,10 +27,10 @@ from services.common.errors import InvalidArgument
 from services.common.names import make_name
 from services.records import documents, episodes, frontdoor
 from services.records.returns.cin import REFERRAL_SOURCE
-from services.records.returns.migration import (ImportReport, Migrator, Problem, checked_day, ethnicity_answer,
-                                                 parse_day)
+from services.records.returns.collection import parse_day
+from services.records.returns.migration import (CHILD_ID, ImportReport, Migrator, Problem, checked_day, checked_upn,
+                                                 ethnicity_answer, importer)
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9]{1,40}$")
 SEX = {"M": pb.SEX_MALE, "F": pb.SEX_FEMALE, "U": pb.SEX_UNKNOWN,
        "1": pb.SEX_MALE, "2": pb.SEX_FEMALE, "0": pb.SEX_UNKNOWN, "9": pb.SEX_INDETERMINATE}
 # The front door's kind of contact for each census ReferralSource; where the census code is
@@ -71,17 +70,11 @@ def read_census(path: Path) -> tuple[ET.Element, str]:
 def import_cin(db, library, signer, path: Path, team_name: str) -> ImportReport:
     root, return_name = read_census(path)
     report = ImportReport()
-    migrator = Migrator(db, library, signer, importer_for(team_name), return_name, report)
+    migrator = Migrator(db, library, signer, importer(team_name), return_name, report)
     census_day = parse_day(root.findtext("Header/CollectionDetails/ReferenceDate")) or date.today()
     for child in root.findall("Children/Child"):
         ChildImport(migrator, child, min(census_day, date.today())).run()
     return report
-
-
-def importer_for(team_name: str):
-    from services.records.returns.migration import importer
-
-    return importer(team_name)
 
 
 def _text(element: ET.Element | None, tag: str) -> str:
@@ -107,7 +100,7 @@ class ChildImport:
                            lambda value, reason: self.problem(where, tag, value, reason))
 
     def run(self) -> None:
-        if not ID_PATTERN.match(self.child):
+        if not CHILD_ID.match(self.child):
             self.problem("the child", "LAchildID", self.child, "must be letters and digits only; the child was not imported")
             return
         existing = self.m.find_child(self.child)
@@ -130,14 +123,7 @@ class ChildImport:
             self.problem(where, "Sex", sex_code, "is not M, F or U; recorded as not known")
             sex = pb.SEX_UNKNOWN
         person = pb.Person(date_of_birth=born.isoformat() if born else "", sex=sex)
-        upn = _text(ids, "UPN")
-        if upn:
-            from services.records.identifiers import upn_problem
-
-            if problem := upn_problem(upn):
-                self.problem(where, "UPN", upn, f"{problem}; the child was imported without it")
-            else:
-                person.upn = upn
+        person.upn = checked_upn(_text(ids, "UPN"), lambda value, reason: self.problem(where, "UPN", value, reason))
         traits = self.element.find("ChildCharacteristics")
         ethnicity = _text(traits, "Ethnicity")
         if (answer := ethnicity_answer(self.m.library, ethnicity)) is not None:

@@ -7,10 +7,14 @@ lac2025_26)."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import ColumnElement
+
+from ics.records.v1 import records_pb2 as pb
 
 from services.common.auth import Principal
 from services.common.errors import InvalidArgument
@@ -19,6 +23,7 @@ from services.records.models import Document, Person
 from services.records.template_library import TemplateLibrary
 
 ANSWERED = 1  # ANSWER_STATUS_ANSWERED: a declined or not-known answer is never reported as a value
+SEX_LETTER = {pb.SEX_FEMALE: "F", pb.SEX_MALE: "M"}  # anything else is U, not known
 DECLINED = 4  # ANSWER_STATUS_DECLINED
 
 # Whoever runs a return at the server's console: it may produce returns and nothing else.
@@ -50,6 +55,10 @@ class Collection:
     def label(self) -> str:
         return f"{self.year - 1}-{str(self.year)[2:]}"
 
+    def by_end(self, day: date | None) -> date | None:
+        """A date counts in the return only if it happened by 31 March: a later one is not yet known."""
+        return day if day is not None and day <= self.end else None
+
     def overlaps(self, start: date, end: date | None) -> bool:
         """Was something that ran from `start` to `end` (None: still running) open in the year?"""
         return start <= self.end and (end is None or end >= self.start)
@@ -65,25 +74,45 @@ def children_in_returns(principal: Principal) -> ColumnElement[bool]:
 
 
 def statutory_answers(library: TemplateLibrary, document: Document, ret: str) -> dict[str, str]:
-    """The answers of `document` that feed return `ret` ("cin" or "ssda903"), by the return's item
-    name, through the statutory tags on the template version the document was written with. Only
-    answered questions count: "declined" and "not known" are not values."""
+    """The answers of `document` that feed return `ret`, by the return's item name, through the
+    statutory tags on the template version the document was written with."""
     try:
         template = library.get(document.template_id, document.template_version)
     except KeyError:
         return {}
-    answers = json.loads(document.answers_json)
-    found: dict[str, str] = {}
-    for question in template.questions():
-        for tag_return, item in question.statutory:
-            answer = answers.get(question.id)
-            if tag_return == ret and answer and answer.get("status", ANSWERED) == ANSWERED and answer.get("value"):
-                found.setdefault(item, str(answer["value"]))
-    return found
+    return template.statutory_answers(json.loads(document.answers_json), ret)
+
+
+def templates_feeding(library: TemplateLibrary, ret: str) -> list[str]:
+    """Every template, in any version, with a question that feeds return `ret`."""
+    return sorted({t.name for t in library.all_versions() for q in t.questions()
+                   if any(tag == ret for tag, _item in q.statutory)})
 
 
 def ddmmyyyy(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+def parse_day(text: str | None) -> date | None:
+    """A date as the records hold it (ISO) or as the SSDA903 writes it (dd/mm/yyyy); None when
+    it is not one."""
+    text = (text or "").strip()
+    try:
+        if len(text) == 10 and text[2] == "/" and text[5] == "/":
+            return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Returns hold children's details: readable by the one who made them and no one else, from
+    the moment the file exists."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    os.chmod(path, 0o600)
 
 
 def la_child_id(person: Person) -> str:

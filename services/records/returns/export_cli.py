@@ -6,7 +6,6 @@ return is never overwritten unless `--force` says so."""
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -94,8 +93,6 @@ def run(args, config) -> int:
             out_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         result = db.write_sync(lambda s: export_cin(s, CONSOLE, library, collection, out_path, produced_at,
                                                     config.la_code))
-        if out_path.exists():
-            os.chmod(out_path, 0o600)
         print(result.sentence() if hasattr(result, "sentence") else result, flush=True)
         return 0
     finally:

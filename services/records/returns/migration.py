@@ -17,6 +17,7 @@ through the same statutory mapping as any worker's form.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,7 +31,9 @@ from services.common.db import Database
 from services.common.errors import IcsError, InvalidArgument
 from services.common.names import make_name
 from services.records import documents, plans
+from services.records.identifiers import upn_problem
 from services.records.models import Document, Person, Plan
+from services.records.returns.collection import parse_day
 from services.records.template_library import TemplateLibrary
 
 MIGRATION_TEMPLATE = "record-from-a-past-return"
@@ -84,15 +87,16 @@ def reason_of(error: IcsError) -> str:
     return error.message
 
 
-def parse_day(text: str | None) -> date | None:
-    """A return's date (ISO, or dd/mm/yyyy as the SSDA903 writes them); None when it is not one."""
-    text = (text or "").strip()
-    try:
-        if len(text) == 10 and text[2] == "/" and text[5] == "/":
-            return date(int(text[6:]), int(text[3:5]), int(text[:2]))
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+# A child's id in either return: letters and digits only.
+CHILD_ID = re.compile(r"^[A-Za-z0-9]{1,40}$")
+
+
+def checked_upn(upn: str, report) -> str:
+    """The UPN if it is a valid one; otherwise it is reported, `report(value, reason)`, and left out."""
+    if upn and (problem := upn_problem(upn)):
+        report(upn, f"{problem}; the child was imported without it")
+        return ""
+    return upn
 
 
 def checked_day(text: str, needed_for: str, form: str, report) -> date | None:

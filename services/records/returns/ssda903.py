@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -32,8 +31,9 @@ from ics.records.v1 import records_pb2 as pb
 from services.common.auth import Principal
 from services.records import audit, care
 from services.records.models import (Allocation, CarePeriod, Carer, Document, LegalStatusSpan, Person, Placement)
-from services.records.returns.collection import (ANSWERED, Collection, children_in_returns, ddmmyyyy,
-                                                  ethnicity_code, la_child_id, statutory_answers)
+from services.records.returns.collection import (ANSWERED, SEX_LETTER, Collection, children_in_returns, ddmmyyyy,
+                                                  ethnicity_code, la_child_id, parse_day, statutory_answers,
+                                                  templates_feeding, write_private)
 from services.records.template_library import TemplateLibrary
 
 TABLES: dict[str, tuple[str, ...]] = {
@@ -61,7 +61,6 @@ FILES = {"Header": "header.csv", "Episodes": "episodes.csv", "Reviews": "reviews
          "OC2": "oc2.csv", "OC3": "oc3.csv", "AD1": "ad1.csv", "PlacedAdoption": "placed_adoption.csv",
          "PrevPerm": "prev_perm.csv", "Missing": "missing.csv", "SWEpisodes": "sw_episodes.csv", "DoLo": "dolo.csv"}
 
-SEX = {pb.SEX_FEMALE: "F", pb.SEX_MALE: "M"}  # anything else is U, not known
 # Until the 2023-24 collection the 903 coded sex as 1 (male) or 2 (female), with no "not known".
 OLD_SEX, SEX_LETTERS_FROM_YEAR = {pb.SEX_MALE: "1", pb.SEX_FEMALE: "2"}, 2025
 YES_NO = {"yes": "1", "no": "0", "true": "1", "false": "0", "1": "1", "0": "0"}
@@ -111,13 +110,6 @@ class ChildFacts:
     allocations: list[Allocation] = field(default_factory=list)
 
 
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat((text or "")[:10])
-    except ValueError:
-        return None
-
-
 def _birthday(born: date, years: int) -> date:
     try:
         return born.replace(year=born.year + years)
@@ -129,12 +121,6 @@ def _age_on(born: date | None, day: date) -> int | None:
     if born is None:
         return None
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def return_templates(library: TemplateLibrary) -> list[str]:
-    """Every template, in any version, with a question that feeds the return."""
-    return sorted({t.name for t in library.all_versions() for q in t.questions()
-                   if any(ret == "ssda903" for ret, _item in q.statutory)})
 
 
 def _structural_answers(library: TemplateLibrary, document: Document) -> dict[str, str]:
@@ -201,7 +187,7 @@ def load(session: Session, principal: Principal, library: TemplateLibrary,
         if in_year or _care_leaver(people[pid], rows, collection):
             children[pid] = ChildFacts(people[pid], [Period(p) for p in rows])
     ids = sorted(children)
-    templates = return_templates(library)
+    templates = templates_feeding(library, "ssda903")
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         period_of = {p.row.id: p for i in chunk for p in children[i].periods}
         for status in session.scalars(select(LegalStatusSpan).where(LegalStatusSpan.care_period_id.in_(period_of))
@@ -242,10 +228,6 @@ class ReturnBuilder:
     def __init__(self, collection: Collection):
         self.c = collection
 
-    def within(self, day: date | None) -> date | None:
-        """A date counts only if it happened by the end of the year (31 March)."""
-        return day if day is not None and day <= self.c.end else None
-
     def latest(self, facts: ChildFacts, item: str, since: date | None = None) -> str:
         """The most recent answer to `item` recorded by the end of the year (and on or after
         `since`), whichever template asked it."""
@@ -266,7 +248,7 @@ class ReturnBuilder:
                     [care.StatusSpan(s.code, s.start_date, s.end_date) for s in period.statuses],
                     [care.PlacementSpan(c.id, pl.placement_type, pl.provider, c.postcode, c.urn, pl.start_date,
                                         pl.end_date, pl.end_reason) for pl, c in period.placed]):
-                begins, ends = date.fromisoformat(row.decom), _day(row.dec)
+                begins, ends = date.fromisoformat(row.decom), parse_day(row.dec)
                 if begins > self.c.end or (ends is not None and ends < self.c.start):
                     continue
                 if ends is not None and ends > self.c.end:
@@ -277,39 +259,39 @@ class ReturnBuilder:
     def child(self, facts: ChildFacts) -> dict[str, list[list[str]]]:
         c, person = self.c, facts.person
         child, dob = la_child_id(person), ddmmyyyy(person.date_of_birth)
-        sex = (SEX.get(person.sex, "U") if c.year >= SEX_LETTERS_FROM_YEAR else OLD_SEX.get(person.sex, ""))
+        sex = SEX_LETTER.get(person.sex, "U") if c.year >= SEX_LETTERS_FROM_YEAR else OLD_SEX.get(person.sex, "")
         out: dict[str, list[list[str]]] = defaultdict(list)
         episodes = self.episodes(facts)
         for _period, r in episodes:
-            out["Episodes"].append([child, ddmmyyyy(_day(r.decom)), r.rne, r.ls, r.cin, r.place, r.place_provider,
-                                    ddmmyyyy(_day(r.dec)), r.rec, r.reason_place_change, r.home_post, r.pl_post,
+            out["Episodes"].append([child, ddmmyyyy(parse_day(r.decom)), r.rne, r.ls, r.cin, r.place, r.place_provider,
+                                    ddmmyyyy(parse_day(r.dec)), r.rec, r.reason_place_change, r.home_post, r.pl_post,
                                     r.urn])
         looked_after = [r for _p, r in episodes if r.ls not in SHORT_BREAKS]
         mother = mother_dob = ""
         if person.sex == pb.SEX_FEMALE and looked_after:
             mother = YES_NO.get(self.latest(facts, "MOTHER").lower(), "")
-            mother_dob = ddmmyyyy(self.within(_day(self.latest(facts, "MC_DOB")))) if mother == "1" else ""
+            mother_dob = ddmmyyyy(self.c.by_end(parse_day(self.latest(facts, "MC_DOB")))) if mother == "1" else ""
         out["Header"].append([child, sex, dob, self.ethnicity(facts), self.upn(facts), mother, mother_dob])
 
         for day, template, answers in facts.documents:
-            review = _day(answers.get("REVIEW"))
+            review = parse_day(answers.get("REVIEW"))
             if review is not None and c.start <= review <= c.end:
                 out["Reviews"].append([child, dob, ddmmyyyy(review), answers.get("REVIEW_CODE", "")])
-            started = _day(answers.get("MIS_START"))
+            started = parse_day(answers.get("MIS_START"))
             if answers.get("MISSING") and started is not None and started <= c.end:
-                ended = _day(answers.get("MIS_END"))
+                ended = parse_day(answers.get("MIS_END"))
                 if ended is None or ended >= c.start:
                     out["Missing"].append([child, dob, answers["MISSING"], ddmmyyyy(started),
-                                           ddmmyyyy(self.within(ended))])
-            dolo = _day(answers.get("DOLO_START"))
+                                           ddmmyyyy(self.c.by_end(ended))])
+            dolo = parse_day(answers.get("DOLO_START"))
             if dolo is not None and dolo <= c.end:
-                dolo_end = _day(answers.get("DOLO_END"))
+                dolo_end = parse_day(answers.get("DOLO_END"))
                 if dolo_end is None or dolo_end >= c.start:
-                    out["DoLo"].append([child, dob, ddmmyyyy(dolo), ddmmyyyy(self.within(dolo_end))])
+                    out["DoLo"].append([child, dob, ddmmyyyy(dolo), ddmmyyyy(self.c.by_end(dolo_end))])
 
-        uasc_ceased = _day(self.latest(facts, "DUC"))
+        uasc_ceased = parse_day(self.latest(facts, "DUC"))
         if uasc_ceased is not None:
-            out["UASC"].append([child, sex, dob, ddmmyyyy(self.within(uasc_ceased))])
+            out["UASC"].append([child, sex, dob, ddmmyyyy(self.c.by_end(uasc_ceased))])
         if self.continuously_looked_after(facts):
             out["OC2"].append([child, dob, *self.oc2(facts)])
         if _care_leaver(person, [p.row for p in facts.periods], c):
@@ -318,8 +300,8 @@ class ReturnBuilder:
         adopted = [p.row for p in facts.periods if p.row.end_reason in ADOPTED
                    and p.row.end_date is not None and c.start <= p.row.end_date <= c.end]
         if adopted:
-            out["AD1"].append([child, dob, ddmmyyyy(_day(self.latest(facts, "DATE_INT"))),
-                               ddmmyyyy(_day(self.latest(facts, "DATE_MATCH"))),
+            out["AD1"].append([child, dob, ddmmyyyy(parse_day(self.latest(facts, "DATE_INT"))),
+                               ddmmyyyy(parse_day(self.latest(facts, "DATE_MATCH"))),
                                YES_NO.get(self.latest(facts, "FOSTER_CARE").lower(), ""),
                                self.latest(facts, "NB_ADOPTR"), self.latest(facts, "SEX_ADOPTR"),
                                self.latest(facts, "LS_ADOPTR")])
@@ -381,10 +363,10 @@ class ReturnBuilder:
         the year, with its reversal if it was reversed by 31 March."""
         c, decisions = self.c, {}
         for day, _template, answers in facts.documents:
-            decided = _day(answers.get("DATE_PLACED"))
+            decided = parse_day(answers.get("DATE_PLACED"))
             if decided is None or decided > c.end or day > c.end:
                 continue
-            ceased = self.within(_day(answers.get("DATE_PLACED_CEASED")))
+            ceased = self.c.by_end(parse_day(answers.get("DATE_PLACED_CEASED")))
             decisions[decided] = (ceased, answers.get("REASON_PLACED_CEASED", "") if ceased else "")
         return [[ddmmyyyy(decided), ddmmyyyy(ceased), reason] for decided, (ceased, reason) in sorted(decisions.items())
                 if ceased is None or ceased >= c.start]
@@ -427,11 +409,7 @@ def _write(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
-    # Personal data: readable by the one who made it and no one else, from the moment it exists.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-        out.write(buffer.getvalue())
-    os.chmod(path, 0o600)
+    write_private(path, buffer.getvalue().encode("utf-8"))
 
 
 def tables_for(collection: Collection) -> dict[str, tuple[str, ...]]:
@@ -449,16 +427,8 @@ def build(children: list[ChildFacts], collection: Collection) -> dict[str, list[
         # By child, then by the table's own date (as a date, not as dd/mm/yyyy text), then the
         # whole row: the same records always give the same bytes.
         at = tables_for(collection)[name].index(SORT_BY[name]) if name in SORT_BY else None
-        rows.sort(key=lambda r: (r[0], (_sortable(r[at]) or date.min) if at is not None else date.min, r))
+        rows.sort(key=lambda r: (r[0], (parse_day(r[at]) or date.min) if at is not None else date.min, r))
     return tables
-
-
-def _sortable(text: str) -> date | None:
-    try:
-        d, m, y = text.split("/")
-        return date(int(y), int(m), int(d))
-    except ValueError:
-        return None
 
 
 def export_903(session: Session, principal: Principal, library: TemplateLibrary, collection: Collection,

@@ -31,11 +31,11 @@ from services.common.errors import InvalidArgument
 from services.common.names import make_name
 from services.records import allocations, care, people, placements
 from services.records.models import Allocation, CarePeriod, Carer, LegalStatusSpan, Placement
-from services.records.returns.migration import (ImportReport, Migrator, Problem, checked_day, ethnicity_answer,
-                                                 importer, parse_day)
+from services.records.returns.collection import parse_day
+from services.records.returns.migration import (CHILD_ID, ImportReport, Migrator, Problem, checked_day, checked_upn,
+                                                 ethnicity_answer, importer)
 from services.records.returns.ssda903 import DOLO, TABLES
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9]{1,40}$")
 SEX = {"M": pb.SEX_MALE, "F": pb.SEX_FEMALE, "U": pb.SEX_UNKNOWN, "1": pb.SEX_MALE, "2": pb.SEX_FEMALE}
 YES_NO = {"1": "yes", "0": "no"}
 PLACEMENT_CHANGES = ("S", "P", "T", "B", "U")
@@ -118,7 +118,7 @@ class ChildImport:
     # -- the child -------------------------------------------------------------------------------
     def run(self) -> None:
         headers = self.rows.get("Header", [])
-        if not ID_PATTERN.match(self.child):
+        if not CHILD_ID.match(self.child):
             self.problem(headers[0] if headers else None, "CHILD", self.child,
                          "must be letters and digits only; the child was not imported")
             return
@@ -148,13 +148,8 @@ class ChildImport:
             sex = pb.SEX_UNKNOWN
         person = pb.Person(date_of_birth=born.isoformat() if born else "", sex=sex)
         upn = header.get("UPN")
-        if upn and not upn.startswith("UN"):
-            from services.records.identifiers import upn_problem
-
-            if problem := upn_problem(upn):
-                self.problem(header, "UPN", upn, f"{problem}; the child was imported without it")
-            else:
-                person.upn = upn
+        if not upn.startswith("UN"):  # a UN code says why there is none (kept by header_items)
+            person.upn = checked_upn(upn, lambda value, reason: self.problem(header, "UPN", value, reason))
         ethnicity = header.get("ETHNIC")
         if (answer := ethnicity_answer(self.m.library, ethnicity)) is not None:
             person.characteristics["ethnicity"].CopyFrom(answer)
