@@ -19,6 +19,8 @@ BENCHMARKS = [
     ["access_cost.py", "--runs", "2000", "--children", "3000", "--engine", "sqlite"],
     # 500 children (~14,000 events) keeps `make bench` short; generated once, then cached.
     ["clock_rebuild.py", "--children", "500", "--years", "3"],
+    # Every management report on a generated large authority (issue 8: each within 5 s).
+    ["reports.py", "--children", "2000", "--years", "3", "--runs", "3"],
 ]
 
 

@@ -281,6 +281,11 @@ def cmd_admin(args) -> int:
         from services.records import subject_access_cli
 
         return subject_access_cli.run(args, config)
+    if args.admin == "report":
+        from tui.core import report_cli
+        from tui.core.client import Targets
+
+        return report_cli.run(args, Targets.of(config))
     if args.admin == "export":
         from services.records.returns import export_cli
 
@@ -512,6 +517,9 @@ def parser() -> argparse.ArgumentParser:
     add_share_parsers(asub, _common)
 
     add_validate_parsers(asub, lambda p: _common(p, nested=True))
+    from tui.core import report_cli
+
+    report_cli.add_parsers(asub, lambda p: _common(p, nested=True))
     admin.set_defaults(func=cmd_admin)
     return top
 

@@ -14,6 +14,7 @@ def test_core_and_line_mode_import_neither_textual_nor_rich():
     code = (
         "import sys\n"
         "import tui.core.client, tui.core.drafts, tui.core.errors, tui.core.forms, tui.core.text\n"
+        "import tui.core.reports, tui.core.report_cli\n"
         "import tui.line.main, tui.line.contact, tui.line.console, tui.line.walk\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print(','.join(loaded))\n"

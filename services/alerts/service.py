@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from ics.alerts.v1 import alerts_pb2 as pb
 from ics.alerts.v1 import alerts_pb2_grpc
 from ics.records.v1 import records_pb2, records_pb2_grpc
-from services.alerts import audit, engine, rules
+from services.alerts import audit, engine, reports, rules
 from services.alerts.feed import RecordsFeed
 from services.alerts.models import Clock, ClockChange
 from services.common import paging, tls
+from services.common import reports as reports_common
 from services.common.auth import Principal, caller, current_token
 from services.common.dates import iso, parse_date, today_london
 from services.common.db import Database
@@ -409,22 +410,38 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
                 ClockChange.kind == "extend", ClockChange.clock_id.in_([c.id for c in clocks]))
                 .order_by(ClockChange.at))) if clocks else []
             extended = {change.clock_id for change in extensions}
-            rows: dict[tuple[str, str], pb.TimelinessRow] = {}
+            tallies: dict[tuple[str, str], reports.Tally] = defaultdict(reports.Tally)
             for clock in clocks:
                 for key in ((clock.team, ""), (clock.team, clock.assignee or "unallocated")):
-                    row = rows.setdefault(key, pb.TimelinessRow(team=key[0], worker=key[1]))
-                    _count(row, clock, today)
-                    row.extended += clock.id in extended
-            for row in rows.values():
-                counted = row.met + row.missed + row.open_overdue
-                row.share_met = row.met / counted if counted else 0.0
+                    tallies[key].add(clock, today, clock.id in extended)
             by_id = {c.id: c for c in clocks}
             return pb.Timeliness(
                 rule=request.rule, rule_set=self.rule_set.label,
-                rows=[rows[k] for k in sorted(rows, key=lambda k: (k[0], k[1] != "", k[1]))],
+                rows=[_timeliness_row(key, tallies[key])
+                      for key in sorted(tallies, key=lambda k: (k[0], k[1] != "", k[1]))],
                 extensions=[_change_to_proto(change, by_id[change.clock_id]) for change in extensions])
 
         return await self.db.read(work)
+
+    async def ListReports(self, request, context):
+        return reports_common.describe(caller(), reports.SPECS.values())
+
+    async def GetReport(self, request, context):
+        who = caller()
+        spec = reports_common.find(reports.SPECS, request.name)
+        ask = reports_common.ask_for(who, request, today_london())
+
+        def work(s):
+            report = spec.build(s, ask, self.rule_set)
+            shown = reports_common.people_shown(report, ask)
+            # One row however many children are listed: a report naming a thousand children must
+            # not write a thousand chained rows; the row says how many and which report.
+            audit.record(s, who, "report", f"reports/{spec.name}", "",
+                         f"{spec.title}, {ask.since.isoformat()} to {ask.until.isoformat()}"
+                         + (f", naming {len(shown)} children" if shown else ""))
+            return reports_common.to_proto(report, ask, "alerts")
+
+        return await self.db.write(work)
 
     async def ComputeDueDate(self, request, context):
         caller()
@@ -463,14 +480,8 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
         return status
 
 
-def _count(row: pb.TimelinessRow, clock: Clock, today: date) -> None:
-    if clock.state == pb.CLOCK_STATE_MET:
-        row.met += 1
-    elif clock.state == pb.CLOCK_STATE_MISSED:
-        row.missed += 1
-    elif clock.state == pb.CLOCK_STATE_STOPPED:
-        row.stopped += 1
-    elif today > clock.due_date:
-        row.open_overdue += 1
-    else:
-        row.open_in_time += 1
+def _timeliness_row(key: tuple[str, str], tally: reports.Tally) -> pb.TimelinessRow:
+    judged = tally.met + tally.missed + tally.open_late
+    return pb.TimelinessRow(team=key[0], worker=key[1], met=tally.met, missed=tally.missed,
+                            open_overdue=tally.open_late, open_in_time=tally.open_in_time, stopped=tally.stopped,
+                            extended=tally.extended, share_met=tally.met / judged if judged else 0.0)

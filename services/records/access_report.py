@@ -38,6 +38,7 @@ ACTION_WORDS = {
     "access.open": "opened the record to the usual team", "legal_hold.place": "placed a legal hold",
     "legal_hold.release": "released a legal hold", "access_report": "produced this access report",
     "output": "printed or saved a copy",
+    "report": "saw the child listed in a management report",
     "return": "included the child in a statutory return to the Department for Education",
     "sar.open": "opened a subject access request and gathered the record for it",
     "sar.read": "read the record gathered for a subject access request",
@@ -52,7 +53,7 @@ def describe(entry: AuditEntry) -> str:
         parts = entry.subject.split("/")
         kind = parts[2] if len(parts) > 2 and parts[0] == "people" else parts[0]
         return READ_WORDS.get(kind, "looked at the record")
-    if entry.action in ("output", "return") and entry.detail:
+    if entry.action in ("output", "return", "report") and entry.detail:
         return f"{ACTION_WORDS[entry.action]}: {entry.detail}"
     return ACTION_WORDS.get(entry.action, entry.action.replace("_", " ").replace(".", ": "))
 

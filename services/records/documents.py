@@ -20,7 +20,8 @@ from services.common.errors import (AlreadyExists, FailedPrecondition, InvalidAr
                                     PermissionDenied)
 from services.common.etags import require_etag
 from services.common.names import make_name, parse_name
-from services.records import access, allocations, audit, episodes, households, idempotency, outbox, people
+from services.records import (access, allocations, audit, editing_time, episodes, households, idempotency,
+                              outbox, people)
 from services.records.models import (Attachment, Document, DocumentAppendment, DocumentSignature, DocumentSnapshot,
                                      Episode, HouseholdFact, Person, Relationship)
 from services.records.signing import Signer, canonical
@@ -254,6 +255,7 @@ def create(session: Session, principal: Principal, library: TemplateLibrary,
     carried = {k: v for k, v in _answers(original).items() if k in known} if original else {}
     document = _new_document(session, principal, template, person, carried, start)
     _record_answers(session, principal, document, request.answers)
+    editing_time.record_save(session, principal, document)
     if original is not None:
         document.supersedes_id = original.id
     idempotency.remember(session, principal, request.request_id, "CreateDocument", make_name("documents", document.id))
@@ -383,6 +385,7 @@ def update(session: Session, principal: Principal, library: TemplateLibrary,
     template = find_template(library, document.template_id, document.template_version)
     people.raise_if_invalid(validate_answers(template, request.answers), f"The change to the {template.title}")
     _record_answers(session, principal, document, request.answers)
+    editing_time.record_save(session, principal, document)
     document.version += 1
     document.updated_at = datetime.now(timezone.utc)
     name = make_name("documents", document.id)
@@ -471,7 +474,9 @@ def snapshot_of(session: Session, template: Template, document: Document, princi
 
 
 def end(session: Session, principal: Principal, library: TemplateLibrary, signer: Signer,
-        request: pb.EndDocumentRequest) -> pb.Document:
+        request: pb.EndDocumentRequest, ended_on: date | None = None) -> pb.Document:
+    """`ended_on` is for history written at the console (the generator, the demo): work finished
+    on that day, so its snapshot, signature and clocks say so. A worker's request ends it now."""
     if request.state not in ENDS:
         raise InvalidArgument("A document ends as completed, cancelled or postponed.", {"state": "not an end"})
     if request.state != pb.DOCUMENT_STATE_COMPLETED and not request.reason.strip():
@@ -479,11 +484,20 @@ def end(session: Session, principal: Principal, library: TemplateLibrary, signer
     document = _open_for_change(session, principal, request.name, request.etag)
     template = find_template(library, document.template_id, document.template_version)
     now = datetime.now(timezone.utc)
+    at = _history_instant(ended_on, document) if ended_on else now
     if request.state == pb.DOCUMENT_STATE_COMPLETED:
         _require_mandatory(session, template, document, "completed")
         _require_open_episode(session, template, document)
-        _freeze(session, signer, template, document, principal, principal, now, now)
-    return _finish(session, principal, template, document, request.state, request.reason.strip(), now)
+        _freeze(session, signer, template, document, principal, principal, at, at)
+    return _finish(session, principal, template, document, request.state, request.reason.strip(), now, ended_at=at)
+
+
+def _history_instant(day: date, document: Document) -> datetime:
+    if day > today_london() or day < document.start_date:
+        raise InvalidArgument(f"A {document.title} started {iso(document.start_date)} cannot end on {iso(day)}.",
+                              {"ended_on": "before the start or in the future"})
+    # Noon UTC falls on the same calendar day in London, summer or winter.
+    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
 
 
 def _require_open_episode(session: Session, template: Template, document: Document) -> None:
@@ -521,19 +535,22 @@ def _freeze(session: Session, signer: Signer, template: Template, document: Docu
 
 
 def _finish(session: Session, principal: Principal, template: Template, document: Document, state: int,
-            reason: str, now: datetime) -> pb.Document:
+            reason: str, now: datetime, ended_at: datetime | None = None) -> pb.Document:
+    """`ended_at`: when the work counts as ended, if not `now` (history written at the console);
+    the row itself still changes now."""
+    ended_at = ended_at or now
     # However it ends, the shared family answers it showed are kept as they were that day.
     document.answers_json = json.dumps(answers_of(session, document), sort_keys=True)
     document.state = state
     document.end_reason = reason
-    document.ended_at = now
+    document.ended_at = ended_at
     document.updated_at = now
     document.version += 1
     session.flush()
     name = make_name("documents", document.id)
     outbox.append(session, principal, "document.ended", name, document.person_id,
                   {"document": name, "state": ENDS[state], "template_id": template.name, "kind": template.kind,
-                   "ended_date": iso(today_london(now)), "reason": reason,
+                   "ended_date": iso(today_london(ended_at)), "reason": reason,
                    "episode": make_name("episodes", document.episode_id), "person": make_name("people", document.person_id),
                    **(_facts_for_clocks(template, _answers(document)) if state == pb.DOCUMENT_STATE_COMPLETED else {})})
     audit.record(session, principal, ENDS[state], name, [document.person_id])
@@ -673,7 +690,9 @@ def _add_signature(session: Session, signer: Signer, document: Document, digest:
         payload_json=json.dumps(payload, sort_keys=True), signature=signer.sign(payload)))
 
 
-def sign(session: Session, principal: Principal, signer: Signer, request: pb.SignDocumentRequest) -> pb.Document:
+def sign(session: Session, principal: Principal, signer: Signer, request: pb.SignDocumentRequest,
+         signed_at: datetime | None = None) -> pb.Document:
+    """`signed_at`: console history only (the generator): when the signature was made, instead of now."""
     access.require(principal, access.write_action(principal), "sign documents")
     violations = {}
     if request.role not in SIGNER_ROLES:
@@ -699,9 +718,8 @@ def sign(session: Session, principal: Principal, signer: Signer, request: pb.Sig
                                  f"{STATE_WORDS.get(document.state, 'not completed')}.")
     scan = _signed_scan(session, document, request.attachment) if request.attachment else None
     name = principal.display_name if request.method == "electronic" else request.signer_name.strip()
-    now = datetime.now(timezone.utc)
-    _add_signature(session, signer, document, snapshot.sha256, request.role, request.method, name, principal, now,
-                   scan)
+    _add_signature(session, signer, document, snapshot.sha256, request.role, request.method, name, principal,
+                   signed_at or datetime.now(timezone.utc), scan)
     document.version += 1
     session.flush()
     ref = make_name("documents", document.id)

@@ -38,24 +38,38 @@ Each child's journey is simulated in date order, one child at a time, and writte
   leader: two of each kind, then foster 60%, kinship 20%, children's homes 14%, adopters 6%, with
   equality data and answer statuses (85% answered, 8% declined, 7% not known); each carer at an
   address of their own, in a real postcode of one London borough (families live at others there),
-  with the Ofsted URN of the service that approved them (the council's fostering service or
-  adoption agency; a third of foster carers are an agency's, placed as private provision). Legal
-  status: section 20 (V2) 55%, interim care order (C1) 35%, emergency protection (L2) 10% (then C1
-  after 8 days); C1 becomes a care order (C2) in 70% after 4-10 months, V2 becomes C1 in 20%.
-  Placements: foster 60 / kinship 20 (/ children's home 30 from age 10) by weight; they move 0
-  (50%), 1 (30%), 2 (15%) or 3 (5%) times. On the first day the worker completes a care plan (the
-  SSDA903's mother and previous permanence answers) and, for a child of 4 or over, records their
-  UPN (for a younger child the referral record says why there is none, UN1; the UPN follows at the
-  first review after their 4th birthday). The care plan is reviewed at each looked-after review
+  with the Ofsted URN of the service that approved them (the council's fostering service or adoption
+  agency; a third of foster carers are an agency's, placed as private provision). Legal status:
+  section 20 (V2) 55%, interim care order (C1) 35%, emergency protection (L2) 10% (then C1 after 8
+  days); C1 becomes a care order (C2) in 70% after 4-10 months, V2 becomes C1 in 20%. Placements:
+  foster 60 / kinship 20 (/ children's home 30 from age 10) by weight; they move 0 (50%), 1 (30%), 2
+  (15%) or 3 (5%) times. The social worker visits within a week of each placement, then every 3-6
+  weeks (every 2-3 months after its first year), each visit a completed case note (a statutory
+  visit), drawn from a generator of their own. On the first day the worker completes a care plan
+  (the SSDA903's mother and previous permanence answers) and, for a child of 4 or over, records
+  their UPN (for a younger child the referral record says why there is none, UN1; the UPN follows at
+  the first review after their 4th birthday). The care plan is reviewed at each looked-after review
   (20 working days, 3 months later, then every 6 months), which records the child's participation
   (PN0-PN7) and their health as the 903 asks it for their age (health assessment, immunisations,
   teeth, health check under 5, SDQ score or its reason, convictions from 9 (the 903 asks them from
   10 on 31 March), substance misuse). 45% leave care 4-23 months after starting (home as planned,
   SGO, child arrangements order...), and the case closes 10-40 days later. Under-8s with 11 months
-  or more to go are adopted in 30% of those cases, the long way round: the decision that they
-  should be placed for adoption (an adoption plan), a placement order (E1), matching (a second
-  adoption plan with the adopters' details), placement with the adopters (A6) and the adoption
-  order (E11) at least ten weeks later.
+  or more to go are adopted in 30% of those cases, the long way round: the decision that they should
+  be placed for adoption (an adoption plan), a placement order (E1), matching (a second adoption
+  plan with the adopters' details), placement with the adopters (A6) and the adoption order (E11) at
+  least ten weeks later.
+- Every record is completed on the day the history says (documents.end's `ended_on`), so its
+  snapshot, signature and clocks show that day, not the day the council was generated.
+- Beyond the journey (services/records/generate_detail.py, each from a generator of its own so the
+  same seed still makes the same children, episodes and returns): each child's religion, first
+  language, dietary needs and birth parents' heritage, answered, not known, declined or never
+  asked; the child's own words in most records that ask for them (not the referral record) of
+  children over four, 88 in 100 (a baby's as the worker reads them, or not applicable);
+  countersignatures by a team leader (assessments 60%, plans 50%, closures 50%, reviews 30%) and
+  signatures of parents and young people of 12 or over, witnessed by the worker, up to five working
+  days after completion; and time at the editor: every record is saved in sittings on its own
+  working days (a single assessment 3.5-9 hours over its weeks, a review or plan 1.5-5 hours, a
+  case note minutes), so editing time and a record's creation fall on the history's days.
 - Re-referrals: any later contact after a closure reopens the case; one within 12 months of the
   previous referral is flagged by the front door, and `re_referrals` counts those returns.
 
@@ -71,16 +85,20 @@ from __future__ import annotations
 import heapq
 import random
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from ics.common.v1 import common_pb2 as cpb
 from ics.records.v1 import records_pb2 as pb
 from services.alerts.calendar import WorkingCalendar
 from services.common.auth import Principal
+from services.common.dates import today_london
 from services.common.db import Database
 from services.common.errors import AlreadyExists
-from services.records import allocations, care, documents, frontdoor, people, placements, plans, relationships
+from services.common.names import parse_name
+from services.records import (allocations, care, documents, editing_time, frontdoor, generate_detail, people,
+                              placements, plans, relationships)
 from services.records.identifiers import upn_check_letter
+from services.records.models import Document
 from services.records.template_library import Template, TemplateLibrary
 
 GIVEN = ("Aled", "Bea", "Cai", "Dilys", "Eben", "Ffion", "Gethin", "Hedd", "Iona", "Jac", "Kezia", "Lowri",
@@ -166,13 +184,21 @@ class Generated:
     carers: int = 0
     care_periods: int = 0
     placements: int = 0
+    visits: int = 0
+    signatures: int = 0
 
     def summary(self) -> str:
         """"15 children, 40 contacts and referrals, ...": every count, for the command line."""
         words = {"contacts": "contacts and referrals", "documents": "completed documents", "re_referrals":
                  "re-referrals after closure", "care_periods": "looked-after periods", "action_updates":
-                 "action changes", "closures": "closure records", "reviews": "plan reviews"}
+                 "action changes", "closures": "closure records", "reviews": "plan reviews",
+                 "visits": "statutory visits", "signatures": "signatures beyond the author's"}
         return ", ".join(f"{getattr(self, f.name)} {words.get(f.name, f.name)}" for f in fields(self))
+
+
+def history_instant(day: date) -> datetime:
+    """When documents.end counts a record completed on `day` (its `ended_on`): noon UTC."""
+    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
 
 
 def contacts_for_child(rng: random.Random) -> int:
@@ -204,8 +230,16 @@ class Council:
     """What every journey in one run shares: the database, the staff, the calendar, the counts."""
 
     def __init__(self, db: Database, library: TemplateLibrary, signer, staff: dict[str, Principal],
-                 rng: random.Random, until: date):
+                 rng: random.Random, until: date, visits: random.Random, seed: int | str = 0):
         self.db, self.library, self.signer, self.rng, self.until = db, library, signer, rng, until
+        # Statutory visits draw from a generator of their own, so adding them left every other
+        # draw (children, episodes, placements, returns) as it was for the same seed; so do the
+        # details the reports show beyond the journey (generate_detail).
+        self.visits = visits
+        self.identities = random.Random(f"{seed}-identity2")
+        self.words = random.Random(f"{seed}-words")
+        self.signing = random.Random(f"{seed}-signatures")
+        self.editing = random.Random(f"{seed}-editing")
         self.calendar = WorkingCalendar()
         self.counts = Generated()
         self.duty, self.leader, self.manager = staff["duty"], staff["leader"], staff["manager"]
@@ -222,19 +256,67 @@ class Council:
     def working_days(self, day: date, n: int) -> date:
         return self.calendar.add_working_days(day, n)
 
-    def complete(self, author: Principal, person: str, template_id: str, day: date,
+    def complete(self, author: Principal, person: str, template_id: str, day: date, completed_on: date | None = None,
+                 rng: random.Random | None = None, views: dict[str, cpb.Answer] | None = None,
                  **chosen: str) -> pb.Document | None:
+        """Started on `day` and completed on `completed_on` (the same day unless given): the
+        record, its signature and its clocks carry the history's dates, not the day it was generated.
+        `views`: the child's own words, beside the answers (drawn elsewhere, so they move no draw here)."""
         template = self.library.get(template_id)
-        answers = plausible_answers(template, chosen, day, self.rng)
+        answers = plausible_answers(template, chosen, day, rng or self.rng)
+        answers.update(views or {})
+        ended = completed_on or day
+        saves = self.saves(template_id, day, ended, history_instant(ended))
+        request = pb.CreateDocumentRequest(person=person, template_id=template_id, start_date=day.isoformat(),
+                                           answers=answers)
         try:
-            doc = self.write(lambda s: documents.create(s, author, self.library, pb.CreateDocumentRequest(
-                person=person, template_id=template_id, start_date=day.isoformat(), answers=answers)))
+            doc = self.write(lambda s: self.create_document(s, author, request, saves))
         except AlreadyExists:
             return None  # the same work for the same child the same day is one piece of work, as in the service
         done = self.write(lambda s: documents.end(s, author, self.library, self.signer, pb.EndDocumentRequest(
-            name=doc.name, etag=doc.etag, state=pb.DOCUMENT_STATE_COMPLETED)))
+            name=doc.name, etag=doc.etag, state=pb.DOCUMENT_STATE_COMPLETED), ended_on=ended))
         self.counts.documents += 1
         return done
+
+    def saves(self, template_id: str, first: date, last: date, finished: datetime,
+              share: float = 1.0) -> list[datetime]:
+        """When each save of a record started `first` and finished `last` falls (generate_detail.sittings)."""
+        working = [first + timedelta(days=n) for n in range((last - first).days + 1)
+                   if self.calendar.is_working_day(first + timedelta(days=n))]
+        return generate_detail.sittings(self.editing, template_id, first, last, working, finished, share)
+
+    def create_document(self, session, author: Principal, request: pb.CreateDocumentRequest,
+                        saves: list[datetime]) -> pb.Document:
+        """Created at its first save and saved again at each later one (editing_time's clock set to
+        each), so its editing time and creation fall on the history's days, not today."""
+        with editing_time.saved_at(saves[0]):
+            doc = documents.create(session, author, self.library, request)
+        row = session.get(Document, parse_name(doc.name, "documents"))
+        row.created_at = saves[0]
+        for at in saves[1:]:
+            with editing_time.saved_at(at):
+                editing_time.record_save(session, author, row)
+        return doc
+
+    def draft(self, author: Principal, request: pb.CreateDocumentRequest, share: float) -> pb.Document:
+        """A record still being written at the end of the history: `share` of its editing done."""
+        first = date.fromisoformat(request.start_date)
+        saves = self.saves(request.template_id, first, self.until,
+                           datetime.combine(self.until, generate_detail.DAY_ENDS, timezone.utc), share)
+        return self.write(lambda s: self.create_document(s, author, request, saves))
+
+    def sign(self, document: pb.Document, role: str, who: Principal, name: str, day: date) -> None:
+        """A signature beyond the author's on `day`: a team leader's own (electronic), or a parent's
+        or young person's witnessed in person by `who`, dated on the history's day."""
+        day = min(day, self.until, today_london())
+        # After the completion (noon, documents.end's history instant), never in the future.
+        at = min(history_instant(day) + timedelta(hours=2), datetime.now(timezone.utc))
+        method = "electronic" if role == "team_leader" else "witnessed_in_person"
+
+        request = pb.SignDocumentRequest(name=document.name, role=role, method=method,
+                                         signer_name="" if method == "electronic" else name)
+        self.write(lambda s: documents.sign(s, who, self.signer, request, signed_at=at))
+        self.counts.signatures += 1
 
     def make_carers(self, n: int) -> None:
         """The register placements draw on, made by a team leader, with equality data."""
@@ -327,12 +409,30 @@ class Journey:
         """Age on `day` to the birthday, as the statutory returns count it."""
         return day.year - self.dob.year - ((day.month, day.day) < (self.dob.month, self.dob.day))
 
-    def complete(self, template_id: str, day: date, **chosen: str) -> pb.Document | None:
-        return self.c.complete(self.worker or self.c.duty, self.person, template_id, day, **chosen)
+    def complete(self, template_id: str, day: date, completed_on: date | None = None,
+                 rng: random.Random | None = None, **chosen: str) -> pb.Document | None:
+        c, ended = self.c, completed_on or day
+        author = self.worker or c.duty
+        template = c.library.get(template_id)
+        views = {}
+        if template.kind != "referral" and any(q.id == "child_views" for q in template.questions()):
+            views = generate_detail.child_views(c.words, self.years_old(ended), self.given)
+        done = c.complete(author, self.person, template_id, day, completed_on, rng, views=views, **chosen)
+        signing = generate_detail.signatures(c.signing, template.kind, self.years_old(ended))
+        parent = f"{c.signing.choice(GIVEN)} {self.family}"
+        if done is None:
+            return None
+        for role, delay in signing:
+            who = author if role != "team_leader" else c.leader if author is not c.cp_worker else c.manager
+            name = {"team_leader": who.display_name, "parent": parent}.get(role, f"{self.given} {self.family}")
+            c.sign(done, role, who, name, c.working_days(ended, delay))
+        return done
 
     def identity(self) -> dict[str, cpb.Answer]:
         """The ethnicity and disability the front door records (CIN census): from a generator of
-        their own, seeded by the child, so every other draw of the council stays as it was."""
+        their own, seeded by the child, so every other draw of the council stays as it was. The
+        rest of who they are (religion, language, diet, parents' heritage) draws from the
+        council's own generator for them (generate_detail.characteristics)."""
         rng = random.Random(f"{self.given}/{self.family}/{self.dob.isoformat()}")
         disability = ("NONE" if rng.random() < 0.86 else
                       ",".join(sorted(rng.sample(("MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH",
@@ -340,7 +440,8 @@ class Journey:
         answered = cpb.ANSWER_STATUS_ANSWERED
         ethnicity = (cpb.Answer(value=rng.choice(ETHNICITY), status=answered) if rng.random() < 0.9
                      else cpb.Answer(status=rng.choice((cpb.ANSWER_STATUS_NOT_KNOWN, cpb.ANSWER_STATUS_DECLINED))))
-        return {"ethnicity": ethnicity, "disability": cpb.Answer(value=disability, status=answered)}
+        return {"ethnicity": ethnicity, "disability": cpb.Answer(value=disability, status=answered),
+                **generate_detail.characteristics(self.c.identities, ethnicity.value)}
 
     # -- the front door -----------------------------------------------------------------------
     def contact(self, received: date, decided: date) -> None:
@@ -406,15 +507,17 @@ class Journey:
             ("nfa", "early_help", "cin_plan", "strategy_discussion"), weights=(30, 20, 42, 8))[0]
         begins = self.c.working_days(day, 1)
         if ends > self.c.until:  # still being written at the end of the history
-            self.c.write(lambda s: documents.create(s, self.worker, self.c.library, pb.CreateDocumentRequest(
-                person=self.person, template_id="single-assessment", start_date=min(begins, self.c.until).isoformat(),
-                answers={"reason": cpb.Answer(value=rng.choice(REASONS), status=cpb.ANSWER_STATUS_ANSWERED)})))
+            started = min(begins, self.c.until)
+            request = pb.CreateDocumentRequest(
+                person=self.person, template_id="single-assessment", start_date=started.isoformat(),
+                answers={"reason": cpb.Answer(value=rng.choice(REASONS), status=cpb.ANSWER_STATUS_ANSWERED)})
+            self.c.draft(self.worker, request, ((self.c.until - started).days + 1) / ((ends - started).days + 1))
             return
         self.at(ends, self.assessed_as, begins, outcome)
 
     def assessed_as(self, day: date, begun: date, outcome: str) -> None:
         # The team leader authorises it the day it is finished (the census's authorisation date).
-        self.complete("single-assessment", begun, assessment_start_date=begun.isoformat(), decision=outcome,
+        self.complete("single-assessment", begun, day, assessment_start_date=begun.isoformat(), decision=outcome,
                       manager_date=day.isoformat(), **self.findings(begun, outcome))
         self.assessed = True
         then = self.c.working_days(day, self.rng.randint(0, 8))
@@ -455,13 +558,13 @@ class Journey:
         conference = max(day, self.c.working_days(begun, 15))
         found = {"icpc": "substantiated", "cin_plan": "substantiated_not_significant", "nfa": "not_substantiated"}
         extra = {"icpc_date": conference.isoformat()} if outcome == "icpc" else {"icpc_not_required": "yes"}
-        self.complete("outcome-of-s47-enquiries", begun, s47_start_date=begun.isoformat(),
+        self.complete("outcome-of-s47-enquiries", begun, day, s47_start_date=begun.isoformat(),
                       completed_date=day.isoformat(), outcome=outcome, concerns_substantiated=found[outcome], **extra)
         if not self.assessed:
             decision = {"icpc": "strategy_discussion", "cin_plan": "cin_plan", "nfa": "nfa"}[outcome]
             begins = self.c.working_days(begun, 1)
-            self.complete("single-assessment", begins, assessment_start_date=begins.isoformat(), decision=decision,
-                          manager_date=day.isoformat(), **self.findings(begins, decision))
+            self.complete("single-assessment", begins, day, assessment_start_date=begins.isoformat(),
+                          decision=decision, manager_date=day.isoformat(), **self.findings(begins, decision))
             self.assessed = True
         if outcome == "icpc":
             self.at(conference, self.conference)
@@ -768,6 +871,7 @@ class Journey:
             provider=provider)))
         self.carer_kind = kind
         c.counts.placements += 1
+        self.first_visit(day)
 
     def move(self, day: date, name: str, reason: str = "", kind: str = "") -> None:
         if not self.care or self.care.name != name or self.adoptive:
@@ -778,6 +882,41 @@ class Journey:
         self.c.write(lambda s: placements.end(s, self.worker, self.c.library, pb.EndPlacementRequest(
             name=placed.name, end_date=day.isoformat(), end_reason=reason, etag=placed.etag)))
         self.place(day, kind)
+
+    def first_visit(self, placed: date) -> None:
+        """The social worker sees a looked-after child within a week of each placement, then at
+        most every 6 weeks in its first year and every 3 months after (the alerts rule
+        statutory_visit), each written up as a case note; a new placement starts afresh."""
+        self.at(self.visit_day(placed, self.c.visits.randint(1, 6)), self.visit, self.placement.name, placed)
+
+    def visit_day(self, after: date, days: int) -> date:
+        """`days` after `after`, brought back to a working day (never as far as `after`): a
+        shorter gap, so a visit is never later than the rule allows."""
+        day = after + timedelta(days=days)
+        while not self.c.calendar.is_working_day(day) and day - timedelta(days=1) > after:
+            day -= timedelta(days=1)
+        return day
+
+    def visit(self, day: date, placement_name: str, placed: date) -> None:
+        if self.placement is None or self.placement.name != placement_name:
+            return  # moved on or left care: the new placement has its own visits
+        rng, who = self.c.visits, {"kinship_carer": "family carers", "childrens_home": "key worker",
+                                   "adopter": "adopters"}.get(self.carer_kind, "foster carers")
+        alone = rng.random() < (0.9 if self.age(day) >= 4 else 0.3)
+        self.complete("case-note", day, rng=rng, note_date=day.isoformat(), note_type="statutory_visit",
+                      who_present=f"{self.given}, their {who} and the social worker", child_seen="yes",
+                      child_seen_alone="yes" if alone else "no",
+                      what_happened=rng.choice((
+                          f"Statutory visit at the placement. {self.given} showed me their bedroom and is settled.",
+                          f"Statutory visit. {self.given} talked about school and family time; the carers report "
+                          "a good week.",
+                          f"Statutory visit. {self.given} was unsettled after family time; the carers are "
+                          "keeping a diary to share at the review.")),
+                      actions="Social worker: share the visit with the IRO before the next review.")
+        self.c.counts.visits += 1
+        # Well inside the rule: 3 to 6 weeks in the placement's first year, 2 to 3 months after.
+        gap = rng.randint(21, 42) if (day - placed).days < 365 else rng.randint(56, 84)
+        self.at(self.visit_day(day, gap), self.visit, placement_name, placed)
 
     def care_review(self, day: date, name: str, number: int) -> None:
         if not self.care or self.care.name != name or not self.care_plan:
@@ -850,7 +989,7 @@ def generate(db: Database, library: TemplateLibrary, signer, staff: dict[str, Pr
     """`staff`: the demo council's principals by username (duty, leader, manager, worker, worker2).
     `looked_after_share`: the demo asks for more looked-after children than a real council has."""
     rng = random.Random(seed)
-    council = Council(db, library, signer, staff, rng, until)
+    council = Council(db, library, signer, staff, rng, until, random.Random(f"{seed}-visits"), seed)
     council.looked_after_share = looked_after_share
     counts = council.counts
     start = until - timedelta(days=365 * years)

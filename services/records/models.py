@@ -628,3 +628,36 @@ class SubjectAccessRedaction(Base):
     undone_by_user: Mapped[int | None] = mapped_column(Integer, nullable=True)
     undone_by_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     undo_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class DuplicateRefusal(Base):
+    """That the service refused to record a likely duplicate: a child matching an existing record,
+    or a second document for the same work (R-DUP). Written in its own transaction after the
+    refused one rolls back, so the recording-quality report can count refusals."""
+
+    __tablename__ = "duplicate_refusals"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # "child" or "document"
+    # The existing child the attempt matched; disposing of the child removes the row with it.
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    existing: Mapped[str] = mapped_column(String(100), default="")  # "people/3", "documents/12"
+    user_id: Mapped[int] = mapped_column(Integer)
+    # The refused worker's first team: the team whose recording the report counts it against.
+    team_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class EditingTime(Base):
+    """One person's editing of one document on one day (services/records/editing_time.py)."""
+
+    __tablename__ = "editing_time"
+    # The document first: retention disposal collects and deletes a table's rows by the first
+    # column of its primary key, and these rows go with their document.
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    user_name: Mapped[str] = mapped_column(String(200))
+    seconds: Mapped[int] = mapped_column(Integer, default=0)
+    saves: Mapped[int] = mapped_column(Integer, default=0)
+    sittings: Mapped[int] = mapped_column(Integer, default=0)  # sittings that began this day
+    last_saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+
 from ics.records.v1 import records_pb2 as pb
 from ics.records.v1 import records_pb2_grpc
 from services.common import paging
 from services.common.auth import caller
-from services.common.dates import parse_date
+from services.common import reports as reports_common
+from services.common.dates import parse_date, today_london
 from services.common.db import Database
+from services.common.errors import AlreadyExists
 from services.common.signals import EventSignal
 from services.common.names import parse_name
 from services.records import (access, access_report, allocations, attachments, care, caseload, chronology,
                               documents, drafts, episodes, frontdoor, grants, households, merges, outbox, people, placements, plans, relationships,
-                              retention, story)
+                              reports, retention, story)
+from services.records import refusals
 from services.records.signing import Signer
 from services.records.template_library import TemplateLibrary
 
 PUBLIC_METHODS: set[str] = set()
+log = logging.getLogger(__name__)
 WATCH_BATCH = 500
 
 
@@ -42,10 +48,23 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
         self.signal.notify()
         return result
 
+    async def _write_refusing_duplicates(self, fn, who, kind: str, person=None):
+        """_write, counting a refused likely-duplicate child or twin document for the recording-
+        quality report. The refused transaction rolled back, so the count is a second one."""
+        try:
+            return await self._write(fn)
+        except AlreadyExists as refused:
+            try:
+                await self.db.write(lambda s: refusals.record(s, who, kind, refused, person))
+            except Exception:  # the worker must still hear why their record was refused
+                log.exception("could not count a refused duplicate")
+            raise refused
+
     async def CreatePerson(self, request, context):
         who = caller()
-        return await self._write(lambda s: people.to_proto(
-            people.create(s, who, request.person, request.confirmed_not_duplicate)))
+        return await self._write_refusing_duplicates(lambda s: people.to_proto(
+            people.create(s, who, request.person, request.confirmed_not_duplicate)), who, refusals.CHILD,
+            request.person)
 
     async def GetPerson(self, request, context):
         who = caller()
@@ -83,7 +102,8 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
 
     async def RecordContact(self, request, context):
         who = caller()
-        return await self._write(lambda s: frontdoor.record_contact(s, who, request))
+        return await self._write_refusing_duplicates(lambda s: frontdoor.record_contact(s, who, request), who,
+                                                     refusals.CHILD, request.new_person)
 
     async def GetReferral(self, request, context):
         who = caller()
@@ -138,7 +158,8 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
 
     async def CreateDocument(self, request, context):
         who = caller()
-        return await self._write(lambda s: documents.create(s, who, self.library, request))
+        return await self._write_refusing_duplicates(lambda s: documents.create(s, who, self.library, request), who,
+                                                     refusals.DOCUMENT)
 
     async def GetDocument(self, request, context):
         who = caller()
@@ -413,6 +434,17 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def GetAccessReport(self, request, context):
         who = caller()
         return await self.db.write(lambda s: access_report.report(s, who, request))
+
+    # ---- Management reports ----
+
+    async def ListReports(self, request, context):
+        return reports_common.describe(caller(), reports.specs().values())
+
+    async def GetReport(self, request, context):
+        who = caller()
+        today = today_london()
+        # A report that names children is audited, so it is a (small) write transaction.
+        return await self.db.write(lambda s: reports.build(s, who, request, self.library, today))
 
     # ---- Retention ----
 

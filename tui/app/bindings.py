@@ -66,6 +66,9 @@ MY_WORK = [
     Binding("e", "emergency", "Emergency access", id="work.emergency",
             tooltip="Open a restricted child's record in an emergency, giving a reason"),
     Binding("r", "refresh", "Refresh", id="work.refresh", tooltip="Fetch My work again now"),
+    # Capital R: r is refresh. Offered only to a role with reports (MyWorkScreen.check_action).
+    Binding("R", "reports", "Reports", id="work.reports",
+            tooltip="Management reports: timeliness, work with no end and the others your role may read"),
     Binding("q", "app.quit", "Quit", id="work.quit", tooltip="Leave ICS"),
 ]
 
@@ -176,6 +179,18 @@ ALLOCATE = small_form("allocate", "Allocate", "save",
 EXTEND = small_form("extend", "Extend", "save",
                     "Move the due date to the one agreed; the reason is kept and shown in the team's extensions",
                     "Back to the team view; nothing is changed")
+
+REPORTS = [
+    Binding("escape", "back", "Back", id="reports.back", tooltip="Back to My work"),
+]
+REPORT_FORM = small_form("report_form", "Show the report", "show",
+                         "Fetch the report for this period and team; empty dates mean 1 April to today",
+                         "Back to the list of reports")
+REPORT = [
+    Binding("s", "save", "Save as CSV", id="report.save",
+            tooltip="Save every table of this report as a CSV file in the folder set up for saved copies"),
+    Binding("escape", "back", "Back", id="report.back", tooltip="Back to the list of reports"),
+]
 
 KEYS = [
     Binding("escape", "back", "Back", id="keys.back", tooltip="Back to where you were"),

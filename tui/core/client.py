@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import grpc
 
 from ics.alerts.v1 import alerts_pb2, alerts_pb2_grpc
+from ics.common.v1 import reports_pb2
 from ics.identity.v1 import identity_pb2, identity_pb2_grpc
 from ics.records.v1 import records_pb2, records_pb2_grpc
 from services.common.auth import ON_BEHALF_HEADER
@@ -25,6 +26,9 @@ from tui.core.alerts_feed import AlertWatch
 from tui.core.errors import ServiceError, SessionExpired, from_rpc_error
 
 DEADLINE_SECONDS = 10.0
+# A report reads a whole council's records; it is measured to finish within 5 s (bench/reports.py)
+# but a loaded server must not turn a manager's wait into an error.
+REPORT_DEADLINE_SECONDS = 60.0
 REFRESH_WHEN_LEFT = 300.0
 # A new alert for a child this worker acted on this recently is their own doing, not news.
 OWN_WORK_SECONDS = 120.0
@@ -114,7 +118,7 @@ class IcsClient:
             watch.session_changed()
 
     # -- plumbing -------------------------------------------------------------------------
-    def _call(self, service: str, method, request, *, authenticated: bool = True):
+    def _call(self, service: str, method, request, *, authenticated: bool = True, deadline: float = 0):
         metadata = ()
         if authenticated:
             if not self.session.token:
@@ -125,7 +129,7 @@ class IcsClient:
             if self.on_behalf_of and service == "records":
                 metadata += ((ON_BEHALF_HEADER, self.on_behalf_of),)
         try:
-            return method(request, timeout=self.deadline, metadata=metadata)
+            return method(request, timeout=deadline or self.deadline, metadata=metadata)
         except grpc.RpcError as exc:
             error = from_rpc_error(exc, service)
             if isinstance(error, SessionExpired) and authenticated:
@@ -339,6 +343,14 @@ class IcsClient:
         reply = self._call("records", self.records.ListDocuments, records_pb2.ListDocumentsRequest(
             state=records_pb2.DOCUMENT_STATE_SUBMITTED, page_size=200, view=records_pb2.DOCUMENT_VIEW_BASIC))
         return list(reply.documents)
+
+    def list_reports(self, service: str) -> list:
+        stub = getattr(self, service)
+        return list(self._call(service, stub.ListReports, reports_pb2.ListReportsRequest()).reports)
+
+    def get_report(self, service: str, request) -> reports_pb2.Report:
+        stub = getattr(self, service)
+        return self._call(service, stub.GetReport, request, deadline=REPORT_DEADLINE_SECONDS)
 
     def colleagues(self) -> list[identity_pb2.User]:
         return list(self._call("identity", self.identity.ListUsers, identity_pb2.ListUsersRequest(page_size=500)).users)

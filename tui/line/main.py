@@ -31,6 +31,7 @@ from tui.line.console import Console, EndOfInput
 from tui.line.contact import ContactWalk
 from tui.line.document import DocumentWalk
 from tui.line.lock import LineLock
+from tui.line.reports import ReportCommands
 from tui.line.walk import ask_field
 
 LONDON = ZoneInfo("Europe/London")
@@ -75,6 +76,11 @@ HELP = (
     "emergency: open a restricted child's record in an emergency; you give a reason and your "
     "team leaders review it.",
     "who has seen: who has looked at or changed a child's record, for a team leader or manager.",
+    "reports: the management reports your role may read, numbered. report and a number, for example report 1: "
+    "hear that report, a sentence a row, for the period from 1 April to today and every team you may see; add "
+    "from and a date, to and a date (as YYYY-MM-DD), or team and a team's name (or teams/ and its number) to "
+    "narrow it, for example report 1 from 2026-04-01 to 2026-09-30 team duty and assessment. save report, or "
+    "save at the end of the report command: save its tables as CSV files in the folder set up for saved copies.",
     "for and a username, for example for wworker: business support, record on that colleague's behalf. "
     "for nobody: stop.",
     "lock: lock the screen at once; your password unlocks it and your work is kept.",
@@ -121,6 +127,7 @@ class LineApp:
         # Asked around every question the console asks (tui/line/lock.py); 0 minutes: only `lock`.
         self.lock = LineLock(self, IdleLock(client, idle_lock_minutes, clock))
         self.console.guard = self.lock
+        self.reports = ReportCommands(self)
         self.commands: dict[str, Callable[[str], None]] = {
             "login": self.do_login, "logout": self.do_logout, "alerts": self.do_alerts,
             "my work": self.do_my_work, "referrals": self.do_referrals, "contact": self.do_contact,
@@ -134,6 +141,7 @@ class LineApp:
             "return": self.do_return, "caseload": self.do_caseload, "drafts": self.do_drafts,
             "print": self.do_print, "letter": self.do_letter, "document": self.do_document, "sign": self.do_sign, "waiting": self.do_waiting, "allocate": self.do_allocate,
             "overdue": self.do_overdue, "extend": self.do_extend, "extensions": self.do_extensions,
+            "reports": self.reports.do_reports, "report": self.reports.do_report, "save": self.reports.do_save,
         }
         self.last_drafts: list[caseload.DraftRow] = []
         self.team: team_view.TeamView | None = None
@@ -345,6 +353,7 @@ class LineApp:
         self.open_draft = None
         self.last_referrals, self.last_clocks, self.last_list = [], [], ""
         self.last_matches, self.open_record = [], None  # nothing of a child stays for the next person
+        self.reports.forget()
         self.editor = None
         self.console.say("Logged out.")
 
@@ -361,6 +370,7 @@ class LineApp:
         self.open_draft = None
         self.last_referrals, self.last_clocks, self.last_list = [], [], ""
         self.last_matches, self.open_record = [], None  # nothing of a child stays for the next person
+        self.reports.forget()
         self.editor = None
         self.console.say(self.lock.policy.signed_out_text(who))
         raise NotLoggedIn("Type login to log in.")

@@ -18,7 +18,7 @@ from ics.alerts.v1 import alerts_pb2 as apb
 from ics.records.v1 import records_pb2 as rpb
 from tui.app import bindings
 from tui.app.screens.base import ListTable, ServiceScreen, StatusLine, key_footer, views_line
-from tui.core import caseload
+from tui.core import caseload, reports
 from tui.core.alerts_feed import RECONNECTING, AlertTracker, AlertWatch, summary_text
 from tui.core.client import IcsClient
 from tui.core.document_editor import DocumentEditor
@@ -110,6 +110,8 @@ class MyWorkScreen(ServiceScreen):
         self.view = "alerts"
         self.list_rows: list = []             # the caseload entries or draft rows shown in #list
         self._list_sentences: list[str] = []
+        self.report_choices: list = []        # the management reports this role may read (R)
+        self._reports_asked = False
 
     def compose(self) -> ComposeResult:
         yield Static("My work", id="heading", classes="heading")
@@ -143,6 +145,24 @@ class MyWorkScreen(ServiceScreen):
         self.alert_watch = self.app.client.watch_alerts(
             on_state=lambda state: self.post_message(self.AlertsState(state)))
         self.follow_alerts(self.alert_watch)
+        self._ask_about_reports()
+
+    def _ask_about_reports(self) -> None:
+        self._reports_asked = True
+        self.call_service(reports.available, self._reports_known, failed=self._reports_unknown, group="reports")
+
+    def _reports_known(self, found: list) -> None:
+        """R is offered (footer, F1, palette) only once reports are known to be there."""
+        self.report_choices = found
+        self.refresh_bindings()
+
+    def _reports_unknown(self, _exc) -> None:
+        self._reports_asked = False  # a service down at the start: asked again on coming back here
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "reports":
+            return bool(self.report_choices)
+        return True
 
     def on_unmount(self) -> None:
         # Ends the thread below at once; the app cannot finish while it waits on the stream.
@@ -187,6 +207,8 @@ class MyWorkScreen(ServiceScreen):
 
     def on_screen_resume(self) -> None:
         self.refresh_work()
+        if not self._reports_asked:
+            self._ask_about_reports()
 
     def refresh_work(self) -> None:
         self.call_service(fetch_work, self._show, group="refresh")
@@ -414,6 +436,11 @@ class MyWorkScreen(ServiceScreen):
         from tui.app.screens.team import TeamScreen
 
         self.app.push_screen(TeamScreen(), lambda _: self.refresh_work())
+
+    def action_reports(self) -> None:
+        from tui.app.screens.reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen(self.report_choices))
 
     def action_search(self) -> None:
         from tui.app.screens.search import SearchScreen

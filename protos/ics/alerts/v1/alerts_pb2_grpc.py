@@ -4,6 +4,7 @@ import grpc
 import warnings
 
 from ics.alerts.v1 import alerts_pb2 as ics_dot_alerts_dot_v1_dot_alerts__pb2
+from ics.common.v1 import reports_pb2 as ics_dot_common_dot_v1_dot_reports__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -106,6 +107,16 @@ class AlertsServiceStub:
                 '/ics.alerts.v1.AlertsService/GetFeedStatus',
                 request_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.GetFeedStatusRequest.SerializeToString,
                 response_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.FeedStatus.FromString,
+                _registered_method=True)
+        self.ListReports = channel.unary_unary(
+                '/ics.alerts.v1.AlertsService/ListReports',
+                request_serializer=ics_dot_common_dot_v1_dot_reports__pb2.ListReportsRequest.SerializeToString,
+                response_deserializer=ics_dot_common_dot_v1_dot_reports__pb2.ListReportsResponse.FromString,
+                _registered_method=True)
+        self.GetReport = channel.unary_unary(
+                '/ics.alerts.v1.AlertsService/GetReport',
+                request_serializer=ics_dot_common_dot_v1_dot_reports__pb2.GetReportRequest.SerializeToString,
+                response_deserializer=ics_dot_common_dot_v1_dot_reports__pb2.Report.FromString,
                 _registered_method=True)
 
 
@@ -211,6 +222,20 @@ class AlertsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListReports(self, request, context):
+        """Management reports on clocks: timeliness for every rule of every rule set, and work with no
+        end (ics/common/v1/reports.proto). Counts need reports.read; lists of work need reports.cases.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReport(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AlertsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -283,6 +308,16 @@ def add_AlertsServiceServicer_to_server(servicer, server):
                     servicer.GetFeedStatus,
                     request_deserializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.GetFeedStatusRequest.FromString,
                     response_serializer=ics_dot_alerts_dot_v1_dot_alerts__pb2.FeedStatus.SerializeToString,
+            ),
+            'ListReports': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReports,
+                    request_deserializer=ics_dot_common_dot_v1_dot_reports__pb2.ListReportsRequest.FromString,
+                    response_serializer=ics_dot_common_dot_v1_dot_reports__pb2.ListReportsResponse.SerializeToString,
+            ),
+            'GetReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReport,
+                    request_deserializer=ics_dot_common_dot_v1_dot_reports__pb2.GetReportRequest.FromString,
+                    response_serializer=ics_dot_common_dot_v1_dot_reports__pb2.Report.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -666,6 +701,60 @@ class AlertsService:
             '/ics.alerts.v1.AlertsService/GetFeedStatus',
             ics_dot_alerts_dot_v1_dot_alerts__pb2.GetFeedStatusRequest.SerializeToString,
             ics_dot_alerts_dot_v1_dot_alerts__pb2.FeedStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReports(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/ListReports',
+            ics_dot_common_dot_v1_dot_reports__pb2.ListReportsRequest.SerializeToString,
+            ics_dot_common_dot_v1_dot_reports__pb2.ListReportsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.alerts.v1.AlertsService/GetReport',
+            ics_dot_common_dot_v1_dot_reports__pb2.GetReportRequest.SerializeToString,
+            ics_dot_common_dot_v1_dot_reports__pb2.Report.FromString,
             options,
             channel_credentials,
             insecure,

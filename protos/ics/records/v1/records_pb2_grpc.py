@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from ics.common.v1 import reports_pb2 as ics_dot_common_dot_v1_dot_reports__pb2
 from ics.records.v1 import records_pb2 as ics_dot_records_dot_v1_dot_records__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -441,6 +442,16 @@ class RecordsServiceStub:
                 '/ics.records.v1.RecordsService/ListDisposals',
                 request_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsRequest.SerializeToString,
                 response_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsResponse.FromString,
+                _registered_method=True)
+        self.ListReports = channel.unary_unary(
+                '/ics.records.v1.RecordsService/ListReports',
+                request_serializer=ics_dot_common_dot_v1_dot_reports__pb2.ListReportsRequest.SerializeToString,
+                response_deserializer=ics_dot_common_dot_v1_dot_reports__pb2.ListReportsResponse.FromString,
+                _registered_method=True)
+        self.GetReport = channel.unary_unary(
+                '/ics.records.v1.RecordsService/GetReport',
+                request_serializer=ics_dot_common_dot_v1_dot_reports__pb2.GetReportRequest.SerializeToString,
+                response_deserializer=ics_dot_common_dot_v1_dot_reports__pb2.Report.FromString,
                 _registered_method=True)
 
 
@@ -983,6 +994,21 @@ class RecordsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListReports(self, request, context):
+        """Management reports on the records this service holds: recording quality, decisions, demand,
+        equality data and time spent (ics/common/v1/reports.proto). Counts need reports.read;
+        tables naming children need reports.cases as well.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReport(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RecordsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -1390,6 +1416,16 @@ def add_RecordsServiceServicer_to_server(servicer, server):
                     servicer.ListDisposals,
                     request_deserializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsRequest.FromString,
                     response_serializer=ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsResponse.SerializeToString,
+            ),
+            'ListReports': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReports,
+                    request_deserializer=ics_dot_common_dot_v1_dot_reports__pb2.ListReportsRequest.FromString,
+                    response_serializer=ics_dot_common_dot_v1_dot_reports__pb2.ListReportsResponse.SerializeToString,
+            ),
+            'GetReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReport,
+                    request_deserializer=ics_dot_common_dot_v1_dot_reports__pb2.GetReportRequest.FromString,
+                    response_serializer=ics_dot_common_dot_v1_dot_reports__pb2.Report.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -3582,6 +3618,60 @@ class RecordsService:
             '/ics.records.v1.RecordsService/ListDisposals',
             ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsRequest.SerializeToString,
             ics_dot_records_dot_v1_dot_records__pb2.ListDisposalsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReports(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/ListReports',
+            ics_dot_common_dot_v1_dot_reports__pb2.ListReportsRequest.SerializeToString,
+            ics_dot_common_dot_v1_dot_reports__pb2.ListReportsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ics.records.v1.RecordsService/GetReport',
+            ics_dot_common_dot_v1_dot_reports__pb2.GetReportRequest.SerializeToString,
+            ics_dot_common_dot_v1_dot_reports__pb2.Report.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,34 @@
+"""Management reports on the records this service holds (SPEC §6): one module a report, each
+exposing SPEC, a services.common.reports.Spec whose build(session, ask, library) returns a
+Report. Timeliness and work with no end are the alerts service's (services/alerts/reports.py).
+
+Every report counts honestly: work still open is counted as open, never dropped; a blank is
+told apart from "not known", "not applicable" and "declined"; a share with nothing to divide is
+blank, not 0%.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from sqlalchemy.orm import Session
+
+from services.common import reports as common
+from services.records import audit
+
+MODULES = ("quality", "equality", "time_spent", "decisions", "demand")
+
+
+def specs() -> dict[str, common.Spec]:
+    found = [import_module(f"{__name__}.{name}").SPEC for name in MODULES]
+    return {spec.name: spec for spec in found}
+
+
+def build(session: Session, principal, request, library, today) -> "common.rpb.Report":
+    spec = common.find(specs(), request.name)
+    ask = common.ask_for(principal, request, today)
+    report = spec.build(session, ask, library)
+    shown = common.people_shown(report, ask)
+    audit.record(session, principal, "report", f"reports/{spec.name}", shown,
+                 detail=f"{spec.title}, {ask.since.isoformat()} to {ask.until.isoformat()}")
+    return common.to_proto(report, ask, "records")
