@@ -67,11 +67,18 @@ class Tally:
                 share(self.met, judged), share(self.met + self.open_in_time, judged + self.open_in_time)]
 
 
+# Only what the reports read: plain rows, not ORM objects, so a year of a large authority's
+# clocks (100,000 and more) loads in a fraction of the time.
+_READ = (Clock.id, Clock.rule_set, Clock.rule_set_version, Clock.rule, Clock.title, Clock.person,
+         Clock.person_display_name, Clock.team, Clock.assignee, Clock.start_date, Clock.due_date, Clock.state,
+         Clock.paused_since, Clock.last_activity_date)
+
+
 def _clocks(session: Session, ask: Ask, *where):
-    query = select(Clock).where(*where)
+    query = select(*_READ).where(*where)
     if ask.team_names is not None:
         query = query.where(Clock.team.in_(ask.team_names))
-    return list(session.scalars(query))
+    return list(session.execute(query))
 
 
 def _rule_set_label(clock: Clock) -> str:

@@ -21,7 +21,8 @@ from tui.core import printing
 from tui.core.errors import ServiceError
 
 SERVICES = ("records", "alerts")
-BLANK = "–"  # a share with nothing to divide, or nothing recorded: never shown as 0
+BLANK = "–"
+TEXT_CELL_MAX = 32  # a long text cell is cut into lines this wide when the table would not fit otherwise  # a share with nothing to divide, or nothing recorded: never shown as 0
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -139,16 +140,9 @@ def table_lines(table: rpb.ReportTable, names: Names, width: int = 80, spoken: b
         return lines + ["Nothing to count."] + [line for note in notes for line in wrap(note, width)]
     texts = [[cell_text(c, col, names) for c, col in zip(row.cells, table.columns)] for row in table.rows]
     headings = [c.heading for c in table.columns]
-    widths = [max(len(h), *(len(t[i]) for t in texts)) for i, h in enumerate(headings)]
-    if not spoken and sum(widths) + 2 * (len(widths) - 1) <= width:
-        numeric = [c.kind not in (rpb.COLUMN_KIND_TEXT, rpb.COLUMN_KIND_TEAM, rpb.COLUMN_KIND_USER,
-                                  rpb.COLUMN_KIND_DATE) for c in table.columns]
-
-        def line(values):
-            return "  ".join(v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric)).rstrip()
-        lines += [line(headings), line(["-" * w for w in widths])]
-        for row, values in zip(table.rows, texts):
-            lines.append(line(values) + (f"  ! {row.flag}" if row.flag else ""))
+    laid_out = None if spoken else _as_columns(table, headings, texts, width)
+    if laid_out is not None:
+        lines += laid_out
     else:
         for row, values in zip(table.rows, texts):
             sentence = ", ".join(f"{h}: {v}" for h, v in zip(headings, values)).rstrip(".")
@@ -157,6 +151,49 @@ def table_lines(table: rpb.ReportTable, names: Names, width: int = 80, spoken: b
             lines += wrap(sentence + ".", width)
     for note in notes:
         lines += wrap(note, width)
+    return lines
+
+
+def _as_columns(table: rpb.ReportTable, headings: list[str], texts: list[list[str]], width: int) -> list[str] | None:
+    """The rows as aligned columns, or None when they cannot fit the width. Tried first with each
+    heading and value on one line; then with headings wrapped over lines and long text cut into
+    lines of its own column (numbers are never split); a flag goes after its row or below it."""
+    numeric = [c.kind not in (rpb.COLUMN_KIND_TEXT, rpb.COLUMN_KIND_TEAM, rpb.COLUMN_KIND_USER,
+                              rpb.COLUMN_KIND_DATE) for c in table.columns]
+    gaps = 2 * (len(headings) - 1)
+    flag_room = max((len(row.flag) + 4 for row in table.rows if row.flag), default=0)
+    full = [max(len(h), *(len(row[i]) for row in texts)) for i, h in enumerate(headings)]
+    compact = [max(max(len(word) for word in h.split() or [""]),
+                   max(len(row[i]) for row in texts) if numeric[i] else
+                   min(TEXT_CELL_MAX, max(len(row[i]) for row in texts)))
+               for i, h in enumerate(headings)]
+    # Flags beside their rows if any layout allows it, else below them; the widest layout that fits.
+    fitting = [w for room in (flag_room, 0) for w in (full, compact) if sum(w) + gaps + room <= width]
+    if not fitting:
+        return None
+    widths = fitting[0]
+
+    def block(values: list[str]) -> list[str]:
+        cells = [[v] if n or len(v) <= w else textwrap.wrap(v, w) or [""]
+                 for v, w, n in zip(values, widths, numeric)]
+        return ["  ".join((cell[k] if k < len(cell) else "").rjust(w) if n else
+                          (cell[k] if k < len(cell) else "").ljust(w)
+                          for cell, w, n in zip(cells, widths, numeric)).rstrip()
+                for k in range(max(len(cell) for cell in cells))]
+
+    heading_cells = [textwrap.wrap(h, w) or [""] for h, w in zip(headings, widths)]
+    depth = max(len(cell) for cell in heading_cells)
+    lines = ["  ".join(((cell[k - depth + len(cell)] if k >= depth - len(cell) else "").rjust(w) if n else
+                        (cell[k - depth + len(cell)] if k >= depth - len(cell) else "").ljust(w))
+                       for cell, w, n in zip(heading_cells, widths, numeric)).rstrip() for k in range(depth)]
+    lines.append("  ".join("-" * w for w in widths))
+    for row, values in zip(table.rows, texts):
+        row_lines = block(values)
+        if row.flag and len(row_lines[0]) + len(row.flag) + 4 <= width:
+            row_lines[0] += f"  ! {row.flag}"
+        elif row.flag:
+            row_lines += wrap(f"! {row.flag}", width)
+        lines += row_lines
     return lines
 
 
