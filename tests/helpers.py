@@ -116,3 +116,18 @@ def referred_child(duty, given: str, received: str = "", decide: bool = True) ->
     if decide:
         duty.decide_referral(reply.referral.name, pb.REFERRAL_DECISION_ASSESSMENT, "Assess")
     return reply
+
+
+def run_admin(stack, data_dir, *args: str, password: str = "demo", env: dict | None = None):
+    """`ics admin ARGS --password-stdin` as a console user runs it, against the running stack."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, **(env or {})}
+    for name in ("identity", "records", "alerts"):
+        host, port = stack.target(name).rsplit(":", 1)
+        environment[f"ICS_{name.upper()}_HOST"], environment[f"ICS_{name.upper()}_PORT"] = host, port
+    return subprocess.run([sys.executable, "-m", "services.cli", "admin", *args, "--password-stdin",
+                           "--data", str(data_dir)], input=password + "\n", env=environment,
+                          capture_output=True, text=True, timeout=60)

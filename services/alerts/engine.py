@@ -99,7 +99,7 @@ def _learn(session: Session, event: FeedEvent) -> None:
         return
     seen = session.get(PersonSeen, event.person)
     if seen is None:
-        seen = PersonSeen(person=event.person, display_name="", team="", worker="")
+        seen = PersonSeen(person=event.person, display_name="", team="", worker="", access_level="open")
         session.add(seen)
     if name := event.payload.get("person_display_name"):
         seen.display_name = name
@@ -108,6 +108,8 @@ def _learn(session: Session, event: FeedEvent) -> None:
         # A new holder is told of late work afresh (the e-mail goes to them, and their leaders).
         session.execute(update(Clock).where(Clock.person == event.person, Clock.state == OPEN)
                         .values(assignee=seen.worker, team=seen.team, notified_level=0, version=Clock.version + 1))
+    elif event.type == "person.access_changed":
+        seen.access_level = event.payload.get("to", "open")
     elif event.type == "allocation.ended" and seen.worker == event.payload.get("worker"):
         seen.worker = ""  # the case closed: later clocks go to the team until someone is allocated
     elif event.payload.get("team") and not seen.team:

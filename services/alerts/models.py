@@ -84,6 +84,9 @@ class PersonSeen(Base):
     display_name: Mapped[str] = mapped_column(String(300), default="")
     team: Mapped[str] = mapped_column(String(100), default="")
     worker: Mapped[str] = mapped_column(String(100), default="")
+    # "open", "restricted" or "sealed" (records' person.access_changed events): a report lists a
+    # child by name only when their record is open.
+    access_level: Mapped[str] = mapped_column(String(12), default="open", server_default="open")
 
 
 class FeedCursor(Base):

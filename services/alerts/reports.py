@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ics.alerts.v1 import alerts_pb2 as pb
 from services.alerts import rules
-from services.alerts.models import Clock, ClockChange
+from services.alerts.models import Clock, ClockChange, PersonSeen
 from services.common.reports import (COUNT, DATE, SHARE, TEAM, TEXT, USER, Ask, Column, Report, Spec, Table,
                                      share)
 
@@ -81,6 +81,23 @@ def _clocks(session: Session, ask: Ask, *where):
     return list(session.execute(query))
 
 
+def _closed_records(session: Session) -> dict[str, str]:
+    """Children whose records are restricted or sealed, by "people/N": counted, never named."""
+    return dict(session.execute(select(PersonSeen.person, PersonSeen.access_level)
+                                .where(PersonSeen.access_level != "open")).all())
+
+
+def _child(table: Table, clock, closed: dict[str, str]) -> tuple[str, str]:
+    """(what the list shows for the child, the record's name): a restricted or sealed record is
+    shown as such, without a name or number, and is not audited as seen."""
+    level = closed.get(clock.person)
+    if level:
+        return f"(a {level} record)", ""
+    if clock.person.startswith("people/"):
+        table.people.add(int(clock.person.removeprefix("people/")))
+    return clock.person_display_name, clock.person
+
+
 def _rule_set_label(clock: Clock) -> str:
     return f"{clock.rule_set} v{clock.rule_set_version}"
 
@@ -122,7 +139,7 @@ def timeliness(session: Session, ask: Ask, rule_set: rules.RuleSet) -> Report:
         team_table.add(label, titles[rule], team, worker, *tally.values(),
                        flag=_flag(tally) if worker == WHOLE_TEAM else "")
 
-    extension_table = _extension_table(clocks, changes)
+    extension_table = _extension_table(clocks, changes, _closed_records(session))
     reasons = Table("extension_reasons", "Extensions by clock and team", [
         Column("rule", "Clock", TEXT), Column("team", "Team", TEAM),
         Column("extensions", "Extensions", COUNT), Column("working_days", "Working days added", COUNT)],
@@ -156,7 +173,7 @@ def _extensions(session: Session, clock_ids: list[int]) -> list[ClockChange]:
     return sorted(found, key=lambda change: (change.at, change.id))
 
 
-def _extension_table(clocks: list[Clock], changes: list[ClockChange]) -> Table:
+def _extension_table(clocks: list[Clock], changes: list[ClockChange], closed: dict[str, str]) -> Table:
     by_id = {c.id: c for c in clocks}
     table = Table("extensions", "Every extension and its reason", [
         Column("clock", "Clock", TEXT), Column("child", "Child", TEXT), Column("rule", "Work", TEXT),
@@ -164,10 +181,9 @@ def _extension_table(clocks: list[Clock], changes: list[ClockChange]) -> Table:
         Column("by", "Extended by", TEXT), Column("reason", "Reason", TEXT)], case_details=True)
     for change in changes:
         clock = by_id[change.clock_id]
-        table.add(f"clocks/{clock.id}", clock.person_display_name, clock.title, clock.team, change.old_due_date,
+        child, _ = _child(table, clock, closed)
+        table.add(f"clocks/{clock.id}", child, clock.title, clock.team, change.old_due_date,
                   change.new_due_date, change.by_name, change.reason)
-        if clock.person.startswith("people/"):
-            table.people.add(int(clock.person.removeprefix("people/")))
     return table
 
 
@@ -210,6 +226,7 @@ def work_with_no_end(session: Session, ask: Ask, rule_set: rules.RuleSet) -> Rep
         case_details=True)
     groups: dict[tuple[str, str], list] = {}
     stale_after = rule_set.stale_after_working_days
+    closed = _closed_records(session)
     for clock in sorted(clocks, key=lambda c: (c.due_date, c.id)):
         late = days.between(clock.due_date, today)
         quiet = days.between(clock.last_activity_date or clock.start_date, today)
@@ -217,11 +234,10 @@ def work_with_no_end(session: Session, ask: Ask, rule_set: rules.RuleSet) -> Rep
         group[0][_band(late)] += 1
         group[1] += 1
         group[2] += quiet >= stale_after
-        listing.add(f"clocks/{clock.id}", clock.person_display_name, clock.person, clock.title, clock.team,
+        child, record = _child(listing, clock, closed)
+        listing.add(f"clocks/{clock.id}", child, record, clock.title, clock.team,
                     clock.assignee or UNALLOCATED, clock.start_date, clock.due_date, late,
                     clock.last_activity_date, flag="paused" if clock.paused_since else "")
-        if clock.person.startswith("people/"):
-            listing.people.add(int(clock.person.removeprefix("people/")))
     for (title, team), (bands, total, stale, oldest) in sorted(groups.items()):
         summary.add(title, team, *bands, total, stale, oldest)
     return Report("work_with_no_end", "Work with no end: open past its clock", [summary, listing])

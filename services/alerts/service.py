@@ -431,14 +431,16 @@ class AlertsServicer(alerts_pb2_grpc.AlertsServiceServicer):
         spec = reports_common.find(reports.SPECS, request.name)
         ask = reports_common.ask_for(who, request, today_london())
 
+        report = await self.db.read(lambda s: spec.build(s, ask, self.rule_set))
+        shown = reports_common.people_shown(report, ask)
+
         def work(s):
-            report = spec.build(s, ask, self.rule_set)
-            shown = reports_common.people_shown(report, ask)
-            # One row however many children are listed: a report naming a thousand children must
-            # not write a thousand chained rows; the row says how many and which report.
+            # One chained row however many children are listed, naming them all, so who saw which
+            # child listed can be traced without a row a child.
             audit.record(s, who, "report", f"reports/{spec.name}", "",
                          f"{spec.title}, {ask.since.isoformat()} to {ask.until.isoformat()}"
-                         + (f", naming {len(shown)} children" if shown else ""))
+                         + (f", naming {len(shown)} children: " + ", ".join(f"people/{p}" for p in shown)
+                            if shown else ""))
             return reports_common.to_proto(report, ask, "alerts")
 
         return await self.db.write(work)

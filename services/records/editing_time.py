@@ -52,24 +52,35 @@ def saved_at(at: datetime) -> Iterator[None]:
 
 
 def record_save(session: Session, principal: Principal, document: Document) -> None:
-    """Counts one save of `document` by whoever is at the keyboard."""
+    """Counts one save of `document` by whoever is at the keyboard, now."""
+    record_saves(session, principal, document, [now()])
+
+
+def record_saves(session: Session, principal: Principal, document: Document, times: list[datetime]) -> None:
+    """Counts saves of `document` made at `times` (in order) by whoever is at the keyboard: the
+    service saves one at a time; the generator gives a record's history of saves in one go."""
     user_id, _, user_name = principal.at_keyboard
-    at = now()
+    if user_id == 0 or not times:
+        return  # the server's console (an import of past returns): nobody was at an editor
     previous = session.scalar(select(EditingTime.last_saved_at)
                               .where(EditingTime.document_id == document.id, EditingTime.user_id == user_id)
                               .order_by(EditingTime.last_saved_at.desc()).limit(1))
-    gap = at - as_utc(previous) if previous is not None else None
-    # A clock stepped backwards (gap below zero) is the same sitting with nothing to add.
-    same_sitting = gap is not None and gap <= SITTING
-    added = max(0, round(gap.total_seconds())) if same_sitting else 0
-    day = today_london(at)
-    row = session.get(EditingTime, (document.id, user_id, day))
-    if row is None:
-        row = EditingTime(document_id=document.id, user_id=user_id, day=day, user_name=user_name,
-                          seconds=0, saves=0, sittings=0, last_saved_at=at)
-        session.add(row)
-    row.user_name = user_name
-    row.seconds += added
-    row.saves += 1
-    row.sittings += 0 if same_sitting else 1
-    row.last_saved_at = max(at, as_utc(row.last_saved_at))
+    previous = as_utc(previous) if previous is not None else None
+    rows: dict = {}
+    for at in times:
+        gap = at - previous if previous is not None else None
+        # A clock stepped backwards (gap below zero) starts a sitting of its own, adding nothing.
+        same_sitting = gap is not None and timedelta(0) <= gap <= SITTING
+        day = today_london(at)
+        row = rows.get(day) or session.get(EditingTime, (document.id, user_id, day))
+        if row is None:
+            row = EditingTime(document_id=document.id, user_id=user_id, day=day, user_name=user_name,
+                              seconds=0, saves=0, sittings=0, last_saved_at=at)
+            session.add(row)
+        rows[day] = row
+        row.user_name = user_name
+        row.seconds += round(gap.total_seconds()) if same_sitting else 0
+        row.saves += 1
+        row.sittings += 0 if same_sitting else 1
+        row.last_saved_at = max(at, as_utc(row.last_saved_at))
+        previous = at

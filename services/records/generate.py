@@ -293,9 +293,7 @@ class Council:
             doc = documents.create(session, author, self.library, request)
         row = session.get(Document, parse_name(doc.name, "documents"))
         row.created_at = saves[0]
-        for at in saves[1:]:
-            with editing_time.saved_at(at):
-                editing_time.record_save(session, author, row)
+        editing_time.record_saves(session, author, row, saves[1:])
         return doc
 
     def draft(self, author: Principal, request: pb.CreateDocumentRequest, share: float) -> pb.Document:
@@ -861,7 +859,12 @@ class Journey:
         if not kind:
             kinds = ("foster_carer", "kinship_carer") + (("childrens_home",) if self.age(day) >= 10 else ())
             kind = rng.choices(kinds, weights=(60, 20, 30)[:len(kinds)])[0]
-        carer = rng.choice([k for k in c.carers if k.kind == kind and k.name != getattr(self.placement, "carer", "")])
+        current = getattr(self.placement, "carer", "")
+        others = [k for k in c.carers if k.kind == kind and k.name != current]
+        if not others:  # a small council's only home (or adopter) is this child's: a foster carer instead
+            kind = "foster_carer"
+            others = [k for k in c.carers if k.kind == kind and k.name != current]
+        carer = rng.choice(others)
         place = {"foster_carer": ("U4", "U6", "U6"), "kinship_carer": ("U1", "U3", "U3"),
                  "childrens_home": ("K2",), "adopter": ("A6",)}[kind]
         # The council's own carers and adopters are its own provision; the rest are private.

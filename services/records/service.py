@@ -55,7 +55,7 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
             return await self._write(fn)
         except AlreadyExists as refused:
             try:
-                await self.db.write(lambda s: refusals.record(s, who, kind, refused, person))
+                await self.db.write(lambda s, refused=refused: refusals.record(s, who, kind, refused, person))
             except Exception:  # the worker must still hear why their record was refused
                 log.exception("could not count a refused duplicate")
             raise refused
@@ -443,8 +443,9 @@ class RecordsServicer(records_pb2_grpc.RecordsServiceServicer):
     async def GetReport(self, request, context):
         who = caller()
         today = today_london()
-        # A report that names children is audited, so it is a (small) write transaction.
-        return await self.db.write(lambda s: reports.build(s, who, request, self.library, today))
+        spec, ask, report = await self.db.read(lambda s: reports.build(s, who, request, self.library, today))
+        # Only the audit row is written: the report itself was read without holding up any save.
+        return await self.db.write(lambda s: reports.audited(s, who, spec, ask, report))
 
     # ---- Retention ----
 

@@ -4,24 +4,17 @@ for a wrong password or a record the user may not see, leaving nothing behind.""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 from pypdf import PdfReader
 
 from ics.records.v1 import records_pb2 as pb
-from tests.helpers import a, call, referred_child
+from tests.helpers import a, call, referred_child, run_admin
 
 
 def admin_print(stack, tmp_path, folder, *args: str, password: str = "demo") -> subprocess.CompletedProcess:
-    env = {**os.environ, "ICS_SAVE_FOLDER": str(folder)}
-    for name in ("identity", "records", "alerts"):
-        host, port = stack.target(name).rsplit(":", 1)
-        env[f"ICS_{name.upper()}_HOST"], env[f"ICS_{name.upper()}_PORT"] = host, port
-    return subprocess.run([sys.executable, "-m", "services.cli", "admin", "print", *args, "--password-stdin",
-                           "--data", str(tmp_path / "console")], input=password + "\n", env=env,
-                          capture_output=True, text=True, timeout=60)
+    return run_admin(stack, tmp_path / "console", "print", *args, password=password,
+                     env={"ICS_SAVE_FOLDER": str(folder)})
 
 
 def test_print_from_the_console_as_pdf_large_print_and_text(stack, client_factory, tmp_path):

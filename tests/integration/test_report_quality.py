@@ -293,3 +293,22 @@ def test_bad_requests_are_refused_plainly(sessions):
     with pytest.raises(ServiceError) as exc:
         report(sessions("worker"))
     assert exc.value.code == "PERMISSION_DENIED"
+
+
+def test_a_corrected_record_counts_once_as_its_new_version(sessions):
+    """A case note completed, then corrected by a new version that is completed too: the report
+    counts one note, as the new version says it (the first version is history)."""
+    duty = sessions("duty")
+    dee = child(duty, "Dee", "Rowan", "2013-05-05")
+    first = completed(duty, dee, "case-note", "2025-03-10", **case_note(1) | {
+        "note_date": a("2025-03-10"), "who_present": a("Mother")})
+    draft = call(duty, "CreateDocument", pb.CreateDocumentRequest(
+        person=dee.name, template_id="case-note", supersedes=first.name, start_date="2025-03-10",
+        answers=case_note(1) | {"note_date": a("2025-03-10"), "who_present": status(NOT_KNOWN)}))
+    march = dict(from_date="2025-03-01", to_date="2025-03-31")
+    # While the new version is unfinished, the completed first version is the record.
+    assert counts(question(report(sessions("manager"), **march), CASE_NOTE, "Who was present"))[:4] == (1, 0, 1, 0)
+    call(duty, "EndDocument", pb.EndDocumentRequest(name=draft.name, etag=draft.etag,
+                                                    state=pb.DOCUMENT_STATE_COMPLETED))
+    # (counted, hidden, answered, not known): one note, which now says "not known".
+    assert counts(question(report(sessions("manager"), **march), CASE_NOTE, "Who was present"))[:4] == (1, 0, 0, 1)

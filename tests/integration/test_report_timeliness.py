@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ics.alerts.v1 import alerts_pb2 as apb
 from ics.common.v1 import reports_pb2 as rpb
-from services.alerts.models import AlertsAuditEntry, Clock, ClockChange
+from services.alerts.models import AlertsAuditEntry, Clock, ClockChange, PersonSeen
 from services.common.dates import today_london
 from services.common.db import Database
 from tui.core import reports
@@ -47,11 +47,15 @@ def clocks(stack):
         _clock(7, "referral_decision", DECISION, "teams/3", "users/6", 30, -29, MET),
         _clock(8, "referral_decision", DECISION, "teams/1", "users/2", 400, -399, MET),
         _clock(9, "initial_assessment", ASSESSMENT, "teams/1", "", 40, -20, MISSED, version=2),
+        # An adopted child's record, sealed: its late work is counted but the child never named.
+        _clock(10, "core_assessment", "Core assessment due", "teams/1", "users/5", 60, -30, OPEN),
     ]
     db = Database(stack.config["alerts"].database_url)
 
     def seed(s):
         s.add_all(rows)
+        s.add(PersonSeen(person="people/510", display_name="Child 10", team="teams/1", worker="users/5",
+                         access_level="sealed"))
         s.flush()
         s.add(ClockChange(clock_id=1004, kind="extend", reason="Family away; visit booked for their return",
                           old_due_date=TODAY - timedelta(days=10), new_due_date=TODAY - timedelta(days=5),
@@ -122,19 +126,23 @@ def test_a_team_leader_sees_their_teams_and_a_performance_officer_counts_only(cl
 def test_work_with_no_end_lists_open_work_past_its_clock(clocks, sessions):
     report = reports.fetch(sessions("manager"), "work_with_no_end")
     summary = _table(report, "by_clock_and_team")
-    # Only clock 4 is open and past its due date (5 days ago: 3 to 5 working days late).
-    assert list(summary) == [(DECISION, "teams/1")]
+    # Open and past their due dates: clock 4 (5 days ago: 3 to 5 working days late) and the sealed
+    # record's clock 10 (30 days ago: 20 to 22 working days late).
+    assert sorted(summary) == [("Core assessment due", "teams/1"), (DECISION, "teams/1")]
     assert summary[(DECISION, "teams/1")]["total"] == 1
     assert summary[(DECISION, "teams/1")]["late_up_to_20"] == 1
-    listing = next(t for t in report.tables if t.key == "work")
-    assert len(listing.rows) == 1 and listing.case_details
-    row = {c.key: cell for c, cell in zip(listing.columns, listing.rows[0].cells)}
-    assert row["child"].text == "Child 4" and row["clock"].text == "clocks/1004"
-    assert 3 <= row["late"].count <= 5
+    assert summary[("Core assessment due", "teams/1")]["total"] == 1
+    listing = reports.table_rows(reports.find_table(report, "work"))
+    assert reports.find_table(report, "work").case_details
+    # Oldest due first: the sealed record's, shown without its name or number.
+    assert [(row["clock"], row["child"], row["person"]) for row in listing] == [
+        ("clocks/1010", "(a sealed record)", ""), ("clocks/1004", "Child 4", "people/504")]
+    assert 3 <= listing[1]["late"] <= 5
 
     seen = clocks.read_sync(lambda s: s.scalars(select(AlertsAuditEntry).where(
         AlertsAuditEntry.action == "report", AlertsAuditEntry.actor_username == "manager")).all())
-    assert any("naming 1 children" in entry.detail for entry in seen)
+    # The audit names the children shown by name: the sealed record was not.
+    assert any(entry.detail.endswith("naming 1 children: people/504") for entry in seen)
 
 
 def test_bad_periods_and_names_are_refused_plainly(clocks, sessions):
@@ -163,17 +171,9 @@ def test_csv_files_hold_every_table_and_are_private(clocks, sessions, tmp_path):
 
 
 def admin_report(stack, tmp_path, *args: str, password: str = "demo"):
-    import os
-    import subprocess
-    import sys
+    from tests.helpers import run_admin
 
-    env = dict(os.environ)
-    for name in ("identity", "records", "alerts"):
-        host, port = stack.target(name).rsplit(":", 1)
-        env[f"ICS_{name.upper()}_HOST"], env[f"ICS_{name.upper()}_PORT"] = host, port
-    return subprocess.run([sys.executable, "-m", "services.cli", "admin", "report", *args, "--password-stdin",
-                           "--data", str(tmp_path / "console")], input=password + "\n", env=env,
-                          capture_output=True, text=True, timeout=60)
+    return run_admin(stack, tmp_path / "console", "report", *args, password=password)
 
 
 def test_ics_admin_report_writes_csv_as_the_named_user(clocks, stack, tmp_path):
@@ -199,3 +199,19 @@ def test_ics_admin_report_writes_csv_as_the_named_user(clocks, stack, tmp_path):
     assert refused.returncode == 1 and refused.stderr.startswith("Error: ") and "Traceback" not in refused.stderr
     wrong = admin_report(stack, tmp_path, "timeliness", "--user", "leader", password="not the password")
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+
+
+
+# Last: it records a new referral, which starts clocks the tests above would count.
+def test_alerts_learns_which_records_are_restricted_from_the_event_stream(clocks, sessions):
+    from ics.records.v1 import records_pb2 as pb
+    from tests.helpers import call, referred_child, wait_for
+
+    manager = sessions("manager")
+    child = referred_child(sessions("duty"), "Sealy").person
+    current = call(manager, "GetPerson", pb.GetPersonRequest(name=child.name))
+    call(manager, "SetRecordAccess", pb.SetRecordAccessRequest(person=child.name, access_level=pb.ACCESS_LEVEL_RESTRICTED,
+                                                               reason="A staff member's own child", etag=current.etag))
+    level = wait_for(lambda: clocks.read_sync(lambda s: s.scalar(select(PersonSeen.access_level).where(
+        PersonSeen.person == child.name))) == "restricted" or None, what="alerts to learn the record is restricted")
+    assert level

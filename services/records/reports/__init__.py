@@ -24,11 +24,15 @@ def specs() -> dict[str, common.Spec]:
     return {spec.name: spec for spec in found}
 
 
-def build(session: Session, principal, request, library, today) -> "common.rpb.Report":
+def build(session: Session, principal, request, library, today) -> tuple[common.Spec, common.Ask, common.Report]:
+    """Computes the report (in a read transaction: a report never holds up a worker's save)."""
     spec = common.find(specs(), request.name)
     ask = common.ask_for(principal, request, today)
-    report = spec.build(session, ask, library)
-    shown = common.people_shown(report, ask)
-    audit.record(session, principal, "report", f"reports/{spec.name}", shown,
+    return spec, ask, spec.build(session, ask, library)
+
+
+def audited(session: Session, principal, spec: common.Spec, ask: common.Ask, report: common.Report):
+    """One audit row naming every child the caller will see listed; then the answer."""
+    audit.record(session, principal, "report", f"reports/{spec.name}", common.people_shown(report, ask),
                  detail=f"{spec.title}, {ask.since.isoformat()} to {ask.until.isoformat()}")
     return common.to_proto(report, ask, "records")

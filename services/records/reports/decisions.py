@@ -21,6 +21,7 @@ from ics.records.v1 import records_pb2 as pb
 from services.common import reports as r
 from services.common.dates import as_utc, today_london
 from services.records.models import Allocation, Document, Person, Referral
+from services.records.reports import counting
 from services.records.template_library import ANSWERED_STATUS, TemplateLibrary
 
 MIN_DECISIONS = 10
@@ -200,7 +201,7 @@ def _completed(session: Session, library: TemplateLibrary, ask: r.Ask, template_
         # Work started after the period cannot have been done in it; anything earlier might have
         # been, so its answers are read (only the conclusion and the date are used).
         .where(Document.state == pb.DOCUMENT_STATE_COMPLETED, Document.template_id.in_(sorted(template_ids)),
-               Document.start_date <= ask.until)).all()
+               counting.in_force(), Document.start_date <= ask.until)).all()
     found = []
     for person_id, template_id, version, author, author_name, ended_at, answers_json, person_team in rows:
         answers = json.loads(answers_json)

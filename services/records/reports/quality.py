@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ics.records.v1 import records_pb2 as pb
 from services.common.dates import LONDON
 from services.common.reports import COUNT, SHARE, TEAM, Ask, Column, Report, Spec, Table, share
+from services.records.reports import counting
 from services.records.models import (Contact, Document, DocumentSignature, DuplicateRefusal, Person,
                                      PersonCharacteristic, PersonMerge)
 from services.records.people import CHARACTERISTICS
@@ -49,7 +50,8 @@ def _instants(ask: Ask) -> tuple[datetime, datetime]:
 
 
 def _held(query, ask: Ask):
-    return query if ask.team_ids is None else query.where(Person.team_id.in_(ask.team_ids))
+    teams = counting.held(ask)
+    return query if teams is None else query.where(teams)
 
 
 def _completed(session: Session, ask: Ask, library: TemplateLibrary):
@@ -57,7 +59,7 @@ def _completed(session: Session, ask: Ask, library: TemplateLibrary):
     `ics admin import` (kind "migration") were not recorded here, so they are left out."""
     query = _held(select(Document.id, Document.template_id, Document.template_version, Document.answers_json)
                   .join(Person, Person.id == Document.person_id)
-                  .where(Document.state == pb.DOCUMENT_STATE_COMPLETED,
+                  .where(Document.state == pb.DOCUMENT_STATE_COMPLETED, counting.worked(library),
                          Document.start_date >= ask.since, Document.start_date <= ask.until), ask)
     missing = set()
     for row in session.execute(query.order_by(Document.id)):
@@ -99,7 +101,7 @@ def _tally_row(table: Table, template: str, question: str, documents: int, hidde
               share(answered + not_known + not_applicable + declined, shown), usable, flag=_flag(usable))
 
 
-def _by_question(documents, session: Session, ask: Ask) -> Table:
+def _by_question(documents, session: Session, ask: Ask, library: TemplateLibrary) -> Table:
     table = Table("by_question", "Completeness by question", list(_COLUMNS), notes=[
         "Share usable counts only answers: 'not known' and 'declined' are recorded reasons, not values, "
         "so they lower it (as they do for the statutory returns); 'not applicable' is left out of it, "
@@ -138,16 +140,16 @@ def _by_question(documents, session: Session, ask: Ask) -> Table:
         for question in template.questions():
             qkey = key + (question.id,)
             _tally_row(table, name, question.label, counted[key], hidden[qkey], statuses[qkey])
-    _characteristics(table, session, ask)
+    _characteristics(table, session, ask, library)
     return table
 
 
-def _characteristics(table: Table, session: Session, ask: Ask) -> None:
+def _characteristics(table: Table, session: Session, ask: Ask, library: TemplateLibrary) -> None:
     """The child's own details, for every child the teams hold who was worked with in the period
     (a contact received or a document started in it)."""
     worked_with = or_(
         exists(select(Document.id).where(Document.person_id == Person.id, Document.start_date >= ask.since,
-                                         Document.start_date <= ask.until)),
+                                         Document.start_date <= ask.until, counting.recorded_here(library))),
         exists(select(Contact.id).where(Contact.person_id == Person.id, Contact.received_date >= ask.since,
                                         Contact.received_date <= ask.until)))
     children = _held(select(Person.id).where(Person.merged_into_id.is_(None), worked_with), ask)
@@ -263,8 +265,9 @@ def _child_words(documents) -> Table:
 def _duplicates(session: Session, ask: Ask) -> Table:
     table = Table("duplicates", "Duplicates refused and merged", [
         Column("team", "Team", TEAM),
-        Column("children_refused", "Children refused as likely duplicates", COUNT,
-               "Recording a child was refused: same NHS number or UPN, or a close match on name and birth date"),
+        Column("children_refused", "Attempts to record a known child, refused", COUNT,
+               "Each refused attempt (two attempts for one child count two): same NHS number or UPN, or a "
+               "close match on name and birth date"),
         Column("documents_refused", "Documents refused as twins", COUNT,
                "A second document of the same template for the same child starting the same day"),
         Column("merged", "Records merged", COUNT),
@@ -301,7 +304,7 @@ def build(session: Session, ask: Ask, library: TemplateLibrary) -> Report:
     documents = list(_completed(session, ask, library))
     counted = [(doc_id, template) for doc_id, template, _ in documents if template is not None]
     return Report(SPEC.name, SPEC.title, tables=[
-        _by_question(documents, session, ask),
+        _by_question(documents, session, ask, library),
         _signed(session, counted),
         _child_words(documents),
         _duplicates(session, ask),

@@ -20,6 +20,7 @@ from services.common import reports as r
 from services.common.dates import LONDON
 from services.records import access
 from services.records.editing_time import SITTING
+from services.records.reports import counting
 from services.records.models import Document, EditingTime, Person
 
 # The report's rows, and the study's average hours for the kinds of record it measured.
@@ -60,7 +61,7 @@ def _held(ask: r.Ask, query):
     return query.join(Person, Person.id == Document.person_id).where(access.held_by(ask.team_ids))
 
 
-def _completed(session: Session, ask: r.Ask) -> list[tuple[int, int, str, int]]:
+def _completed(session: Session, ask: r.Ask, library) -> list[tuple[int, int, str, int]]:
     """(document id, child id, template, seconds recorded) for each record completed in the period;
     its time is all its editing, whenever it happened."""
     start, end = _instants(ask)
@@ -68,8 +69,8 @@ def _completed(session: Session, ask: r.Ask) -> list[tuple[int, int, str, int]]:
                 .group_by(EditingTime.document_id).subquery())
     query = (select(Document.id, Document.person_id, Document.template_id, func.coalesce(recorded.c.seconds, 0))
              .outerjoin(recorded, recorded.c.document_id == Document.id)
-             .where(Document.state == pb.DOCUMENT_STATE_COMPLETED, Document.ended_at >= start,
-                    Document.ended_at < end))
+             .where(Document.state == pb.DOCUMENT_STATE_COMPLETED, counting.worked(library),
+                    Document.ended_at >= start, Document.ended_at < end))
     return [tuple(row) for row in session.execute(_held(ask, query).order_by(Document.id))]
 
 
@@ -129,12 +130,28 @@ def _by_worker(session: Session, ask: r.Ask) -> r.Table:
     return table
 
 
-def _per_record(completed, library) -> r.Table:
+def _listable(session: Session, ask: r.Ask, person_ids: set[int]) -> set[int]:
+    """The children whose records the caller may see listed: open records their reports.cases
+    scope reaches. A restricted or sealed record is counted in the figures but never listed."""
+    if not ask.case_details:
+        return set()
+    ids, found = sorted(person_ids), set()
+    for start in range(0, len(ids), 1000):
+        found.update(session.scalars(select(Person.id).where(
+            Person.id.in_(ids[start:start + 1000]), access.visible_people(ask.principal, r.CASES))))
+    return found
+
+
+def _per_record(completed, library, listable: set[int]) -> r.Table:
     table = r.Table("records", "Each completed record's hours", [
         r.Column("document", "Record"), r.Column("child", "Child"), r.Column("kind", "Kind of record"),
         r.Column("hours", "Hours", r.HOURS), r.Column("study_hours", "Time study hours", r.HOURS)],
         case_details=True)
+    unlisted = 0
     for document_id, person_id, template_id, seconds in completed:
+        if person_id not in listable:
+            unlisted += 1
+            continue
         row = row_for(template_id, library)
         study = STUDY_HOURS.get(row)
         # ICS sees less than the study did, so a record above the study's whole-work average
@@ -144,13 +161,17 @@ def _per_record(completed, library) -> r.Table:
                   flag="more editing time than the time study's average for all of the work" if above else "")
         table.people.add(person_id)
     table.notes = ["Every record completed in the period, with all the editing time recorded on it."]
+    if unlisted:
+        table.notes.append(f"{unlisted} records of children whose records are restricted or sealed are counted in "
+                           "the tables above but not listed here.")
     return table
 
 
 def build(session: Session, ask: r.Ask, library) -> r.Report:
-    completed = _completed(session, ask)
+    completed = _completed(session, ask, library)
+    listable = _listable(session, ask, {person_id for _, person_id, _, _ in completed})
     return r.Report("time_spent", "Time spent on records", [
-        _by_kind(completed, library), _by_worker(session, ask), _per_record(completed, library)], notes=[
+        _by_kind(completed, library), _by_worker(session, ask), _per_record(completed, library, listable)], notes=[
         f"Editing time is taken from saves without anyone typing it: the time between one person's saves of a "
         f"record counts when they are at most {int(SITTING.total_seconds() // 60)} minutes apart (one sitting); a "
         "longer gap starts a new sitting and counts nothing for the gap.",

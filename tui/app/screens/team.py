@@ -33,6 +33,7 @@ class TeamScreen(ServiceScreen):
         super().__init__()
         self.view: team_view.TeamView | None = None
         self.part = "approvals"
+        self.outcome = ""  # what a change made here did, said once the view is fetched again
 
     def compose(self) -> ComposeResult:
         yield Static("Team", id="heading", classes="heading")
@@ -57,6 +58,9 @@ class TeamScreen(ServiceScreen):
     def _loaded(self, view: team_view.TeamView) -> None:
         self.view = view
         self.show_part(self.part, focus=True)
+        outcome, self.outcome = self.outcome, ""
+        if outcome:  # said after the new counts, however long fetching them took
+            self.status.say(outcome)
 
     # -- the four parts --------------------------------------------------------------------
     def items(self) -> list:
@@ -148,8 +152,8 @@ class TeamScreen(ServiceScreen):
         """After a change made here or on a form over this screen: fetch again, then say it."""
         if not outcome:
             return
+        self.outcome = outcome
         self.refresh_view()
-        self.set_timer(0.3, lambda: self.status.say(outcome))
 
     # -- allocating and extending -----------------------------------------------------------
     def action_allocate(self) -> None:
